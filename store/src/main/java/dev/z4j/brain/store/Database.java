@@ -1,0 +1,52 @@
+package dev.z4j.brain.store;
+
+import java.time.Instant;
+
+/**
+ * One opened database (PostgreSQL or SQLite): schema, the event writer, the directory, and the
+ * background maintenance jobs. {@link #open} picks the implementation from the URL.
+ */
+public interface Database extends AutoCloseable {
+
+    enum Kind { POSTGRES, SQLITE }
+
+    Kind kind();
+
+    /** Applies pending versioned migrations; idempotent; safe to call from several replicas. */
+    void migrate() throws StoreException;
+
+    /** A new event writer (each pipeline persister owns one). */
+    EventStore eventStore();
+
+    Directory directory();
+
+    /** True if a trivial query succeeds within a short timeout (readiness probe). */
+    boolean ping();
+
+    /**
+     * Creates the daily event partitions for today .. today+{@code daysAhead} (UTC) on PostgreSQL;
+     * no-op on SQLite. Returns how many partitions exist for that window.
+     */
+    int ensurePartitions(Instant now, int daysAhead) throws StoreException;
+
+    /**
+     * Retention: drops whole day partitions older than {@code retentionDays} before {@code now}
+     * (PostgreSQL; also prunes the default partition), or deletes old rows in bounded chunks
+     * (SQLite). Returns the number of partitions dropped (PostgreSQL) or rows deleted (SQLite).
+     */
+    long applyRetention(Instant now, int retentionDays) throws StoreException;
+
+    /**
+     * Runs {@code job} only if this process wins the cluster-wide lock {@code lockName}
+     * ({@code pg_try_advisory_lock}; always true on SQLite). Returns whether it ran.
+     */
+    boolean runIfLeader(String lockName, StoreJob job) throws StoreException;
+
+    @FunctionalInterface
+    interface StoreJob {
+        void run() throws StoreException;
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,81 @@
+package dev.z4j.brain.store;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Projects, agents, admin keys and agent liveness: everything the gateway and the REST API look up
+ * or record besides events. Thread-safe (called from many connection threads).
+ */
+public interface Directory {
+
+    record Project(UUID id, String slug, String name, Instant createdAt) {}
+
+    /** An agent = one minted token. {@code revoked} agents must not authenticate. */
+    record Agent(UUID id, UUID projectId, String name, boolean revoked) {}
+
+    record AdminKey(UUID id, String name, Instant createdAt) {}
+
+    /** What a {@code hello} told us about one (agent, worker) connection. */
+    record WorkerHello(
+            UUID agentId,
+            UUID projectId,
+            String workerId,          // null = legacy single slot
+            String role,
+            String framework,
+            Integer pid,
+            Instant startedAt,
+            String protocolVersion,
+            String agentVersion,
+            String enginesJson,       // JSON array text
+            String schedulersJson,    // JSON array text
+            String capabilitiesJson,  // JSON object text
+            String hostJson) {}       // JSON object text
+
+    /** One coalesced liveness observation: the newest seen time of an (agent, worker). */
+    record Liveness(UUID agentId, String workerId, Instant seenAt) {}
+
+    record ProjectStats(long events, long tasks, java.util.Map<String, Long> tasksByState,
+                        long agentsOnline, long workersOnline) {}
+
+    Project createProject(String slug, String name) throws StoreException;
+
+    Optional<Project> projectBySlug(String slug) throws StoreException;
+
+    Optional<Project> projectById(UUID id) throws StoreException;
+
+    /** Stores only {@code tokenHash} (PROTOCOL.md 1.2); the plaintext never reaches the store. */
+    Agent createAgent(UUID projectId, String name, String tokenHash) throws StoreException;
+
+    Optional<Agent> agentByTokenHash(String tokenHash) throws StoreException;
+
+    /** Stores only the hash of the key; returns the row. */
+    AdminKey createAdminKey(String name, String keyHash) throws StoreException;
+
+    Optional<AdminKey> adminKeyByHash(String keyHash) throws StoreException;
+
+    long adminKeyCount() throws StoreException;
+
+    /** Upserts the agent_workers row as online and marks the agent online (hello accepted). */
+    void workerConnected(WorkerHello hello, Instant now) throws StoreException;
+
+    /**
+     * Marks the worker offline; the agent goes offline when it has no online worker left and
+     * no connect happened after {@code connectedAt}.
+     */
+    void workerDisconnected(UUID agentId, String workerId, Instant connectedAt, Instant now)
+            throws StoreException;
+
+    /**
+     * Applies many heartbeats in one statement per table: last_seen_at only moves forward
+     * ({@code GREATEST}), and a wrongly-offline agent/worker comes back online.
+     */
+    void touch(Collection<Liveness> seen) throws StoreException;
+
+    /** Marks agents/workers offline whose last_seen_at is older than {@code cutoff}. */
+    int markStaleOffline(Instant cutoff) throws StoreException;
+
+    ProjectStats stats(UUID projectId) throws StoreException;
+}
