@@ -1,0 +1,67 @@
+package dev.z4j.brain.protocol;
+
+import java.util.Arrays;
+import java.util.Map;
+import javax.crypto.Mac;
+
+/**
+ * The signed envelope of PROTOCOL.md 5.1: every top-level member except {@code hmac}, plus the
+ * session's {@code agent_id}, {@code project_id}, {@code session_id} (overriding any on the wire),
+ * as canonical JSON. Reuses one buffer and one Mac: one instance per connection direction.
+ */
+final class Envelope {
+    static final String AGENT_ID = "agent_id";
+    static final String PROJECT_ID = "project_id";
+    static final String SESSION_ID = "session_id";
+    static final String HMAC = "hmac";
+
+    private final Mac mac;
+    private final SessionBinding binding;
+    private final ByteSink sink = new ByteSink(4096);
+
+    Envelope(byte[] projectSecret, SessionBinding binding) {
+        this.mac = Secrets.newMac(projectSecret);
+        this.binding = binding;
+    }
+
+    /** Writes the canonical envelope of {@code frame} into the internal buffer and returns it. */
+    ByteSink canonical(Map<String, Object> frame) {
+        String[] keys = new String[frame.size() + 3];
+        int n = 0;
+        for (String k : frame.keySet()) {
+            if (!k.equals(HMAC) && !k.equals(AGENT_ID) && !k.equals(PROJECT_ID) && !k.equals(SESSION_ID)) {
+                keys[n++] = k;
+            }
+        }
+        keys[n++] = AGENT_ID;
+        keys[n++] = PROJECT_ID;
+        keys[n++] = SESSION_ID;
+        Arrays.sort(keys, 0, n, JsonWriter.CODE_POINT_ORDER);
+        sink.reset();
+        sink.put((byte) '{');
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sink.put((byte) ',');
+            }
+            String k = keys[i];
+            JsonWriter.writeString(k, sink);
+            sink.put((byte) ':');
+            Object v = switch (k) {
+                case AGENT_ID -> binding.agentId();
+                case PROJECT_ID -> binding.projectId();
+                case SESSION_ID -> binding.sessionId();
+                default -> frame.get(k);
+            };
+            JsonWriter.write(v, sink, true);
+        }
+        sink.put((byte) '}');
+        return sink;
+    }
+
+    /** Lower-case hex HMAC-SHA256 of the canonical envelope of {@code frame}. */
+    byte[] hmac(Map<String, Object> frame) {
+        ByteSink env = canonical(frame);
+        mac.update(env.array(), 0, env.length());
+        return mac.doFinal();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.z4j.brain.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses JSON into plain Java values the way Python's {@code json.loads} sees them:
+ * objects are {@link LinkedHashMap} (duplicate keys: last value wins, first position kept),
+ * arrays {@link ArrayList}, strings {@link String}, integers {@link Long} or {@link BigInteger}
+ * (decided lexically: no '.', 'e' or 'E'), floats {@link Double}, booleans, and JSON null as Java
+ * {@code null}.
+ *
+ * <p>Anything else (invalid UTF-8, trailing data, nesting deeper than {@link #MAX_DEPTH}, lone
+ * surrogates, non-finite numbers, numbers over 1000 digits) is a {@link ProtocolException} with
+ * reason MALFORMED; no other exception escapes.
+ */
+public final class Json {
+    /** Deepest nesting accepted. Real agent frames nest about 8 levels; Python stops near 1000. */
+    public static final int MAX_DEPTH = 128;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION) // never echo agent bytes into messages
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH + 1)
+                    .maxNumberLength(1000)
+                    .maxStringLength(64 * 1024 * 1024)
+                    .build())
+            .build();
+
+    private Json() {}
+
+    public static Object parse(byte[] bytes) {
+        return parse(bytes, 0, bytes.length);
+    }
+
+    public static Object parse(byte[] bytes, int offset, int length) {
+        try (JsonParser p = FACTORY.createParser(bytes, offset, length)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw malformed("empty message");
+            }
+            Object value = read(p, first, 0);
+            if (p.nextToken() != null) {
+                throw malformed("extra data after the JSON value");
+            }
+            return value;
+        } catch (ProtocolException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Jackson reports bad UTF-8, bad tokens and constraint breaches as IOExceptions.
+            throw malformed("invalid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static Object read(JsonParser p, JsonToken t, int depth) throws IOException {
+        switch (t) {
+            case START_OBJECT: {
+                if (depth >= MAX_DEPTH) {
+                    throw malformed("nesting deeper than " + MAX_DEPTH);
+                }
+                Map<String, Object> map = new LinkedHashMap<>();
+                JsonToken k;
+                while ((k = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String key = checkSurrogates(p.currentName());
+                    map.put(key, read(p, p.nextToken(), depth + 1));
+                }
+                return map;
+            }
+            case START_ARRAY: {
+                if (depth >= MAX_DEPTH) {
+                    throw malformed("nesting deeper than " + MAX_DEPTH);
+                }
+                List<Object> list = new ArrayList<>();
+                JsonToken v;
+                while ((v = p.nextToken()) != JsonToken.END_ARRAY) {
+                    list.add(read(p, v, depth + 1));
+                }
+                return list;
+            }
+            case VALUE_STRING:
+                return checkSurrogates(p.getText());
+            case VALUE_NUMBER_INT:
+                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    BigInteger big = p.getBigIntegerValue();
+                    return big.bitLength() < 64 ? (Object) big.longValue() : big;
+                }
+                return p.getLongValue();
+            case VALUE_NUMBER_FLOAT: {
+                double d = p.getDoubleValue(); // correctly rounded, like Python's float()
+                if (!Double.isFinite(d)) {
+                    throw malformed("float out of range: " + p.getText());
+                }
+                return d;
+            }
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw malformed("unexpected token " + t);
+        }
+    }
+
+    /** Python can parse "\ud800" but can never UTF-8 encode (so sign or verify) it. */
+    static String checkSurrogates(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw malformed("lone surrogate U+" + Integer.toHexString(c) + " in string");
+                }
+            }
+        }
+        return s;
+    }
+
+    private static ProtocolException malformed(String message) {
+        return new ProtocolException(ProtocolException.Reason.MALFORMED, message);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable input";
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+}
