@@ -32,6 +32,7 @@ for _ in range(3000):
 vals += [5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.1, 0.2, 0.30000000000000004,
          1e16, 1e15, 1e-4, 1e-5, 123456789012345.6, 1234567890123456.7, 12345678901234567.0, -0.0, 0.0, 9007199254740993.0]
 
+vals = [x for x in vals if math.isfinite(x)]
 with open('floats.txt', 'w') as f:
     for x in vals:
         bits = struct.unpack('<Q', struct.pack('<d', x))[0]
