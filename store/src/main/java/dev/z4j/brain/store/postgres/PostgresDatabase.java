@@ -21,8 +21,10 @@ public final class PostgresDatabase implements Database {
     /** How long a caller waits for a pooled connection before the failure counts as an outage. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
-    // Session-local staging tables the event writer COPYs into; created once per physical connection.
-    static final String STAGING_TABLES = """
+    // Runs once per physical connection: UTC here because pgjdbc's own TimeZone startup parameter
+    // (the JVM zone) would override a "-c TimeZone" option; then the event writer's staging tables.
+    static final String CONNECTION_INIT = """
+            SET TIME ZONE 'UTC';
             CREATE TEMP TABLE IF NOT EXISTS z4j_event_staging (
                 ord integer NOT NULL, project_id uuid NOT NULL, id uuid NOT NULL, agent_id uuid NOT NULL,
                 engine text NOT NULL, task_id text NOT NULL, kind text NOT NULL,
@@ -85,15 +87,14 @@ public final class PostgresDatabase implements Database {
         hikari.setConnectionTimeout(connectionTimeout.toMillis());
         hikari.setValidationTimeout(Math.min(connectionTimeout.toMillis(), 2_000));
         hikari.setInitializationFailTimeout(connectionTimeout.toMillis());
-        hikari.setConnectionInitSql(STAGING_TABLES);
+        hikari.setConnectionInitSql(CONNECTION_INIT);
         long statementTimeout = config.statementTimeoutMs();
         // Lock waits are a slice of the statement budget; an abandoned transaction is cut after a minute.
         long lockTimeout = Math.max(1, Math.min(statementTimeout, 5_000));
         long idleInTransaction = Math.max(60_000, statementTimeout * 3);
         hikari.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout
                 + " -c lock_timeout=" + lockTimeout
-                + " -c idle_in_transaction_session_timeout=" + idleInTransaction
-                + " -c TimeZone=UTC");
+                + " -c idle_in_transaction_session_timeout=" + idleInTransaction);
         int connectSeconds = (int) Math.max(1, connectionTimeout.toSeconds());
         hikari.addDataSourceProperty("connectTimeout", String.valueOf(connectSeconds));
         hikari.addDataSourceProperty("loginTimeout", String.valueOf(connectSeconds));
