@@ -1,14 +1,160 @@
 package dev.z4j.brain.store.postgres;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
+import dev.z4j.brain.store.Directory;
+import dev.z4j.brain.store.EventStore;
 import dev.z4j.brain.store.StoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
 
-/** Placeholder until the Postgres implementation lands (issue 3). */
-public final class PostgresDatabase {
-    private PostgresDatabase() {}
+/** The production database: a HikariCP pool over PostgreSQL with per-connection safety timeouts. */
+public final class PostgresDatabase implements Database {
 
-    public static Database open(DatabaseConfig config) throws StoreException {
-        throw new StoreException("Postgres store not built yet", false, null);
+    /** How long a caller waits for a pooled connection before the failure counts as an outage. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+    // Runs once per physical connection: UTC here because pgjdbc's own TimeZone startup parameter
+    // (the JVM zone) would override a "-c TimeZone" option; then the event writer's staging tables.
+    static final String CONNECTION_INIT = """
+            SET TIME ZONE 'UTC';
+            CREATE TEMP TABLE IF NOT EXISTS z4j_event_staging (
+                ord integer NOT NULL, project_id uuid NOT NULL, id uuid NOT NULL, agent_id uuid NOT NULL,
+                engine text NOT NULL, task_id text NOT NULL, kind text NOT NULL,
+                occurred_at timestamptz NOT NULL, received_at timestamptz NOT NULL,
+                received_day date NOT NULL, payload jsonb NOT NULL) ON COMMIT DELETE ROWS;
+            CREATE TEMP TABLE IF NOT EXISTS z4j_task_staging (
+                project_id uuid NOT NULL, engine text NOT NULL, task_id text NOT NULL, name text, queue text,
+                last_state text, last_state_at timestamptz, first_terminal_state text, priority text,
+                args jsonb, kwargs jsonb, result jsonb, runtime_ms bigint, exception text, traceback text,
+                clear_failure boolean NOT NULL, retry_count integer, received_at timestamptz,
+                started_at timestamptz, finished_at timestamptz, worker_name text, parent_task_id text,
+                root_task_id text, PRIMARY KEY (project_id, engine, task_id)) ON COMMIT DELETE ROWS""";
+
+    private final HikariDataSource dataSource;
+    private final Transactions transactions;
+    private final PgDirectory directory;
+    private final EventPartitions partitions;
+    private final LeaderLock leaderLock;
+
+    private PostgresDatabase(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.transactions = new Transactions(dataSource);
+        this.directory = new PgDirectory(transactions);
+        this.partitions = new EventPartitions(transactions);
+        this.leaderLock = new LeaderLock(dataSource);
+    }
+
+    public static PostgresDatabase open(DatabaseConfig config) throws StoreException {
+        return open(config, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /** Fails with a transient StoreException if the database cannot be reached within {@code connectionTimeout}. */
+    public static PostgresDatabase open(DatabaseConfig config, Duration connectionTimeout) throws StoreException {
+        Objects.requireNonNull(config, "config");
+        if (connectionTimeout.toMillis() < 250) {
+            throw new IllegalArgumentException("connectionTimeout must be >= 250 ms, was " + connectionTimeout);
+        }
+        PostgresUrl url = PostgresUrl.parse(config.url());
+        try {
+            return new PostgresDatabase(new HikariDataSource(poolConfig(url, config, connectionTimeout)));
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause();
+            boolean transientFailure = !(cause instanceof SQLException sql) || PgErrors.isTransient(sql);
+            throw new StoreException("cannot open PostgreSQL at " + url.jdbcUrl() + ": "
+                    + (cause == null ? e.getMessage() : cause.getMessage()), transientFailure, e);
+        }
+    }
+
+    static HikariConfig poolConfig(PostgresUrl url, DatabaseConfig config, Duration connectionTimeout) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("z4j-postgres");
+        hikari.setJdbcUrl(url.jdbcUrl());
+        if (url.user() != null) {
+            hikari.setUsername(url.user());
+        }
+        if (url.password() != null) {
+            hikari.setPassword(url.password());
+        }
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setConnectionTimeout(connectionTimeout.toMillis());
+        hikari.setValidationTimeout(Math.min(connectionTimeout.toMillis(), 2_000));
+        hikari.setInitializationFailTimeout(connectionTimeout.toMillis());
+        hikari.setConnectionInitSql(CONNECTION_INIT);
+        long statementTimeout = config.statementTimeoutMs();
+        // Lock waits are a slice of the statement budget; an abandoned transaction is cut after a minute.
+        long lockTimeout = Math.max(1, Math.min(statementTimeout, 5_000));
+        long idleInTransaction = Math.max(60_000, statementTimeout * 3);
+        hikari.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout
+                + " -c lock_timeout=" + lockTimeout
+                + " -c idle_in_transaction_session_timeout=" + idleInTransaction);
+        int connectSeconds = (int) Math.max(1, connectionTimeout.toSeconds());
+        hikari.addDataSourceProperty("connectTimeout", String.valueOf(connectSeconds));
+        hikari.addDataSourceProperty("loginTimeout", String.valueOf(connectSeconds));
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        hikari.addDataSourceProperty("ApplicationName", "z4j-brain");
+        return hikari;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.POSTGRES;
+    }
+
+    @Override
+    public void migrate() throws StoreException {
+        new Migrator(transactions).migrate();
+    }
+
+    @Override
+    public EventStore eventStore() {
+        return new PgEventStore(transactions);
+    }
+
+    @Override
+    public Directory directory() {
+        return directory;
+    }
+
+    @Override
+    public boolean ping() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            return s.execute("SELECT 1");
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public int ensurePartitions(Instant now, int daysAhead) throws StoreException {
+        return partitions.ensure(now, daysAhead);
+    }
+
+    @Override
+    public long applyRetention(Instant now, int retentionDays) throws StoreException {
+        return partitions.applyRetention(now, retentionDays);
+    }
+
+    @Override
+    public boolean runIfLeader(String lockName, StoreJob job) throws StoreException {
+        return leaderLock.runIfLeader(lockName, job);
+    }
+
+    /** The pool, for callers that need plain JDBC (tests, diagnostics). */
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
     }
 }

@@ -1,0 +1,53 @@
+package dev.z4j.brain.store.postgres;
+
+import dev.z4j.brain.store.StoreException;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+
+/** Turns JDBC failures into {@link StoreException}s that say whether a retry can help. */
+public final class PgErrors {
+    private PgErrors() {}
+
+    public static StoreException translate(String action, SQLException e) {
+        String state = e.getSQLState();
+        return new StoreException(action + " failed" + (state == null ? "" : " [" + state + "]") + ": "
+                + e.getMessage(), isTransient(e), e);
+    }
+
+    public static StoreException translate(String action, IOException e) {
+        return new StoreException(action + " failed: " + e.getMessage(), true, e);
+    }
+
+    /**
+     * Outage, timeout, lock and serialization failures are transient; anything the data itself
+     * caused (22xxx value errors, 23xxx constraints, 42xxx statement errors) is not.
+     */
+    public static boolean isTransient(SQLException e) {
+        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
+            return true;
+        }
+        String state = e.getSQLState();
+        if (state == null || state.length() != 5) {
+            return true; // no SQLState: the driver or the pool lost the connection
+        }
+        if (hasIoCause(e)) {
+            return true;
+        }
+        String sqlClass = state.substring(0, 2);
+        return switch (sqlClass) {
+            case "08", "53", "57", "58" -> true;   // connection, resources, operator intervention, system I/O
+            default -> state.equals("40001") || state.equals("40P01") || state.equals("55P03");
+        };
+    }
+
+    private static boolean hasIoCause(Throwable e) {
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

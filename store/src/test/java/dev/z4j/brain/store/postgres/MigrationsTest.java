@@ -1,0 +1,57 @@
+package dev.z4j.brain.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+
+    @Test
+    void migrateTwiceAppliesEachVersionOnce() throws Exception {
+        String url = SharedPostgres.freshDatabaseUrl("migrate_twice");
+        try (PostgresDatabase db = SharedPostgres.open(url)) {
+            assertThat(new Migrator(new Transactions(db.dataSource())).migrate()).isEqualTo(Migrator.load().size());
+            db.migrate();
+            assertThat(new Migrator(new Transactions(db.dataSource())).migrate()).isZero();
+            assertThat(versions(db)).isEqualTo(Migrator.load().size());
+        }
+    }
+
+    @Test
+    void twoReplicasMigratingAtOnceBothSucceed() throws Exception {
+        String url = SharedPostgres.freshDatabaseUrl("migrate_race");
+        try (PostgresDatabase a = SharedPostgres.open(url); PostgresDatabase b = SharedPostgres.open(url);
+             ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            CountDownLatch start = new CountDownLatch(1);
+            Callable<Void> migrateA = () -> { start.await(); a.migrate(); return null; };
+            Callable<Void> migrateB = () -> { start.await(); b.migrate(); return null; };
+            Future<Void> fa = pool.submit(migrateA);
+            Future<Void> fb = pool.submit(migrateB);
+            start.countDown();
+            fa.get();
+            fb.get();
+            assertThat(versions(a)).isEqualTo(Migrator.load().size());
+            try (Connection c = a.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT to_regclass('events_default') IS NOT NULL")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
+        }
+    }
+
+    private static int versions(PostgresDatabase db) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM schema_migrations")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.z4j.brain.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.z4j.brain.store.EventRow;
+import dev.z4j.brain.store.EventStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PgEventStoreTest {
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
+    private static String url;
+    private static PostgresDatabase db;
+    private static UUID project;
+    private static UUID agent;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        url = SharedPostgres.freshDatabaseUrl("events");
+        db = SharedPostgres.openMigrated(url);
+        db.ensurePartitions(NOW, 1);
+        project = db.directory().createProject("events", "Events").id();
+        agent = db.directory().createAgent(project, "a1", "hash-events").id();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        db.close();
+    }
+
+    @Test
+    void rowsLandWithTheirColumnsIncludingEscapedText() throws Exception {
+        EventRow e = new EventRow(UUID.randomUUID(), project, agent, "rq", "t-esc", "task.received",
+                NOW.minusSeconds(3), NOW, "{\"s\":\"tab\\there\\nnew \\\\ back ünï 😀\"}", null, null, null);
+        assertThat(db.eventStore().write(List.of(e))).containsExactly(true);
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT project_id, agent_id, engine, task_id, kind, occurred_at, received_at, received_day::text,
+                            payload->>'s' FROM events WHERE id = ?""")) {
+            ps.setObject(1, e.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getObject(1, UUID.class)).isEqualTo(project);
+                assertThat(rs.getObject(2, UUID.class)).isEqualTo(agent);
+                assertThat(rs.getString(3)).isEqualTo("rq");
+                assertThat(rs.getString(4)).isEqualTo("t-esc");
+                assertThat(rs.getString(5)).isEqualTo("task.received");
+                assertThat(rs.getObject(6, OffsetDateTime.class).toInstant()).isEqualTo(e.occurredAt());
+                assertThat(rs.getObject(7, OffsetDateTime.class).toInstant()).isEqualTo(e.receivedAt());
+                assertThat(rs.getString(8)).isEqualTo(PgEventStore.receivedDay(NOW).toString());
+                assertThat(rs.getString(9)).isEqualTo("tab\there\nnew \\ back ünï 😀");
+            }
+        }
+    }
+
+    @Test
+    void resendsAreDuplicatesAlsoAfterARestart() throws Exception {
+        List<EventRow> batch = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            batch.add(Rows.event(project, agent, "resend-" + i, "task.received", NOW, NOW));
+        }
+        boolean[] first = db.eventStore().write(batch);
+        assertThat(first).containsOnly(true).hasSize(50);
+        assertThat(db.eventStore().write(batch)).containsOnly(false);
+        try (PostgresDatabase restarted = SharedPostgres.open(url)) {
+            assertThat(restarted.eventStore().write(batch)).containsOnly(false);
+        }
+        assertThat(count("SELECT count(*) FROM events WHERE task_id LIKE 'resend-%'")).isEqualTo(50);
+    }
+
+    @Test
+    void equalIdsInOneCallOnlyTheFirstIsInserted() throws Exception {
+        EventRow a = Rows.event(project, agent, "dup", "task.started", NOW, NOW);
+        EventRow b = Rows.event(project, agent, "other", "task.started", NOW, NOW);
+        boolean[] inserted = db.eventStore().write(List.of(a, b, a, b, a));
+        assertThat(inserted).containsExactly(true, true, false, false, false);
+        assertThat(count("SELECT count(*) FROM events WHERE id = '" + a.id() + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void resendStraddlingMidnightUtcIsADuplicate() throws Exception {
+        Instant lateDayD = Instant.parse("2031-03-04T23:59:59Z");
+        Instant earlyDayD1 = Instant.parse("2031-03-05T00:00:01Z");
+        EventRow first = Rows.event(project, agent, "midnight", "task.received", lateDayD, lateDayD);
+        EventStore store = db.eventStore();
+        assertThat(store.write(List.of(first))).containsExactly(true);
+        assertThat(store.write(List.of(Rows.withId(first, first.id(), earlyDayD1)))).containsExactly(false);
+        assertThat(count("SELECT count(*) FROM events WHERE id = '" + first.id() + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void rowsLandInTheirDayPartitionOrInDefault() throws Exception {
+        EventRow today = Rows.event(project, agent, "part-today", "task.received", NOW, NOW);
+        Instant farFuture = Instant.parse("2040-01-01T12:00:00Z");
+        EventRow noPartition = Rows.event(project, agent, "part-none", "task.received", farFuture, farFuture);
+        assertThat(db.eventStore().write(List.of(today, noPartition))).containsExactly(true, true);
+        assertThat(partitionOf(today.id())).isEqualTo(EventPartitions.partitionName(PgEventStore.receivedDay(NOW)));
+        assertThat(partitionOf(noPartition.id())).isEqualTo("events_default");
+    }
+
+    private static String partitionOf(UUID id) throws Exception {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT tableoid::regclass::text FROM events WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    static long count(String sql) throws Exception {
+        return count(db, sql);
+    }
+
+    static long count(PostgresDatabase database, String sql) throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

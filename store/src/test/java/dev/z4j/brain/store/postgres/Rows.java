@@ -1,0 +1,32 @@
+package dev.z4j.brain.store.postgres;
+
+import dev.z4j.brain.store.EventRow;
+import dev.z4j.brain.store.TaskFacts;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Builders for test events. */
+final class Rows {
+    private Rows() {}
+
+    static EventRow event(UUID project, UUID agent, String taskId, String kind, Instant occurred, Instant received) {
+        return new EventRow(UUID.randomUUID(), project, agent, "celery", taskId, kind, occurred, received,
+                "{\"k\":\"v\"}", null, null, null);
+    }
+
+    static EventRow withId(EventRow e, UUID id, Instant received) {
+        return new EventRow(id, e.projectId(), e.agentId(), e.engine(), e.taskId(), e.kind(), e.occurredAt(),
+                received, e.payloadJson(), e.task(), e.queue(), e.worker());
+    }
+
+    static EventRow task(UUID project, UUID agent, String taskId, String state, Instant occurred, TaskFacts facts,
+                         String queue, String worker) {
+        String kind = state == null ? "task.sent" : "task." + state;
+        return new EventRow(UUID.randomUUID(), project, agent, "celery", taskId, kind, occurred, occurred.plusMillis(5),
+                "{}", facts, queue, worker);
+    }
+
+    static TaskFacts facts(String state) {
+        return new TaskFacts(state, null, null, null, null, null, null, null, null, null, null, null);
+    }
+}
