@@ -73,12 +73,24 @@ final class SqliteFixture implements AutoCloseable {
                 while (rs.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (int i = 1; i <= md.getColumnCount(); i++) {
-                        row.put(md.getColumnLabel(i), rs.getObject(i));
+                        Object value = rs.getObject(i);
+                        // SQLite INTEGER comes back as Integer or Long by magnitude; compare as Long.
+                        row.put(md.getColumnLabel(i), value instanceof Integer n ? Long.valueOf(n) : value);
                     }
                     out.add(row);
                 }
             }
             return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** Runs a statement on a separate raw connection (to tamper with rows behind the store's back). */
+    void execute(String sql) {
+        try (Connection c = DriverManager.getConnection(url());
+             java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
         }
