@@ -3,29 +3,24 @@ package dev.z4j.brain.store.sqlite;
 import dev.z4j.brain.store.EventRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Inserts events with multi-row {@code INSERT ... ON CONFLICT DO NOTHING RETURNING}, chunked to
- * stay far below SQLite's bound-variable limit, and reports which inputs created a row.
+ * Inserts events with one reused prepared {@code INSERT ... ON CONFLICT DO NOTHING} run as a JDBC
+ * batch; each row's change count (1 or 0) says whether it created a row. Measured against chunked
+ * 100-row multi-row INSERT ... RETURNING on 20 x 500 events: the batch was as fast or faster and
+ * needs no SQL building, no variable-limit chunking and no parsing of returned ids.
  */
 final class EventInserter {
-    // 100 rows x 10 columns = 1000 bound variables, far below SQLite's limit of 32766.
-    static final int ROWS_PER_STATEMENT = 100;
-    private static final String PREFIX = """
+    private static final String INSERT = """
             INSERT INTO events (project_id, id, agent_id, engine, task_id, kind,
                                 occurred_at, received_at, received_day, payload)
-            VALUES """;
-    private static final String ROW = "(?,?,?,?,?,?,?,?,?,?)";
-    private static final String SUFFIX = " ON CONFLICT (project_id, id) DO NOTHING RETURNING project_id, id";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (project_id, id) DO NOTHING""";
 
     private record Key(UUID projectId, UUID id) {}
 
@@ -33,66 +28,38 @@ final class EventInserter {
 
     /**
      * Returns {@code inserted[i]}, true iff {@code events.get(i)} created a row; a repeated id in
-     * the same call is never sent to the database, so only its first occurrence can be true.
+     * the same call is not sent to the database, so only its first occurrence can be true.
      */
     static boolean[] insert(Connection connection, List<EventRow> events) throws SQLException {
-        Map<Key, Integer> firstIndex = new HashMap<>(events.size() * 2);
-        List<EventRow> unique = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            EventRow row = events.get(i);
-            if (firstIndex.putIfAbsent(new Key(row.projectId(), row.id()), i) == null) {
-                unique.add(row);
-            }
-        }
-        Set<Key> created = new HashSet<>(unique.size() * 2);
-        try (PreparedStatement full = unique.size() >= ROWS_PER_STATEMENT ? connection.prepareStatement(sql(ROWS_PER_STATEMENT)) : null) {
-            for (int from = 0; from < unique.size(); from += ROWS_PER_STATEMENT) {
-                int to = Math.min(from + ROWS_PER_STATEMENT, unique.size());
-                List<EventRow> chunk = unique.subList(from, to);
-                if (chunk.size() == ROWS_PER_STATEMENT) {
-                    run(full, chunk, created);
-                } else {
-                    try (PreparedStatement tail = connection.prepareStatement(sql(chunk.size()))) {
-                        run(tail, chunk, created);
-                    }
-                }
-            }
-        }
         boolean[] inserted = new boolean[events.size()];
-        for (Key key : created) {
-            inserted[firstIndex.get(key)] = true;
+        int[] sentIndex = new int[events.size()];
+        int sent = 0;
+        Set<Key> seen = new HashSet<>(events.size() * 2);
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            for (int i = 0; i < events.size(); i++) {
+                EventRow row = events.get(i);
+                if (!seen.add(new Key(row.projectId(), row.id()))) {
+                    continue;
+                }
+                long receivedAt = Micros.of(row.receivedAt());
+                insert.setString(1, row.projectId().toString());
+                insert.setString(2, row.id().toString());
+                insert.setString(3, row.agentId().toString());
+                insert.setString(4, row.engine());
+                insert.setString(5, row.taskId());
+                insert.setString(6, row.kind());
+                insert.setLong(7, Micros.of(row.occurredAt()));
+                insert.setLong(8, receivedAt);
+                insert.setLong(9, Micros.day(receivedAt));
+                insert.setString(10, row.payloadJson());
+                insert.addBatch();
+                sentIndex[sent++] = i;
+            }
+            int[] changes = insert.executeBatch();
+            for (int j = 0; j < sent; j++) {
+                inserted[sentIndex[j]] = changes[j] == 1;
+            }
         }
         return inserted;
-    }
-
-    private static void run(PreparedStatement insert, List<EventRow> chunk, Set<Key> created) throws SQLException {
-        int p = 0;
-        for (EventRow row : chunk) {
-            long receivedAt = Micros.of(row.receivedAt());
-            insert.setString(++p, row.projectId().toString());
-            insert.setString(++p, row.id().toString());
-            insert.setString(++p, row.agentId().toString());
-            insert.setString(++p, row.engine());
-            insert.setString(++p, row.taskId());
-            insert.setString(++p, row.kind());
-            insert.setLong(++p, Micros.of(row.occurredAt()));
-            insert.setLong(++p, receivedAt);
-            insert.setLong(++p, Micros.day(receivedAt));
-            insert.setString(++p, row.payloadJson());
-        }
-        try (ResultSet rows = insert.executeQuery()) {
-            while (rows.next()) {
-                created.add(new Key(UUID.fromString(rows.getString(1)), UUID.fromString(rows.getString(2))));
-            }
-        }
-    }
-
-    private static String sql(int rows) {
-        StringBuilder sql = new StringBuilder(PREFIX.length() + rows * (ROW.length() + 1) + SUFFIX.length());
-        sql.append(PREFIX);
-        for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "" : ",").append(ROW);
-        }
-        return sql.append(SUFFIX).toString();
     }
 }
