@@ -23,13 +23,11 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteDatabase implements Database {
     static final String FILE_NAME = "z4j.db";
 
-    private final Path file;
     private final LockedConnection writer;
     private final LockedConnection reader;
     private final SqliteDirectory directory;
 
-    private SqliteDatabase(Path file, LockedConnection writer, LockedConnection reader) {
-        this.file = file;
+    private SqliteDatabase(LockedConnection writer, LockedConnection reader) {
         this.writer = writer;
         this.reader = reader;
         this.directory = new SqliteDirectory(writer, reader);
@@ -46,7 +44,7 @@ public final class SqliteDatabase implements Database {
         try {
             writerConnection = connect(url, config.statementTimeoutMs(), false);
             Connection readerConnection = connect(url, config.statementTimeoutMs(), true);
-            return new SqliteDatabase(file, new LockedConnection(writerConnection), new LockedConnection(readerConnection));
+            return new SqliteDatabase(new LockedConnection(writerConnection), new LockedConnection(readerConnection));
         } catch (SQLException e) {
             closeQuietly(writerConnection);
             throw SqliteErrors.wrap("opening SQLite database " + file, e);
@@ -135,10 +133,6 @@ public final class SqliteDatabase implements Database {
     public boolean runIfLeader(String lockName, StoreJob job) throws StoreException {
         job.run();
         return true;
-    }
-
-    Path file() {
-        return file;
     }
 
     @Override

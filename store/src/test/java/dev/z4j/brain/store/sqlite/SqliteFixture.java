@@ -118,7 +118,7 @@ final class SqliteFixture implements AutoCloseable {
                 "{\"k\":1}", null, null, null);
     }
 
-    EventRow taskEvent(String taskId, String kind, String state, Instant occurredAt, TaskFacts facts) {
+    EventRow taskEvent(String taskId, String kind, Instant occurredAt, TaskFacts facts) {
         return new EventRow(UUID.randomUUID(), projectId, agentId, "celery", taskId, kind, occurredAt, occurredAt,
                 "{}", facts, null, null);
     }
@@ -128,21 +128,21 @@ final class SqliteFixture implements AutoCloseable {
     }
 
     EventRow received(String taskId, Instant at) {
-        return withQueue(taskEvent(taskId, "task.received", "received", at,
+        return withQueue(taskEvent(taskId, "task.received", at,
                 new TaskFacts("received", "app.add", null, "[1,2]", "{}", null, null, null, null, null, null, null)), "default");
     }
 
     EventRow started(String taskId, Instant at) {
-        return withWorker(taskEvent(taskId, "task.started", "started", at, facts("started")), "celery@host");
+        return withWorker(taskEvent(taskId, "task.started", at, facts("started")), "celery@host");
     }
 
     EventRow succeeded(String taskId, Instant at) {
-        return taskEvent(taskId, "task.succeeded", "success", at,
+        return taskEvent(taskId, "task.succeeded", at,
                 new TaskFacts("success", null, null, null, null, "3", 42L, null, null, null, null, null));
     }
 
     EventRow failed(String taskId, Instant at, String exception, String traceback) {
-        return taskEvent(taskId, "task.failed", "failure", at,
+        return taskEvent(taskId, "task.failed", at,
                 new TaskFacts("failure", null, null, null, null, null, null, exception, traceback, null, null, null));
     }
 

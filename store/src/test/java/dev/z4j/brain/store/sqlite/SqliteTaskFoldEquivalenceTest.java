@@ -37,7 +37,7 @@ class SqliteTaskFoldEquivalenceTest {
         TaskFacts facts = new TaskFacts(state, "name-" + random.nextInt(3), priority,
                 "[" + random.nextInt(9) + "]", null, "\"r" + random.nextInt(9) + "\"", (long) random.nextInt(99),
                 "ex" + random.nextInt(9), "tb", random.nextInt(4), null, null);
-        EventRow e = f.taskEvent(taskId, kind.getKey(), state, at, facts);
+        EventRow e = f.taskEvent(taskId, kind.getKey(), at, facts);
         return SqliteFixture.withWorker(SqliteFixture.withQueue(e, "q" + random.nextInt(3)), "w" + random.nextInt(3));
     }
 

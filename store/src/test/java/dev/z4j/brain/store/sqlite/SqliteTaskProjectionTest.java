@@ -135,12 +135,12 @@ class SqliteTaskProjectionTest {
     void priorityIsNeverDowngradedByAnEventWithoutOne() throws Exception {
         try (SqliteFixture f = new SqliteFixture(home)) {
             TaskFacts high = new TaskFacts("received", "n", "high", null, null, null, null, null, null, null, null, null);
-            f.db.eventStore().write(List.of(f.taskEvent("t", "task.received", "received", RECEIVED, high)));
+            f.db.eventStore().write(List.of(f.taskEvent("t", "task.received", RECEIVED, high)));
             f.db.eventStore().write(List.of(f.started("t", STARTED)));
             assertThat(f.task("t")).containsEntry("priority", "high").containsEntry("state", "started");
 
             TaskFacts bogus = new TaskFacts("retry", null, "urgent!", null, null, null, null, null, null, 2, null, null);
-            f.db.eventStore().write(List.of(f.taskEvent("t", "task.retried", "retry", SUCCEEDED, bogus)));
+            f.db.eventStore().write(List.of(f.taskEvent("t", "task.retried", SUCCEEDED, bogus)));
             assertThat(f.task("t")).containsEntry("priority", "normal").containsEntry("state", "retry")
                     .containsEntry("retry_count", 2L);
         }
@@ -150,7 +150,7 @@ class SqliteTaskProjectionTest {
     void sentCreatesAPendingRowAndCanvasReferencesAreSanitised() throws Exception {
         try (SqliteFixture f = new SqliteFixture(home)) {
             TaskFacts sent = new TaskFacts(null, "app.add", null, null, null, null, null, null, null, null, "t", "root-1");
-            f.db.eventStore().write(List.of(f.taskEvent("t", "task.sent", null, RECEIVED, sent)));
+            f.db.eventStore().write(List.of(f.taskEvent("t", "task.sent", RECEIVED, sent)));
 
             assertThat(f.task("t")).containsEntry("state", "pending").containsEntry("name", "app.add")
                     .containsEntry("parent_task_id", null).containsEntry("root_task_id", "root-1")
