@@ -1,0 +1,36 @@
+package dev.z4j.brain.store.sqlite;
+
+import dev.z4j.brain.store.StoreException;
+import java.sql.SQLException;
+import org.sqlite.SQLiteException;
+
+/** Classifies SQLite failures: retry later (lock, I/O, disk) or refuse the data (constraint, size). */
+final class SqliteErrors {
+    // Primary result codes (the low byte of extended codes), from sqlite3.h.
+    private static final int SQLITE_NOMEM = 7;
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_INTERRUPT = 9;
+    private static final int SQLITE_IOERR = 10;
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_CANTOPEN = 14;
+    private static final int SQLITE_PROTOCOL = 15;
+
+    private SqliteErrors() {}
+
+    static StoreException wrap(String what, SQLException e) {
+        return new StoreException(what + " failed: " + e.getMessage(), isTransient(e), e);
+    }
+
+    static boolean isTransient(SQLException e) {
+        if (!(e instanceof SQLiteException sqlite)) {
+            // Not raised by the engine (closed connection, driver state): the data is not at fault.
+            return true;
+        }
+        return switch (sqlite.getResultCode().code & 0xFF) {
+            case SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN,
+                 SQLITE_PROTOCOL, SQLITE_NOMEM, SQLITE_INTERRUPT -> true;
+            default -> false;
+        };
+    }
+}
