@@ -25,8 +25,11 @@ class FrameCodecTest {
 
     @Test
     void brainFramesCarryEveryModelFieldIncludingNulls() {
+        Map<String, Object> target = new java.util.LinkedHashMap<>();
+        target.put("type", "task");
+        target.put("id", "celery:1");
         Frame cmd = Frame.outbound("3f2504e0-4f89-41d3-9a0c-0305e82c3301",
-                new Frame.Command("cancel_task", Map.of("type", "task", "id", "celery:1"), Map.of(), 60, null));
+                new Frame.Command("cancel_task", target, Map.of(), 60, null));
         String wire = new String(new FrameSigner(secret, binding, clock, () -> "n").sign(cmd), StandardCharsets.UTF_8);
         assertThat(wire).startsWith("{\"v\":2,\"id\":\"3f2504e0-4f89-41d3-9a0c-0305e82c3301\","
                 + "\"ts\":\"2026-05-11T09:30:00.000001Z\",\"nonce\":\"n\",\"seq\":1,\"hmac\":\"");

@@ -149,7 +149,7 @@ public final class PostgresDatabase implements Database {
     }
 
     /** The pool, for callers that need plain JDBC (tests, diagnostics). */
-    public javax.sql.DataSource dataSource() {
+    public HikariDataSource dataSource() {
         return dataSource;
     }
 

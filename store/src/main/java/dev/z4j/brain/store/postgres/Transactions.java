@@ -4,7 +4,7 @@ import dev.z4j.brain.store.StoreException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
 
 /** Runs a unit of work on a pooled connection, committing on success and rolling back on any failure. */
 final class Transactions {
@@ -14,9 +14,9 @@ final class Transactions {
         T run(Connection connection) throws SQLException, IOException;
     }
 
-    private final DataSource dataSource;
+    private final HikariDataSource dataSource;
 
-    Transactions(DataSource dataSource) {
+    Transactions(HikariDataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -29,6 +29,7 @@ final class Transactions {
                 return result;
             } catch (SQLException | IOException | RuntimeException | Error e) {
                 rollbackQuietly(c, e);
+                evictIfBroken(c, e);
                 throw e;
             } finally {
                 restoreAutoCommit(c);
@@ -38,6 +39,24 @@ final class Transactions {
         } catch (IOException e) {
             throw PgErrors.translate(action, e);
         }
+    }
+
+    /**
+     * COPY runs on the unwrapped pgjdbc connection, so Hikari never sees its I/O errors and would
+     * hand the dead connection out again (it skips validation for connections used in the last
+     * 500 ms): evict it ourselves so a restarted server is picked up at the next attempt.
+     */
+    private void evictIfBroken(Connection c, Throwable e) {
+        boolean broken = e instanceof IOException
+                || (e instanceof SQLException s && PgErrors.isTransient(s) && isConnectionClass(s));
+        if (broken) {
+            dataSource.evictConnection(c);
+        }
+    }
+
+    private static boolean isConnectionClass(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57P");
     }
 
     private static void rollbackQuietly(Connection c, Throwable cause) {
