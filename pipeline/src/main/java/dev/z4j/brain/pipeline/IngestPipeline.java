@@ -33,6 +33,7 @@ public final class IngestPipeline implements AutoCloseable {
     private final Thread persisterThread;
 
     private IngestPipeline(Builder b) {
+        // Blocking, not spinning: 2 cores are shared with the web server (see LingerWaitStrategy).
         LingerWaitStrategy waitStrategy = new LingerWaitStrategy();
         // MULTI: many connection threads claim slots concurrently (CAS on the cursor).
         this.ring = RingBuffer.createMultiProducer(IngestEntry::new, b.ringSize, waitStrategy);
@@ -40,7 +41,7 @@ public final class IngestPipeline implements AutoCloseable {
         ring.addGatingSequences(consumed);
         this.barrier = ring.newBarrier();
         this.ringSpace = new RingSpace(ring, halt);
-        this.metrics = new PipelineMetrics(b.meterRegistry, ring::remainingCapacity);
+        this.metrics = new PipelineMetrics(b.meterRegistry, ring::remainingCapacity, b.maxBatchEvents);
 
         RetryingWriter writer = new RetryingWriter(b.eventStore, new Backoff(b.retryMin, b.retryMax), halt, metrics);
         BatchPersister persister = new BatchPersister(writer, new BatchIsolator(writer, metrics), metrics);

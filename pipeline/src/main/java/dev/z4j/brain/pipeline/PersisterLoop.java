@@ -12,6 +12,7 @@ import com.lmax.disruptor.TimeoutException;
  * the ring and block producers, and what lets the entries be read without copying.
  */
 final class PersisterLoop implements Runnable {
+    private static final System.Logger LOG = System.getLogger(PersisterLoop.class.getName());
     // While closing, idle waits are bounded so the loop notices the last publisher leaving.
     private static final long DRAIN_POLL_NANOS = 1_000_000L;
 
@@ -28,6 +29,7 @@ final class PersisterLoop implements Runnable {
     private final long lingerNanos;
     private final GatheredBatch batch;
 
+    private boolean drained;
     private long next;
     private long available = -1;
 
@@ -65,6 +67,14 @@ final class PersisterLoop implements Runnable {
             }
         } catch (Halted halted) {
             // halt() interrupted a store retry: stop without acking.
+        } finally {
+            if (!drained && !halt.isHalted()) {
+                // Died of something unforeseen (an Error): fail producers fast instead of blocking them forever.
+                LOG.log(System.Logger.Level.ERROR, "pipeline persister stopped unexpectedly; refusing further publishes");
+                halt.halt();
+                admission.close();
+                ringSpace.wakeAll();
+            }
         }
     }
 
@@ -99,6 +109,7 @@ final class PersisterLoop implements Runnable {
                 waitStrategy.waitUntil(deadline);
             } else if (admission.isClosed()) {
                 if (admission.quiescent() && ring.getCursor() < next) {
+                    drained = true;
                     return false; // drained: everything admitted before close is acked
                 }
                 waitStrategy.waitUntil(System.nanoTime() + DRAIN_POLL_NANOS);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /** The pipeline's meters. The names are the /metrics contract: change them only with ops. */
@@ -29,20 +30,30 @@ public final class PipelineMetrics {
     private final Gauge ringRemaining;
     private final MeterRegistry registry;
 
-    PipelineMetrics(MeterRegistry registry, LongSupplier ringRemaining) {
+    // Largest frame an agent may send; a frame is never split, so a write can hold this many rows.
+    private static final int MAX_FRAME_EVENTS = 5000;
+
+    PipelineMetrics(MeterRegistry registry, LongSupplier ringRemaining, int maxBatchEvents) {
         this.registry = registry;
         this.batchEvents = DistributionSummary.builder(BATCH_EVENTS)
                 .description("Rows per combined store write (smart batching: grows with load)")
                 .baseUnit("events")
                 .publishPercentileHistogram()
+                // Bounded buckets keep the Prometheus histogram to a few dozen series.
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue((double) Math.max(maxBatchEvents, MAX_FRAME_EVENTS))
                 .register(registry);
         this.commit = Timer.builder(COMMIT_SECONDS)
                 .description("Duration of successful EventStore.write calls")
                 .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
         this.ackLatency = Timer.builder(ACK_LATENCY_SECONDS)
                 .description("From publish into the ring to the frame's ack")
                 .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
         this.accepted = Counter.builder(EVENTS_ACCEPTED)
                 .description("Events stored as new rows")

@@ -29,8 +29,14 @@ final class FakeEventStore implements EventStore {
     private volatile UUID transientTrigger;
     private volatile PoisonMode poisonMode = PoisonMode.PERMANENT;
     private volatile boolean down;
+    private volatile boolean broken;
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private final AtomicInteger callsStarted = new AtomicInteger();
+
+    /** Every write throws an Error, as a store with a linkage or assertion bug would. */
+    void breakWithError() {
+        broken = true;
+    }
 
     void down(boolean down) {
         this.down = down;
@@ -72,6 +78,9 @@ final class FakeEventStore implements EventStore {
         List<EventRow> copy = List.copyOf(events);
         synchronized (this) {
             calls.add(copy);
+        }
+        if (broken) {
+            throw new AssertionError("store bug");
         }
         if (down) {
             throw new StoreException("connection refused", true, null);

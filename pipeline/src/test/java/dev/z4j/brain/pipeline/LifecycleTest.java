@@ -105,4 +105,18 @@ class LifecycleTest {
         assertThat(pipeline.close(Duration.ofSeconds(10))).isTrue();
         assertThat(target.acks()).containsExactly(new RecordingAckTarget.Ack("only", 2, 2, 0));
     }
+
+    @Test
+    void anErrorThatKillsThePersisterFailsPublishersInsteadOfBlockingThem() throws Exception {
+        FakeEventStore store = new FakeEventStore();
+        store.breakWithError();
+        IngestPipeline pipeline = IngestPipeline.builder().eventStore(store).ringSize(2).build();
+        RecordingAckTarget target = new RecordingAckTarget();
+        pipeline.publish(target, "fatal", 1, Rows.rows(1));
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertThat(pipeline.isRunning()).isFalse();
+        assertThatThrownBy(() -> pipeline.publish(target, "next", 1, Rows.rows(1)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(target.count()).isZero();
+    }
 }
