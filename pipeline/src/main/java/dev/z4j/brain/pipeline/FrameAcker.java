@@ -1,0 +1,62 @@
+package dev.z4j.brain.pipeline;
+
+import java.lang.System.Logger.Level;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * After commit: acks every frame of the batch in ring order (so per connection in publish order),
+ * updates the counters, then tells the commit listener which projects changed. A throwing target
+ * or listener is logged and skipped: it must not stop the acks of other connections.
+ */
+final class FrameAcker {
+    private static final System.Logger LOG = System.getLogger(FrameAcker.class.getName());
+
+    private final CommitListener listener;
+    private final PipelineMetrics metrics;
+    private final Set<UUID> changedProjects = new HashSet<>();
+
+    FrameAcker(CommitListener listener, PipelineMetrics metrics) {
+        this.listener = listener;
+        this.metrics = metrics;
+    }
+
+    void ackAll(GatheredBatch batch) {
+        long accepted = 0;
+        long duplicates = 0;
+        long now = System.nanoTime();
+        for (int f = 0; f < batch.frameCount(); f++) {
+            IngestEntry frame = batch.frame(f);
+            int frameAccepted = 0;
+            for (int row = batch.rowStart(f); row < batch.rowEnd(f); row++) {
+                byte outcome = batch.outcome(row);
+                if (outcome == GatheredBatch.INSERTED) {
+                    frameAccepted++;
+                    changedProjects.add(batch.rows().get(row).projectId());
+                } else if (outcome == GatheredBatch.DUPLICATE) {
+                    duplicates++;
+                }
+            }
+            accepted += frameAccepted;
+            try {
+                frame.target.ack(frame.batchId, frame.received, frameAccepted, frame.received - frameAccepted);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "ack target failed for frame " + frame.batchId + "; continuing", e);
+            }
+            metrics.ackLatency.record(now - frame.publishedNanos, TimeUnit.NANOSECONDS);
+        }
+        metrics.accepted.increment(accepted);
+        metrics.duplicate.increment(duplicates);
+        if (!changedProjects.isEmpty()) {
+            Set<UUID> projects = Set.copyOf(changedProjects);
+            changedProjects.clear();
+            try {
+                listener.onCommitted(projects);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "commit listener failed; continuing", e);
+            }
+        }
+    }
+}
