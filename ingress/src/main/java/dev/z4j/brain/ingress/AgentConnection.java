@@ -1,0 +1,351 @@
+package dev.z4j.brain.ingress;
+
+import dev.z4j.brain.pipeline.AckTarget;
+import dev.z4j.brain.protocol.Frame;
+import dev.z4j.brain.protocol.FrameSigner;
+import dev.z4j.brain.protocol.FrameType;
+import dev.z4j.brain.protocol.FrameVerifier;
+import dev.z4j.brain.protocol.JsonWriter;
+import dev.z4j.brain.protocol.ProtocolException;
+import dev.z4j.brain.protocol.ReplayGuard;
+import dev.z4j.brain.protocol.SessionBinding;
+import dev.z4j.brain.protocol.Timestamps;
+import dev.z4j.brain.store.Directory;
+import dev.z4j.brain.store.EventRow;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One agent WebSocket: bearer auth at upgrade, hello/hello_ack, then verified frames in arrival
+ * order on Helidon's virtual thread for this socket. Publishing into a full ring blocks this
+ * thread, so the socket stops being read and TCP pushes back on the agent: nothing is dropped.
+ */
+final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckTarget {
+    private static final Logger LOG = Logger.getLogger(AgentConnection.class.getName());
+
+    private enum State { AWAITING_HELLO, OPEN, CLOSED }
+
+    private final AgentGateway gateway;
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics;
+    private final ByteArrayOutputStream fragments = new ByteArrayOutputStream();
+    private final BatchTracker batches = new BatchTracker();
+    private final long openedNanos = System.nanoTime();
+
+    private volatile State state = State.AWAITING_HELLO;
+    private volatile long lastMessageNanos = openedNanos;
+    private BearerAuth.Result auth;
+    private WsSession session;
+    private Directory.Agent agent;
+    private String workerId;
+    private Instant connectedAt;
+    private FrameVerifier verifier;
+    private Outbox outbox;
+    private boolean registered;
+
+    AgentConnection(AgentGateway gateway) {
+        this.gateway = gateway;
+        this.config = gateway.config();
+        this.metrics = gateway.metrics();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        auth = gateway.auth().authenticate(headers.first(HeaderNames.AUTHORIZATION));
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        this.session = session;
+        metrics.socketOpened();
+        gateway.track(this);
+        if (auth == null || auth.agent() == null) {
+            String why = auth == null ? "missing" : auth.failure();
+            metrics.authFailed(why);
+            close(CloseCodes.UNAUTHORIZED, "unauthorized: " + why);
+            return;
+        }
+        agent = auth.agent();
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        byte[] chunk = new byte[buffer.available()];
+        buffer.read(chunk);
+        onChunk(chunk, last);
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        onChunk(text.getBytes(StandardCharsets.UTF_8), last);
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        cleanup();
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        LOG.log(Level.FINE, "agent socket error", t);
+        cleanup();
+    }
+
+    /** Another socket of the same (agent, worker) took over. */
+    @Override
+    public void displace() {
+        close(CloseCodes.DISPLACED, "displaced by a newer connection of the same worker");
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    private void onChunk(byte[] chunk, boolean last) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        lastMessageNanos = System.nanoTime();
+        if (fragments.size() + chunk.length > config.maxMessageBytes()) {
+            metrics.frameRejected("oversize");
+            close(CloseCodes.BAD_FRAME, "message larger than " + config.maxMessageBytes() + " bytes");
+            return;
+        }
+        byte[] message;
+        if (last && fragments.size() == 0) {
+            message = chunk; // the common case: one frame per message, no copy
+        } else {
+            fragments.writeBytes(chunk);
+            if (!last) {
+                return;
+            }
+            message = fragments.toByteArray();
+            fragments.reset();
+        }
+        if (message.length == 0) {
+            metrics.frameRejected("empty");
+            close(CloseCodes.BAD_FRAME, "empty message");
+            return;
+        }
+        try {
+            if (state == State.AWAITING_HELLO) {
+                onHello(message);
+            } else {
+                onFrame(message);
+            }
+        } catch (ProtocolException e) {
+            refuse(e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "unexpected error on agent socket", e);
+            metrics.frameRejected("internal");
+            close(CloseCodes.INTERNAL, "internal error");
+        }
+    }
+
+    private void refuse(ProtocolException e) {
+        metrics.frameRejected(e.reason().label());
+        int code;
+        if (state == State.AWAITING_HELLO) {
+            code = CloseCodes.BAD_FRAME;
+        } else if (e.isSignatureFailure()) {
+            code = CloseCodes.SIGNATURE;
+        } else if (e.reason() == ProtocolException.Reason.INVALID_FIELD) {
+            code = CloseCodes.BAD_FRAME;
+        } else {
+            code = CloseCodes.INTERNAL; // the reference's mapping of post-handshake ProtocolError
+        }
+        close(code, e.reason().label() + ": " + e.getMessage());
+    }
+
+    private void onHello(byte[] message) {
+        Frame frame = FrameVerifier.parseHello(message, 0, message.length);
+        Frame.Hello hello = (Frame.Hello) frame.payload();
+        metrics.frameReceived("hello");
+        if (!"2".equals(hello.protocolVersion())) {
+            metrics.frameRejected("protocol_version");
+            close(CloseCodes.UPGRADE_REQUIRED, "unsupported protocol_version " + hello.protocolVersion());
+            return;
+        }
+        workerId = hello.workerId() == null ? "" : hello.workerId();
+        connectedAt = Instant.now();
+        String sessionId = UUID.randomUUID().toString();
+        SessionBinding binding = new SessionBinding(agent.id().toString(), agent.projectId().toString(), sessionId);
+        byte[] secret = gateway.projectSecret(agent.projectId());
+        // The verifier must exist before hello_ack leaves: the agent starts sending right after it.
+        verifier = new FrameVerifier(secret, binding, ReplayGuard.systemClock());
+        outbox = new Outbox(new FrameSigner(secret, binding), this::sendBinary,
+                reason -> close(CloseCodes.INTERNAL, reason));
+        Frame ack = new Frame(FrameType.HELLO_ACK, "hack_" + sessionId.replace("-", "").substring(0, 12),
+                Timestamps.format(Instant.now()), null, null, null,
+                new Frame.HelloAck("2", config.brainVersion(), binding.agentId(), binding.projectId(), sessionId,
+                        config.heartbeatInterval(), config.maxMessageBytes()));
+        if (!sendBinary(FrameSigner.unsigned(ack))) {
+            return;
+        }
+        state = State.OPEN;
+        gateway.directoryWrite(() -> gateway.directory().workerConnected(workerHello(hello), connectedAt));
+        ConnectionRegistry.Outcome outcome = gateway.registry().register(agent.id(), workerId, this);
+        if (outcome == ConnectionRegistry.Outcome.OVER_CAP) {
+            metrics.frameRejected("worker_cap");
+            close(CloseCodes.TOO_MANY, "too many worker connections for this agent");
+            return;
+        }
+        registered = true;
+    }
+
+    private void onFrame(byte[] message) {
+        Frame frame = verifier.verify(message);
+        metrics.frameReceived(frame.type().wire());
+        Instant now = Instant.now();
+        switch (frame.payload()) {
+            case Frame.EventBatch batch -> onEventBatch(frame.id(), batch, now);
+            case Frame.Heartbeat hb -> gateway.liveness().seen(agent.id(), workerId, now);
+            case Frame.AgentStatus st -> gateway.liveness().seen(agent.id(), workerId, now);
+            default -> LOG.log(Level.FINE, "ignored {0} frame from agent", frame.type().wire());
+        }
+    }
+
+    private void onEventBatch(String batchId, Frame.EventBatch batch, Instant receivedAt) {
+        switch (batches.arrive(batchId)) {
+            case COMMITTED -> {
+                // A resend of a batch whose ack the agent has not processed yet: ack again, no DB work.
+                metrics.batchResent("committed");
+                BatchTracker.Counts c = batches.committedCounts(batchId);
+                int received = c == null ? batch.events().size() : c.received();
+                sendAck(batchId, received, 0, received);
+                return;
+            }
+            case IN_FLIGHT -> {
+                metrics.batchResent("in_flight");
+                return; // acked when the first copy commits
+            }
+            case NEW -> { }
+        }
+        List<Map<String, Object>> events = batch.events();
+        metrics.eventsReceived(events.size());
+        List<EventRow> rows = new ArrayList<>(events.size());
+        for (Map<String, Object> e : events) {
+            try {
+                rows.add(EventNormalizer.normalize(e, agent.projectId(), agent.id(), receivedAt));
+            } catch (EventNormalizer.Rejected r) {
+                metrics.eventRejected(r.reason());
+            }
+        }
+        gateway.liveness().seen(agent.id(), workerId, receivedAt);
+        gateway.pipeline().publish(this, batchId, events.size(), rows); // blocks while the ring is full
+    }
+
+    /** Called by the persister after commit (AckTarget): must not block. */
+    @Override
+    public void ack(String batchId, int received, int accepted, int rejected) {
+        int copies = batches.commit(batchId, new BatchTracker.Counts(received, accepted, rejected));
+        sendAck(batchId, received, accepted, rejected);
+        for (int i = 0; i < copies; i++) {
+            sendAck(batchId, received, 0, received); // copies were duplicates of the first
+        }
+    }
+
+    private void sendAck(String batchId, int received, int accepted, int rejected) {
+        String id = "eba_" + batchId;
+        Outbox out = outbox;
+        if (out != null) {
+            out.enqueue(Frame.outbound(id.length() > 64 ? id.substring(0, 64) : id,
+                    new Frame.EventBatchAck(batchId, received, accepted, rejected)));
+        }
+    }
+
+    // ------------------------------------------------------------------ outbound / closing
+
+    private boolean sendBinary(byte[] bytes) {
+        try {
+            session.send(BufferData.create(bytes), true);
+            return true;
+        } catch (RuntimeException e) {
+            cleanup();
+            return false;
+        }
+    }
+
+    void close(int code, String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        metrics.closed(code);
+        cleanup();
+        try {
+            // Close reasons are limited to 123 bytes on the wire.
+            byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+            session.close(code, r.length <= 120 ? reason : new String(r, 0, 120, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "close failed", e);
+        }
+    }
+
+    private void cleanup() {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+        }
+        metrics.socketClosed();
+        gateway.untrack(this);
+        if (outbox != null) {
+            outbox.close();
+        }
+        if (agent != null && registered) {
+            gateway.registry().unregister(agent.id(), workerId, this);
+            Instant since = connectedAt;
+            gateway.directoryWrite(() ->
+                    gateway.directory().workerDisconnected(agent.id(), workerId, since, Instant.now()));
+        }
+    }
+
+    /** Called by the gateway's watchdog: hello timeout and idle timeout. */
+    void checkTimeouts(long nowNanos) {
+        if (state == State.AWAITING_HELLO && nowNanos - openedNanos > config.helloTimeout().toNanos()) {
+            metrics.frameRejected("hello_timeout");
+            close(CloseCodes.IDLE, "no hello within " + config.helloTimeout().toSeconds() + " s");
+        } else if (state == State.OPEN && nowNanos - lastMessageNanos > config.idleTimeout().toNanos()) {
+            close(CloseCodes.IDLE, "idle for " + config.idleTimeout().toSeconds() + " s");
+        }
+    }
+
+    boolean isOpen() {
+        return state != State.CLOSED;
+    }
+
+    private Directory.WorkerHello workerHello(Frame.Hello h) {
+        Instant started = null;
+        if (h.workerStartedAt() != null) {
+            started = Timestamps.parseAssumingUtc(h.workerStartedAt());
+        }
+        return new Directory.WorkerHello(agent.id(), agent.projectId(), h.workerId(), h.workerRole(), h.framework(),
+                h.workerPid() == null ? null : h.workerPid().intValue(), started, h.protocolVersion(),
+                h.agentVersion(), json(h.engines()), json(h.schedulers()), json(h.capabilities()), json(h.host()));
+    }
+
+    private static String json(Object v) {
+        return new String(JsonWriter.wire(v), StandardCharsets.UTF_8);
+    }
+
+    /** Used by tests and shutdown. */
+    void goingAway() {
+        close(CloseCodes.GOING_AWAY, "brain shutting down");
+    }
+}

@@ -1,0 +1,156 @@
+package dev.z4j.brain.ingress;
+
+import dev.z4j.brain.pipeline.IngestPipeline;
+import dev.z4j.brain.protocol.Secrets;
+import dev.z4j.brain.store.Directory;
+import dev.z4j.brain.store.StoreException;
+import io.helidon.websocket.WsListener;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@code /ws/agent} endpoint: makes one {@link AgentConnection} per socket and owns what they
+ * share (auth, registry, pipeline, liveness, project secrets, the timeout watchdog).
+ */
+public final class AgentGateway implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AgentGateway.class.getName());
+
+    /** A directory write that may fail; run off the socket's thread so a slow DB never stalls reads. */
+    @FunctionalInterface
+    public interface DirectoryWrite {
+        void run() throws StoreException;
+    }
+
+    private final GatewayConfig config;
+    private final Directory directory;
+    private final IngestPipeline pipeline;
+    private final GatewayMetrics metrics;
+    private final BearerAuth auth;
+    private final ConnectionRegistry registry;
+    private final LivenessCoalescer liveness;
+    private final Map<UUID, byte[]> projectSecrets = new ConcurrentHashMap<>();
+    private final Set<AgentConnection> live = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "z4j-gateway-timers");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ExecutorService directoryWrites = Executors.newVirtualThreadPerTaskExecutor();
+
+    public AgentGateway(GatewayConfig config, Directory directory, IngestPipeline pipeline, GatewayMetrics metrics,
+                        ConnectionRegistry registry) {
+        this.config = config;
+        this.directory = directory;
+        this.pipeline = pipeline;
+        this.metrics = metrics;
+        this.registry = registry;
+        this.auth = new BearerAuth(directory, config.masterSecret(), config.previousSecrets());
+        this.liveness = new LivenessCoalescer(directory);
+        timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(liveness::flush, 2, 2, TimeUnit.SECONDS);
+    }
+
+    /** The listener factory for {@code WsRouting.endpoint("/ws/agent", gateway::newListener)}. */
+    public WsListener newListener() {
+        return new AgentConnection(this);
+    }
+
+    /** Number of open agent sockets. */
+    public int openSockets() {
+        return live.size();
+    }
+
+    /** Closes every agent socket with 1001 (graceful shutdown, after the pipeline drained). */
+    public void closeAll() {
+        for (AgentConnection c : live) {
+            c.goingAway();
+        }
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        liveness.flush();
+        directoryWrites.shutdown();
+        try {
+            directoryWrites.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkTimeouts() {
+        long now = System.nanoTime();
+        for (AgentConnection c : live) {
+            try {
+                c.checkTimeouts(now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "timeout check failed", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ for connections
+
+    GatewayConfig config() {
+        return config;
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    BearerAuth auth() {
+        return auth;
+    }
+
+    ConnectionRegistry registry() {
+        return registry;
+    }
+
+    LivenessCoalescer liveness() {
+        return liveness;
+    }
+
+    Directory directory() {
+        return directory;
+    }
+
+    IngestPipeline pipeline() {
+        return pipeline;
+    }
+
+    byte[] projectSecret(UUID projectId) {
+        return projectSecrets.computeIfAbsent(projectId, id -> Secrets.projectSecret(config.masterSecret(), id));
+    }
+
+    void track(AgentConnection c) {
+        live.add(c);
+    }
+
+    void untrack(AgentConnection c) {
+        live.remove(c);
+    }
+
+    void directoryWrite(DirectoryWrite write) {
+        try {
+            directoryWrites.execute(() -> {
+                try {
+                    write.run();
+                } catch (StoreException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "agent directory update failed: {0}", e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.FINE, "directory write after shutdown dropped");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.z4j.brain.ingress;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/** The gateway's counters and gauges (names are the /metrics contract). */
+public final class GatewayMetrics {
+    private final MeterRegistry registry;
+    private final AtomicInteger sockets = new AtomicInteger();
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(MeterRegistry registry, Supplier<Number> connectedAgents) {
+        this.registry = registry;
+        Gauge.builder("z4j_agent_connections", sockets, AtomicInteger::get)
+                .description("Open agent WebSockets (one per agent worker)").register(registry);
+        Gauge.builder("z4j_agents_connected", connectedAgents)
+                .description("Distinct agents with at least one open WebSocket").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    void socketOpened() {
+        sockets.incrementAndGet();
+    }
+
+    void socketClosed() {
+        sockets.decrementAndGet();
+    }
+
+    void frameReceived(String type) {
+        count("z4j_frames_received_total", "type", type);
+    }
+
+    /** A frame refused; {@code reason} is a bounded label (ProtocolException reasons, "oversize", ...). */
+    void frameRejected(String reason) {
+        count("z4j_frames_rejected_total", "reason", reason);
+    }
+
+    void eventsReceived(int n) {
+        counter("z4j_events_received_total", "", "").increment(n);
+    }
+
+    /** Events refused by validation before reaching the pipeline. */
+    void eventRejected(String reason) {
+        count("z4j_events_rejected_total", "reason", reason);
+    }
+
+    void batchResent(String outcome) {
+        count("z4j_batches_resent_total", "outcome", outcome);
+    }
+
+    void closed(int code) {
+        count("z4j_agent_closes_total", "code", Integer.toString(code));
+    }
+
+    void authFailed(String reason) {
+        count("z4j_agent_auth_failures_total", "reason", reason);
+    }
+
+    private void count(String name, String tag, String value) {
+        counter(name, tag, value).increment();
+    }
+
+    private Counter counter(String name, String tag, String value) {
+        return counters.computeIfAbsent(name + '|' + value, k -> tag.isEmpty()
+                ? Counter.builder(name).register(registry)
+                : Counter.builder(name).tag(tag, value).register(registry));
+    }
+}

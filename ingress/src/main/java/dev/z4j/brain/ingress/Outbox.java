@@ -1,0 +1,84 @@
+package dev.z4j.brain.ingress;
+
+import dev.z4j.brain.protocol.Frame;
+import dev.z4j.brain.protocol.FrameSigner;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The single ordered writer of one connection. Any thread may {@link #enqueue} without blocking
+ * (the persister must never wait on a slow socket); one short-lived virtual thread at a time
+ * drains the queue, signing each frame as it sends it so seq order is wire order.
+ */
+final class Outbox {
+    /** Frames waiting for a socket that stopped reading; beyond this the peer is not keeping up. */
+    static final int MAX_PENDING = 8192;
+
+    /** Sends signed bytes; throws when the socket is gone. */
+    interface Wire {
+        void send(byte[] bytes) throws Exception;
+    }
+
+    private final FrameSigner signer;
+    private final Wire wire;
+    private final Consumer<String> onFailure;
+    private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean closed;
+
+    /** @param onFailure called once with a reason when the peer stops accepting frames */
+    Outbox(FrameSigner signer, Wire wire, Consumer<String> onFailure) {
+        this.signer = signer;
+        this.wire = wire;
+        this.onFailure = onFailure;
+    }
+
+    void enqueue(Frame frame) {
+        if (closed) {
+            return; // the agent resends whatever was not acked on its next connection
+        }
+        if (pending.incrementAndGet() > MAX_PENDING) {
+            fail("outbound queue overflow: peer not reading");
+            return;
+        }
+        queue.add(frame);
+        if (draining.compareAndSet(false, true)) {
+            Thread.startVirtualThread(this::drain);
+        }
+    }
+
+    void close() {
+        closed = true;
+        queue.clear();
+    }
+
+    private void drain() {
+        do {
+            Frame f;
+            while ((f = queue.poll()) != null) {
+                pending.decrementAndGet();
+                if (closed) {
+                    continue;
+                }
+                try {
+                    signer.signAndSend(f, wire::send);
+                } catch (Exception e) {
+                    fail("send failed: " + e.getClass().getSimpleName());
+                }
+            }
+            draining.set(false);
+            // Re-check: a frame enqueued after the last poll but before the flag dropped.
+        } while (!queue.isEmpty() && draining.compareAndSet(false, true));
+    }
+
+    private void fail(String reason) {
+        if (!closed) {
+            closed = true;
+            queue.clear();
+            onFailure.accept(reason);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.z4j.brain.ops;
+
+import dev.z4j.brain.ingress.AgentGateway;
+import dev.z4j.brain.ingress.ConnectionRegistry;
+import dev.z4j.brain.ingress.GatewayConfig;
+import dev.z4j.brain.ingress.GatewayMetrics;
+import dev.z4j.brain.ingress.RestApi;
+import dev.z4j.brain.pipeline.IngestPipeline;
+import dev.z4j.brain.store.Database;
+import dev.z4j.brain.store.DatabaseConfig;
+import dev.z4j.brain.store.Databases;
+import dev.z4j.brain.store.StoreException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One running brain, wired by hand and readable top to bottom: database, pipeline, agent gateway,
+ * HTTP routes, background jobs. {@link #close()} shuts down gracefully; {@link #halt()} is a crash.
+ */
+public final class Brain implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Brain.class.getName());
+
+    private final Database db;
+    private final IngestPipeline pipeline;
+    private final AgentGateway gateway;
+    private final WebServer server;
+    private final MaintenanceJobs jobs;
+    private final Optional<String> bootstrapAdminKey;
+
+    private Brain(Database db, IngestPipeline pipeline, AgentGateway gateway, WebServer server, MaintenanceJobs jobs,
+                  Optional<String> bootstrapAdminKey) {
+        this.db = db;
+        this.pipeline = pipeline;
+        this.gateway = gateway;
+        this.server = server;
+        this.jobs = jobs;
+        this.bootstrapAdminKey = bootstrapAdminKey;
+    }
+
+    public static Brain start(BrainConfig config) throws StoreException {
+        // 1. Storage: open, migrate, and on an empty database create project "default" + an admin key.
+        Database db = Databases.open(new DatabaseConfig(config.databaseUrl(), config.home(),
+                config.statementTimeoutMs(), config.dbPoolSize()));
+        db.migrate();
+        Optional<String> adminKey = Bootstrap.firstStart(db.directory(), config.secretBytes());
+
+        // 2. Metrics registry scraped at /metrics.
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+
+        // 3. The ingest pipeline: Disruptor ring -> batching persister -> acks after commit.
+        IngestPipeline pipeline = IngestPipeline.builder()
+                .eventStore(db.eventStore())
+                .ringSize(config.ringSize())
+                .maxBatchEvents(config.batchMaxEvents())
+                .linger(config.batchLinger())
+                .meterRegistry(metrics)
+                .build();
+
+        // 4. The agent gateway (/ws/agent), holding this replica's sockets.
+        ConnectionRegistry sockets = new ConnectionRegistry(64);
+        GatewayConfig gatewayConfig = new GatewayConfig(config.secretBytes(), config.previousSecretBytes(),
+                config.wsMaxFrameBytes(), Duration.ofSeconds(config.wsIdleTimeoutSeconds()), Duration.ofSeconds(10),
+                10, 64, "1.6.9");
+        AgentGateway gateway = new AgentGateway(gatewayConfig, db.directory(), pipeline,
+                new GatewayMetrics(metrics, sockets::agentCount), sockets);
+
+        // 5. HTTP: REST API, health, metrics, and the WebSocket route. Helidon's own frame cap is set
+        //    above ours so that an oversize message reaches the gateway and gets 4400 + a metric.
+        WebServer server = WebServer.builder()
+                .host(config.bindHost())
+                .port(config.bindPort())
+                .shutdownHook(false)
+                .addProtocol(WsConfig.builder()
+                        .maxFrameLength((int) Math.min(Integer.MAX_VALUE - 8, 2L * config.wsMaxFrameBytes()))
+                        .build())
+                .routing(r -> r
+                        .register("/api/v1", new RestApi(db.directory(), config.secretBytes()))
+                        .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
+                        .get("/health/ready", (req, res) -> {
+                            boolean ready = pipeline.isRunning() && db.ping();
+                            res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
+                                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                                    .send("{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"database\":"
+                                            + db.ping() + ",\"pipeline\":" + pipeline.isRunning() + "}");
+                        })
+                        .get("/metrics", (req, res) -> res
+                                .header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                                .send(metrics.scrape().getBytes(StandardCharsets.UTF_8))))
+                .addRouting(WsRouting.builder().endpoint("/ws/agent", gateway::newListener))
+                .build()
+                .start();
+
+        // 6. Leader-elected background jobs: partitions, retention, stale-agent sweep.
+        MaintenanceJobs jobs = new MaintenanceJobs(db, config, Clock.systemUTC());
+        jobs.start();
+        return new Brain(db, pipeline, gateway, server, jobs, adminKey);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    /** The admin key created on this start (first start on an empty database only). */
+    public Optional<String> bootstrapAdminKey() {
+        return bootstrapAdminKey;
+    }
+
+    /**
+     * Graceful shutdown: persist and ack everything already received, then close agent sockets with
+     * 1001 so agents reconnect elsewhere, then stop the server and the database.
+     */
+    @Override
+    public void close() {
+        jobs.close();
+        if (!pipeline.close(Duration.ofSeconds(30))) {
+            LOG.warning("pipeline did not drain within 30 s");
+        }
+        gateway.closeAll();
+        gateway.close();
+        server.stop();
+        db.close();
+    }
+
+    /** A crash, for tests: nothing more is persisted or acked; sockets just drop. */
+    public void halt() {
+        jobs.close();
+        pipeline.halt();
+        server.stop();
+        gateway.close();
+        db.close();
+    }
+
+    static void logStarted(Brain brain, BrainConfig config) {
+        LOG.log(Level.INFO, "z4j brain listening on {0}:{1} ({2})",
+                new Object[] {config.bindHost(), String.valueOf(brain.port()), config.postgres() ? "PostgreSQL" : "SQLite"});
+    }
+}

@@ -1,0 +1,177 @@
+package dev.z4j.brain.ops;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Every setting of the brain, read from {@code Z4J_*} environment variables in ONE place,
+ * validated up front: a bad value stops start-up with a message naming the variable.
+ */
+public record BrainConfig(
+        String databaseUrl,              // Z4J_DATABASE_URL; null = SQLite in Z4J_HOME
+        Path home,                       // Z4J_HOME (~/.z4j)
+        String bindHost,                 // Z4J_BIND_HOST (0.0.0.0)
+        int bindPort,                    // Z4J_BIND_PORT (7700; 0 = any free port)
+        String secret,                   // Z4J_SECRET (>= 32 bytes; generated into secret.env if unset)
+        List<String> previousSecrets,    // Z4J_PREVIOUS_SECRETS (comma-separated, each >= 32 bytes)
+        String registryBackend,          // Z4J_REGISTRY_BACKEND (postgres_notify | local)
+        int eventRetentionDays,          // Z4J_EVENT_RETENTION_DAYS (30)
+        int statementTimeoutMs,          // Z4J_DB_STATEMENT_TIMEOUT_MS (10000)
+        int dbPoolSize,                  // Z4J_DB_POOL_SIZE (10)
+        int commandTimeoutSeconds,       // Z4J_COMMAND_TIMEOUT_SECONDS (60)
+        int wsMaxFrameBytes,             // Z4J_WS_MAX_FRAME_BYTES (1048576)
+        int wsIdleTimeoutSeconds,        // Z4J_WS_IDLE_TIMEOUT_SECONDS (90)
+        int agentOfflineTimeoutSeconds,  // Z4J_AGENT_OFFLINE_TIMEOUT_SECONDS (30)
+        int ringSize,                    // Z4J_RING_SIZE (8192, power of two)
+        int batchMaxEvents,              // Z4J_BATCH_MAX_EVENTS (2000)
+        int batchLingerMs) {             // Z4J_BATCH_LINGER_MS (2)
+
+    private static final Logger LOG = Logger.getLogger(BrainConfig.class.getName());
+    static final int MIN_SECRET_BYTES = 32;
+
+    public boolean postgres() {
+        return databaseUrl != null;
+    }
+
+    public byte[] secretBytes() {
+        return secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public List<byte[]> previousSecretBytes() {
+        return previousSecrets.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    public Duration batchLinger() {
+        return Duration.ofMillis(batchLingerMs);
+    }
+
+    /** Reads and validates {@code env}; generates and persists Z4J_SECRET on first start if unset. */
+    public static BrainConfig fromEnv(Map<String, String> env) {
+        Env e = new Env(env);
+        String url = e.text("Z4J_DATABASE_URL", null);
+        if (url != null && !url.startsWith("postgresql://") && !url.startsWith("postgres://")
+                && !url.startsWith("jdbc:postgresql://")) {
+            throw new ConfigException("Z4J_DATABASE_URL must start with postgresql:// or jdbc:postgresql:// "
+                    + "(leave it unset for the embedded SQLite database)");
+        }
+        if (url != null && url.startsWith("postgres://")) {
+            url = "postgresql://" + url.substring("postgres://".length());
+        }
+        Path home = Path.of(e.text("Z4J_HOME", System.getProperty("user.home") + "/.z4j"));
+        String backend = e.text("Z4J_REGISTRY_BACKEND", url == null ? "local" : "postgres_notify")
+                .toLowerCase(Locale.ROOT);
+        if (!backend.equals("local") && !backend.equals("postgres_notify")) {
+            throw new ConfigException("Z4J_REGISTRY_BACKEND must be 'postgres_notify' or 'local', was '" + backend + "'");
+        }
+        if (url == null && backend.equals("postgres_notify")) {
+            LOG.warning("Z4J_REGISTRY_BACKEND=postgres_notify needs PostgreSQL; using 'local' with SQLite");
+            backend = "local";
+        }
+        String secret = e.text("Z4J_SECRET", null);
+        if (secret == null) {
+            secret = loadOrCreateSecret(home);
+        }
+        checkSecret("Z4J_SECRET", secret);
+        List<String> previous = new ArrayList<>();
+        String prev = e.text("Z4J_PREVIOUS_SECRETS", null);
+        if (prev != null) {
+            for (String p : prev.split(",")) {
+                String s = p.strip();
+                if (!s.isEmpty()) {
+                    checkSecret("Z4J_PREVIOUS_SECRETS", s);
+                    previous.add(s);
+                }
+            }
+        }
+        int ring = e.integer("Z4J_RING_SIZE", 8192, 64, 1 << 22);
+        if (Integer.bitCount(ring) != 1) {
+            throw new ConfigException("Z4J_RING_SIZE must be a power of two, was " + ring);
+        }
+        return new BrainConfig(url, home,
+                e.text("Z4J_BIND_HOST", "0.0.0.0"),
+                e.integer("Z4J_BIND_PORT", 7700, 0, 65535),
+                secret, List.copyOf(previous), backend,
+                e.integer("Z4J_EVENT_RETENTION_DAYS", 30, 1, 3650),
+                e.integer("Z4J_DB_STATEMENT_TIMEOUT_MS", 10_000, 100, 600_000),
+                e.integer("Z4J_DB_POOL_SIZE", 10, 2, 200),
+                e.integer("Z4J_COMMAND_TIMEOUT_SECONDS", 60, 1, 86_400),
+                e.integer("Z4J_WS_MAX_FRAME_BYTES", 1_048_576, 8192, 33_554_432),
+                e.integer("Z4J_WS_IDLE_TIMEOUT_SECONDS", 90, 15, 3600),
+                e.integer("Z4J_AGENT_OFFLINE_TIMEOUT_SECONDS", 30, 5, 3600),
+                ring,
+                e.integer("Z4J_BATCH_MAX_EVENTS", 2000, 1, 100_000),
+                e.integer("Z4J_BATCH_LINGER_MS", 2, 0, 1000));
+    }
+
+    private static void checkSecret(String name, String value) {
+        if (value.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new ConfigException(name + " must be at least " + MIN_SECRET_BYTES + " bytes (UTF-8)");
+        }
+    }
+
+    /** First start without Z4J_SECRET: generate one into $Z4J_HOME/secret.env (mode 600) and reuse it. */
+    static String loadOrCreateSecret(Path home) {
+        Path file = home.resolve("secret.env");
+        try {
+            if (Files.exists(file)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (line.startsWith("Z4J_SECRET=")) {
+                        return line.substring("Z4J_SECRET=".length()).strip();
+                    }
+                }
+                throw new ConfigException(file + " has no Z4J_SECRET= line; fix or delete it, or set Z4J_SECRET");
+            }
+            Files.createDirectories(home);
+            byte[] random = new byte[48];
+            new SecureRandom().nextBytes(random);
+            String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Files.writeString(file, "# generated on first start; keep it safe, agents' hmac_secret derive from it\n"
+                    + "Z4J_SECRET=" + secret + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // non-POSIX file system: nothing more we can do
+            }
+            LOG.info("generated Z4J_SECRET into " + file);
+            return secret;
+        } catch (IOException ex) {
+            throw new ConfigException("Z4J_HOME " + home + " is not writable for secret.env: " + ex.getMessage());
+        }
+    }
+
+    /** Typed reads with messages that name the variable. */
+    private record Env(Map<String, String> env) {
+        String text(String name, String dflt) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? dflt : v.strip();
+        }
+
+        int integer(String name, int dflt, int min, int max) {
+            String v = text(name, null);
+            if (v == null) {
+                return dflt;
+            }
+            int n;
+            try {
+                n = Integer.parseInt(v);
+            } catch (NumberFormatException ex) {
+                throw new ConfigException(name + " must be an integer, was '" + v + "'");
+            }
+            if (n < min || n > max) {
+                throw new ConfigException(name + " must be between " + min + " and " + max + ", was " + n);
+            }
+            return n;
+        }
+    }
+}

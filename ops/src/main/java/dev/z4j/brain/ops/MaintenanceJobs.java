@@ -1,0 +1,69 @@
+package dev.z4j.brain.ops;
+
+import dev.z4j.brain.store.Database;
+import dev.z4j.brain.store.StoreException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Background jobs. They run on every replica but do work only while holding a cluster-wide
+ * advisory lock (one leader at a time), unlike the original which ran them in every process.
+ */
+final class MaintenanceJobs implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MaintenanceJobs.class.getName());
+    static final int PARTITION_DAYS_AHEAD = 7;
+
+    private final Database db;
+    private final BrainConfig config;
+    private final Clock clock;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "z4j-maintenance");
+        t.setDaemon(true);
+        return t;
+    });
+
+    MaintenanceJobs(Database db, BrainConfig config, Clock clock) {
+        this.db = db;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    void start() {
+        timer.scheduleWithFixedDelay(this::partitionsAndRetention, 0, 1, TimeUnit.HOURS);
+        long sweep = Math.max(1, config.agentOfflineTimeoutSeconds() / 3);
+        timer.scheduleWithFixedDelay(this::staleSweep, sweep, sweep, TimeUnit.SECONDS);
+    }
+
+    /** Creates today+7 partitions and drops those past retention (PostgreSQL); bounded deletes on SQLite. */
+    void partitionsAndRetention() {
+        guarded("z4j.partitions", () -> {
+            int ensured = db.ensurePartitions(clock.instant(), PARTITION_DAYS_AHEAD);
+            long removed = db.applyRetention(clock.instant(), config.eventRetentionDays());
+            LOG.log(Level.INFO, "partitions ensured: {0}, retention removed: {1}", new Object[] {ensured, removed});
+        });
+    }
+
+    void staleSweep() {
+        guarded("z4j.stale-sweep", () ->
+                db.directory().markStaleOffline(clock.instant().minus(
+                        Duration.ofSeconds(config.agentOfflineTimeoutSeconds()))));
+    }
+
+    private void guarded(String lock, Database.StoreJob job) {
+        try {
+            db.runIfLeader(lock, job);
+        } catch (StoreException | RuntimeException e) {
+            LOG.log(Level.WARNING, "job " + lock + " failed, will retry: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
