@@ -32,6 +32,9 @@ import java.util.logging.Logger;
  */
 public final class Brain implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Brain.class.getName());
+    /** The z4j line we speak; agents warn when its major.minor differs from theirs. */
+    static final String BRAIN_VERSION = "1.6.9";
+    static final int HEARTBEAT_INTERVAL_SECONDS = 10;
 
     private final Database db;
     private final IngestPipeline pipeline;
@@ -72,10 +75,10 @@ public final class Brain implements AutoCloseable {
                 .build();
 
         // 4. The agent gateway (/ws/agent), holding this replica's sockets.
-        ConnectionRegistry sockets = new ConnectionRegistry(64);
+        ConnectionRegistry sockets = new ConnectionRegistry(config.wsWorkersPerAgent());
         GatewayConfig gatewayConfig = new GatewayConfig(config.secretBytes(), config.previousSecretBytes(),
-                config.wsMaxFrameBytes(), Duration.ofSeconds(config.wsIdleTimeoutSeconds()), Duration.ofSeconds(10),
-                10, 64, "1.6.9");
+                config.wsMaxFrameBytes(), Duration.ofSeconds(config.wsIdleTimeoutSeconds()),
+                Duration.ofSeconds(config.wsHelloTimeoutSeconds()), HEARTBEAT_INTERVAL_SECONDS, BRAIN_VERSION);
         AgentGateway gateway = new AgentGateway(gatewayConfig, db.directory(), pipeline,
                 new GatewayMetrics(metrics, sockets::agentCount), sockets);
 

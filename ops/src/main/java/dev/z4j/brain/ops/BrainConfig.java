@@ -32,6 +32,8 @@ public record BrainConfig(
         int commandTimeoutSeconds,       // Z4J_COMMAND_TIMEOUT_SECONDS (60)
         int wsMaxFrameBytes,             // Z4J_WS_MAX_FRAME_BYTES (1048576)
         int wsIdleTimeoutSeconds,        // Z4J_WS_IDLE_TIMEOUT_SECONDS (90)
+        int wsHelloTimeoutSeconds,       // Z4J_WS_HELLO_TIMEOUT_SECONDS (10): a new socket must say hello by then
+        int wsWorkersPerAgent,           // Z4J_WS_WORKERS_PER_AGENT (64; 0 = unlimited)
         int agentOfflineTimeoutSeconds,  // Z4J_AGENT_OFFLINE_TIMEOUT_SECONDS (30)
         int ringSize,                    // Z4J_RING_SIZE (8192, power of two)
         int batchMaxEvents,              // Z4J_BATCH_MAX_EVENTS (2000)
@@ -108,6 +110,8 @@ public record BrainConfig(
                 e.integer("Z4J_COMMAND_TIMEOUT_SECONDS", 60, 1, 86_400),
                 e.integer("Z4J_WS_MAX_FRAME_BYTES", 1_048_576, 8192, 33_554_432),
                 e.integer("Z4J_WS_IDLE_TIMEOUT_SECONDS", 90, 15, 3600),
+                e.integer("Z4J_WS_HELLO_TIMEOUT_SECONDS", 10, 1, 120),
+                e.integer("Z4J_WS_WORKERS_PER_AGENT", 64, 0, 100_000),
                 e.integer("Z4J_AGENT_OFFLINE_TIMEOUT_SECONDS", 30, 5, 3600),
                 ring,
                 e.integer("Z4J_BATCH_MAX_EVENTS", 2000, 1, 100_000),

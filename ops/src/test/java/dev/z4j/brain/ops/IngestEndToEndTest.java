@@ -1,0 +1,95 @@
+package dev.z4j.brain.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.z4j.brain.protocol.Frame;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A test agent streams real signed batches into a real brain; acks, rows and task states are right. */
+class IngestEndToEndTest {
+    @TempDir
+    Path home;
+
+    @ParameterizedTest
+    @EnumSource(BrainFixture.Db.class)
+    void batchesAreStoredProjectedAndAckedWithCounts(BrainFixture.Db db) throws Exception {
+        try (BrainFixture brain = BrainFixture.start(db, home, Map.of());
+             TestAgent agent = brain.newAgent("e2e-agent").connect(brain.port()).handshake()) {
+            assertThat(agent.helloAck().heartbeatIntervalSeconds()).isEqualTo(10);
+            assertThat(agent.helloAck().agentId()).isEqualTo(agent.agentId);
+
+            Instant t0 = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
+            int tasks = 20;
+            for (int i = 0; i < tasks; i++) {
+                agent.sendBatch("ev_" + i, TestAgent.lifecycle("task-" + i, t0.plusMillis(i)));
+            }
+            // One frame with a bad event (no engine) among good ones: the bad one is rejected alone.
+            List<Map<String, Object>> mixed = new ArrayList<>(TestAgent.lifecycle("task-mixed", t0));
+            Map<String, Object> bad = TestAgent.taskEvent("task-bad", "task.received", t0, Map.of());
+            bad.remove("engine");
+            mixed.add(bad);
+            agent.sendBatch("ev_mixed", mixed);
+            agent.sendHeartbeat();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> agent.acks().size() == tasks + 1);
+            for (int i = 0; i < tasks; i++) {
+                assertThat(agent.acksFor("ev_" + i)).singleElement()
+                        .isEqualTo(new Frame.EventBatchAck("ev_" + i, 3, 3, 0));
+            }
+            assertThat(agent.acksFor("ev_mixed")).singleElement()
+                    .isEqualTo(new Frame.EventBatchAck("ev_mixed", 4, 3, 1));
+            assertThat(agent.errors()).as("every brain frame verified on the agent side").isEmpty();
+
+            assertThat(brain.count("SELECT count(*) FROM events")).isEqualTo(3L * (tasks + 1));
+            assertThat(brain.count("SELECT count(*) FROM tasks WHERE state = 'success'")).isEqualTo(tasks + 1);
+            assertThat(brain.text("SELECT worker_name FROM tasks WHERE task_id = 'task-7'")).isEqualTo("celery@host1");
+            assertThat(brain.count("SELECT count(*) FROM tasks WHERE task_id = 'task-bad'")).isZero();
+            var stats = brain.stats();
+            assertThat(stats.get("events").asLong()).isEqualTo(3L * (tasks + 1));
+            assertThat(stats.get("tasks_by_state").get("success").asLong()).isEqualTo(tasks + 1);
+            assertThat(brain.metric("z4j_events_rejected_total{reason=\"missing_engine\"}")).isEqualTo(1.0);
+            assertThat(brain.metric("z4j_frames_received_total{type=\"event_batch\"}")).isEqualTo(tasks + 1.0);
+        }
+    }
+
+    /** z4j-bare re-sends every un-acked batch on every pass: the same batch 50 times is one set of rows. */
+    @ParameterizedTest
+    @EnumSource(BrainFixture.Db.class)
+    void resendStormGetsAnAckPerCopyAndOneSetOfRows(BrainFixture.Db db) throws Exception {
+        try (BrainFixture brain = BrainFixture.start(db, home, Map.of());
+             TestAgent agent = brain.newAgent("storm-agent").connect(brain.port()).handshake()) {
+            List<Map<String, Object>> events = TestAgent.lifecycle("storm-task", Instant.now().minusSeconds(1));
+            for (int i = 0; i < 50; i++) {
+                agent.sendBatch("ev_storm", events); // re-signed each time: new seq, nonce, ts
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> agent.acksFor("ev_storm").size() == 50);
+            assertThat(agent.acksFor("ev_storm").stream().mapToLong(Frame.EventBatchAck::accepted).sum())
+                    .as("exactly one copy stored its 3 events").isEqualTo(3);
+            assertThat(brain.count("SELECT count(*) FROM events")).isEqualTo(3);
+            assertThat(brain.metric("z4j_batches_resent_total{outcome=\"committed\"}")
+                    + brain.metric("z4j_batches_resent_total{outcome=\"in_flight\"}")).isEqualTo(49.0);
+
+            // A new connection (no memory of the batch) resends it: the store dedupes it.
+            agent.close();
+            try (TestAgent again = new TestAgent(agent.agentId, agent.token,
+                    java.util.Base64.getUrlEncoder().encodeToString(agent.projectSecret), "worker-2")
+                    .connect(brain.port()).handshake()) {
+                again.sendBatch("ev_storm", events);
+                await().atMost(Duration.ofSeconds(10)).until(() -> again.acksFor("ev_storm").size() == 1);
+                assertThat(again.acksFor("ev_storm").get(0).accepted()).isZero();
+                assertThat(again.acksFor("ev_storm").get(0).rejected()).isEqualTo(3);
+            }
+            assertThat(brain.count("SELECT count(*) FROM events")).isEqualTo(3);
+        }
+    }
+}
