@@ -149,6 +149,12 @@ final class TestAgent implements AutoCloseable {
         return signer;
     }
 
+    /** A second signer for this session with its own clock and seq (to forge stale or replayed frames). */
+    FrameSigner signerWithClock(java.time.Clock clock) {
+        SessionBinding binding = new SessionBinding(helloAck.agentId(), helloAck.projectId(), helloAck.sessionId());
+        return new FrameSigner(projectSecret, binding, clock, FrameSigner::randomNonce);
+    }
+
     /** Acks received for a batch id (every copy gets one). */
     List<Frame.EventBatchAck> acksFor(String batchId) {
         return acks.getOrDefault(batchId, List.of());
