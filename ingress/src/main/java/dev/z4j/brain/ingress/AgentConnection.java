@@ -247,7 +247,12 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             }
         }
         gateway.liveness().seen(agent.id(), workerId, receivedAt);
-        gateway.pipeline().publish(this, batchId, events.size(), rows); // blocks while the ring is full
+        try {
+            gateway.pipeline().publish(this, batchId, events.size(), rows); // blocks while the ring is full
+        } catch (IllegalStateException stopped) {
+            // The brain is shutting down: not acked, so the agent resends it to whoever comes next.
+            close(CloseCodes.GOING_AWAY, "brain shutting down");
+        }
     }
 
     /** Called by the persister after commit (AckTarget): must not block. */

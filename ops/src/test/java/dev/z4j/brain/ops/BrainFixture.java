@@ -37,15 +37,7 @@ final class BrainFixture implements AutoCloseable {
     }
 
     static BrainFixture start(Db db, Path home, Map<String, String> extra) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("Z4J_HOME", home.toString());
-        env.put("Z4J_BIND_HOST", "127.0.0.1");
-        env.put("Z4J_BIND_PORT", "0");
-        env.put("Z4J_SECRET", SECRET);
-        env.put("Z4J_BATCH_LINGER_MS", "1");
-        if (db == Db.POSTGRES) {
-            env.put("Z4J_DATABASE_URL", EmbeddedPg.freshDatabase("brain"));
-        }
+        Map<String, String> env = baseEnv(db, home);
         env.putAll(extra);
         return new BrainFixture(db, env);
     }
@@ -118,10 +110,7 @@ final class BrainFixture implements AutoCloseable {
 
     /** A single number from SQL against the brain's database (works while the brain runs). */
     long count(String sql) throws SQLException {
-        try (Connection c = jdbc(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return count(env, sql);
     }
 
     String text(String sql) throws SQLException {
@@ -131,11 +120,38 @@ final class BrainFixture implements AutoCloseable {
     }
 
     private Connection jdbc() throws SQLException {
-        if (db == Db.SQLITE) {
+        return jdbc(env);
+    }
+
+    /** Plain JDBC to the database a brain with {@code env} uses. */
+    static Connection jdbc(Map<String, String> env) throws SQLException {
+        String pg = env.get("Z4J_DATABASE_URL");
+        if (pg == null) {
             return DriverManager.getConnection("jdbc:sqlite:" + Path.of(env.get("Z4J_HOME")).resolve("z4j.db"));
         }
-        String url = env.get("Z4J_DATABASE_URL").replace("postgresql://postgres:postgres@", "jdbc:postgresql://");
-        return DriverManager.getConnection(url, "postgres", "postgres");
+        return DriverManager.getConnection(pg.replace("postgresql://postgres:postgres@", "jdbc:postgresql://"),
+                "postgres", "postgres");
+    }
+
+    static long count(Map<String, String> env, String sql) throws SQLException {
+        try (Connection c = jdbc(env); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The environment a brain in another process would need for this fixture's database. */
+    static Map<String, String> baseEnv(Db db, Path home) {
+        Map<String, String> env = new HashMap<>();
+        env.put("Z4J_HOME", home.toString());
+        env.put("Z4J_BIND_HOST", "127.0.0.1");
+        env.put("Z4J_BIND_PORT", "0");
+        env.put("Z4J_SECRET", SECRET);
+        env.put("Z4J_BATCH_LINGER_MS", "1");
+        if (db == Db.POSTGRES) {
+            env.put("Z4J_DATABASE_URL", EmbeddedPg.freshDatabase("brain"));
+        }
+        return env;
     }
 
     /** Crash: nothing more is persisted or acked. */
