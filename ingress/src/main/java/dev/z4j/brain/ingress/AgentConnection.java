@@ -349,8 +349,12 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         return new String(JsonWriter.wire(v), StandardCharsets.UTF_8);
     }
 
-    /** Used by tests and shutdown. */
+    /** Graceful shutdown (after the pipeline drained): deliver the last acks, then 1001. */
     void goingAway() {
+        Outbox out = outbox;
+        if (out != null) {
+            out.awaitFlushed(java.time.Duration.ofSeconds(5));
+        }
         close(CloseCodes.GOING_AWAY, "brain shutting down");
     }
 }

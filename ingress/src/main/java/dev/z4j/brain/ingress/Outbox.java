@@ -50,6 +50,18 @@ final class Outbox {
         }
     }
 
+    /** Waits (bounded) until every enqueued frame was written; used before a graceful close. */
+    boolean awaitFlushed(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while ((pending.get() > 0 || draining.get()) && !closed) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        return true;
+    }
+
     void close() {
         closed = true;
         queue.clear();

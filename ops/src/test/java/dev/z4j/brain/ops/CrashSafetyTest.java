@@ -32,6 +32,7 @@ class CrashSafetyTest {
         brain.halt(); // crash: no drain, no more acks
         streamer.stop();
         await().atMost(Duration.ofSeconds(10)).until(agent::isClosed);
+        agent.awaitInboundProcessed();
         Set<Integer> ackedBeforeCrash = Streamer.ackedIndexes(agent);
         assertThat(ackedBeforeCrash).hasSizeGreaterThanOrEqualTo(50);
         assertThat(agent.errors()).isEmpty();

@@ -44,6 +44,7 @@ class KillDashNineTest {
         }
         streamer.stop();
         await().atMost(Duration.ofSeconds(10)).until(agent::isClosed);
+        agent.awaitInboundProcessed();
         Set<Integer> acked = Streamer.ackedIndexes(agent);
         assertThat(acked).hasSizeGreaterThanOrEqualTo(50);
         Streamer.assertAckedAreStored(sql -> BrainFixture.count(env, sql), acked);

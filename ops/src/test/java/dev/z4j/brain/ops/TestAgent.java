@@ -176,6 +176,13 @@ final class TestAgent implements AutoCloseable {
         return closeCode.isDone();
     }
 
+    /** After the socket closed: waits until every frame received before the close was processed. */
+    void awaitInboundProcessed() throws InterruptedException {
+        if (reader != null) {
+            reader.join(Duration.ofSeconds(10));
+        }
+    }
+
     @Override
     public void close() {
         if (ws != null && !ws.isOutputClosed()) {
