@@ -96,7 +96,8 @@ public final class EventNormalizer {
             }
         }
         // The original falls back to a random id, which makes resends duplicate; hash the content instead.
-        return uuid5(NAMESPACE, projectId + ":" + agentId + ":" + json(event));
+        return uuid5(NAMESPACE, projectId + ":" + agentId + ":"
+                + new String(JsonWriter.canonical(event), StandardCharsets.UTF_8)); // key order must not matter
     }
 
     static UUID uuid5(UUID namespace, String name) {
