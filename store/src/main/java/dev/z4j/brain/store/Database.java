@@ -20,6 +20,17 @@ public interface Database extends AutoCloseable {
 
     Directory directory();
 
+    CommandStore commands();
+
+    /**
+     * A new connection outside the pool, for PostgreSQL LISTEN (one per replica). Same settings as
+     * pooled ones except no statement timeout. SQLite: throws (no LISTEN/NOTIFY).
+     */
+    java.sql.Connection dedicatedConnection() throws StoreException;
+
+    /** {@code pg_notify(channel, payload)} through the pool (PostgreSQL); a no-op on SQLite. */
+    void notify(String channel, String payload) throws StoreException;
+
     /** True if a trivial query succeeds within a short timeout (readiness probe). */
     boolean ping();
 

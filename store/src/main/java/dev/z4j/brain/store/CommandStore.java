@@ -1,0 +1,59 @@
+package dev.z4j.brain.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Operator commands and their lifecycle (PROTOCOL.md 9.3): pending -> dispatched -> completed |
+ * failed | timeout. Every transition is a conditional UPDATE, so two replicas can never both
+ * claim, and a late result never overwrites a timeout. Thread-safe.
+ */
+public interface CommandStore {
+
+    /** What an operator asked for; {@code parametersJson} and {@code targetJson} are JSON objects. */
+    record NewCommand(UUID projectId, UUID agentId, String action, String targetJson, String parametersJson,
+                      int timeoutSeconds, String issuedBy, String idempotencyKey) {}
+
+    record Command(UUID id, UUID projectId, UUID agentId, String action, String targetJson, String parametersJson,
+                   int timeoutSeconds, String issuedBy, String status, Instant issuedAt, Instant dispatchedAt,
+                   Instant finishedAt, Instant timeoutAt, String resultJson, String error) {}
+
+    String PENDING = "pending";
+    String DISPATCHED = "dispatched";
+    String COMPLETED = "completed";
+    String FAILED = "failed";
+    String TIMEOUT = "timeout";
+
+    /**
+     * Stores a new pending command with {@code timeout_at = now + timeoutSeconds}. With an
+     * idempotency key already used in the project, returns the existing command instead.
+     */
+    Command insert(NewCommand command, Instant now) throws StoreException;
+
+    Optional<Command> get(UUID id) throws StoreException;
+
+    /** Newest first; {@code status} null means any. */
+    List<Command> list(UUID projectId, String status, int limit) throws StoreException;
+
+    /** pending -> dispatched if still pending and not expired; true only for the one caller that won. */
+    boolean claim(UUID id, Instant now) throws StoreException;
+
+    /** Pending commands of an agent, oldest first (drained when the agent connects). */
+    List<Command> pendingForAgent(UUID agentId, int limit) throws StoreException;
+
+    /** Pending commands of any of these agents, oldest first (reconcile after a LISTEN gap). */
+    List<Command> pendingForAgents(java.util.Collection<UUID> agentIds, int limit) throws StoreException;
+
+    /**
+     * command_ack or command_result from the agent: success -> completed, else failed (error
+     * truncated to 1024 chars). Allowed only from pending/dispatched and only for the command's own
+     * project and agent; returns false when nothing changed (late result after timeout, wrong agent).
+     */
+    boolean finish(UUID id, UUID projectId, UUID agentId, boolean success, String resultJson, String error,
+                   Instant now) throws StoreException;
+
+    /** pending/dispatched rows past timeout_at become timeout; returns them (for notices). */
+    List<Command> expire(Instant now) throws StoreException;
+}
