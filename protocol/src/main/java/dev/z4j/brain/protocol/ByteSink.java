@@ -34,6 +34,38 @@ public final class ByteSink {
         }
     }
 
+    /** Sets the number of valid bytes after writing directly into {@link #array()}. */
+    void setLength(int length) {
+        len = length;
+    }
+
+    /** Decimal digits of {@code v}, as {@link Long#toString(long)} writes them. */
+    void putLong(long v) {
+        if (v == Long.MIN_VALUE) {
+            putAscii(Long.toString(v)); // its negation overflows
+            return;
+        }
+        ensure(20); // '-' and 19 digits
+        if (v < 0) {
+            buf[len++] = '-';
+            v = -v;
+        }
+        int end = len + digits(v);
+        for (int i = end - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        len = end;
+    }
+
+    private static int digits(long v) {
+        int d = 1;
+        for (long p = 10; d < 19 && v >= p; p *= 10) {
+            d++;
+        }
+        return d;
+    }
+
     void put(byte b) {
         ensure(1);
         buf[len++] = b;

@@ -1,6 +1,5 @@
 package dev.z4j.brain.protocol;
 
-import java.util.Arrays;
 import java.util.Map;
 import javax.crypto.Mac;
 
@@ -36,7 +35,7 @@ final class Envelope {
         keys[n++] = AGENT_ID;
         keys[n++] = PROJECT_ID;
         keys[n++] = SESSION_ID;
-        Arrays.sort(keys, 0, n, JsonWriter.CODE_POINT_ORDER);
+        JsonWriter.sortKeys(keys, n);
         sink.reset();
         sink.put((byte) '{');
         for (int i = 0; i < n; i++) {

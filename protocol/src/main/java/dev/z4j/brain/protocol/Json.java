@@ -68,9 +68,10 @@ public final class Json {
                     throw malformed("nesting deeper than " + MAX_DEPTH);
                 }
                 Map<String, Object> map = new LinkedHashMap<>();
-                JsonToken k;
-                while ((k = p.nextToken()) == JsonToken.FIELD_NAME) {
-                    String key = checkSurrogates(p.currentName());
+                String name;
+                // nextFieldName() is Jackson's fused "next token + its name" path; null means END_OBJECT.
+                while ((name = p.nextFieldName()) != null) {
+                    String key = checkSurrogates(name);
                     map.put(key, read(p, p.nextToken(), depth + 1));
                 }
                 return map;

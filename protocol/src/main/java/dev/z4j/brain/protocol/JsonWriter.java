@@ -52,7 +52,9 @@ public final class JsonWriter {
             sink.put((byte) ']');
         } else if (value instanceof Boolean b) {
             sink.putAscii(b ? "true" : "false");
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+        } else if (value instanceof Long l) {
+            sink.putLong(l); // the common number: no String per value
+        } else if (value instanceof Integer || value instanceof Short
                 || value instanceof Byte || value instanceof BigInteger) {
             sink.putAscii(value.toString());
         } else if (value instanceof Double || value instanceof Float) {
@@ -72,7 +74,7 @@ public final class JsonWriter {
             for (Object k : map.keySet()) {
                 keys[i++] = (String) k;
             }
-            Arrays.sort(keys, CODE_POINT_ORDER);
+            sortKeys(keys, keys.length);
             for (i = 0; i < keys.length; i++) {
                 if (i > 0) {
                     sink.put((byte) ',');
@@ -101,7 +103,8 @@ public final class JsonWriter {
         int n = s.length();
         sink.ensure(n + 2);
         sink.put((byte) '"');
-        for (int i = 0; i < n; i++) {
+        int i = putPlainAscii(s, sink);
+        for (; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 if (c >= 0x20 && c != '"' && c != '\\') {
@@ -135,6 +138,27 @@ public final class JsonWriter {
         sink.put((byte) '"');
     }
 
+    /**
+     * Copies the leading run of printable ASCII that needs no escaping straight into the buffer
+     * (room for it is already ensured) and returns where that run ends. Ids, names, timestamps and
+     * keys are usually nothing else, and this loop is the hottest part of canonicalisation.
+     */
+    private static int putPlainAscii(String s, ByteSink sink) {
+        byte[] buf = sink.array();
+        int pos = sink.length();
+        int n = s.length();
+        int i = 0;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            buf[pos++] = (byte) c;
+        }
+        sink.setLength(pos);
+        return i;
+    }
+
     private static void escape(char c, ByteSink sink) {
         switch (c) {
             case '"' -> sink.putAscii("\\\"");
@@ -149,6 +173,28 @@ public final class JsonWriter {
                 sink.put(HEX[c >> 4]);
                 sink.put(HEX[c & 0xF]);
             }
+        }
+    }
+
+    /**
+     * Sorts {@code keys[0, n)} in code-point order. Agent objects have a handful of keys, where an
+     * inlined insertion sort skips {@link Arrays#sort}'s run detection and comparator calls (TimSort
+     * showed up in profiles); larger objects (possibly hostile) still get an O(n log n) sort. Keys of one object are distinct, so
+     * stability does not matter.
+     */
+    static void sortKeys(String[] keys, int n) {
+        if (n > 16) {
+            Arrays.sort(keys, 0, n, CODE_POINT_ORDER);
+            return;
+        }
+        for (int i = 1; i < n; i++) {
+            String k = keys[i];
+            int j = i - 1;
+            while (j >= 0 && compareCodePoints(keys[j], k) > 0) {
+                keys[j + 1] = keys[j];
+                j--;
+            }
+            keys[j + 1] = k;
         }
     }
 
