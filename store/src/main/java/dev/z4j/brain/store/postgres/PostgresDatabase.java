@@ -3,17 +3,21 @@ package dev.z4j.brain.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.EventStore;
 import dev.z4j.brain.store.StoreException;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Properties;
 
 /** The production database: a HikariCP pool over PostgreSQL with per-connection safety timeouts. */
 public final class PostgresDatabase implements Database {
@@ -39,15 +43,21 @@ public final class PostgresDatabase implements Database {
                 root_task_id text, PRIMARY KEY (project_id, engine, task_id)) ON COMMIT DELETE ROWS""";
 
     private final HikariDataSource dataSource;
+    private final HikariConfig poolConfig;
+    private final long statementTimeoutMs;
     private final Transactions transactions;
     private final PgDirectory directory;
+    private final PgCommandStore commands;
     private final EventPartitions partitions;
     private final LeaderLock leaderLock;
 
-    private PostgresDatabase(HikariDataSource dataSource) {
+    private PostgresDatabase(HikariDataSource dataSource, HikariConfig poolConfig, long statementTimeoutMs) {
         this.dataSource = dataSource;
+        this.poolConfig = poolConfig;
+        this.statementTimeoutMs = statementTimeoutMs;
         this.transactions = new Transactions(dataSource);
         this.directory = new PgDirectory(transactions);
+        this.commands = new PgCommandStore(transactions);
         this.partitions = new EventPartitions(transactions);
         this.leaderLock = new LeaderLock(dataSource);
     }
@@ -63,8 +73,9 @@ public final class PostgresDatabase implements Database {
             throw new IllegalArgumentException("connectionTimeout must be >= 250 ms, was " + connectionTimeout);
         }
         PostgresUrl url = PostgresUrl.parse(config.url());
+        HikariConfig pool = poolConfig(url, config, connectionTimeout);
         try {
-            return new PostgresDatabase(new HikariDataSource(poolConfig(url, config, connectionTimeout)));
+            return new PostgresDatabase(new HikariDataSource(pool), pool, config.statementTimeoutMs());
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause();
             boolean transientFailure = !(cause instanceof SQLException sql) || PgErrors.isTransient(sql);
@@ -88,19 +99,23 @@ public final class PostgresDatabase implements Database {
         hikari.setValidationTimeout(Math.min(connectionTimeout.toMillis(), 2_000));
         hikari.setInitializationFailTimeout(connectionTimeout.toMillis());
         hikari.setConnectionInitSql(CONNECTION_INIT);
-        long statementTimeout = config.statementTimeoutMs();
-        // Lock waits are a slice of the statement budget; an abandoned transaction is cut after a minute.
-        long lockTimeout = Math.max(1, Math.min(statementTimeout, 5_000));
-        long idleInTransaction = Math.max(60_000, statementTimeout * 3);
-        hikari.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout
-                + " -c lock_timeout=" + lockTimeout
-                + " -c idle_in_transaction_session_timeout=" + idleInTransaction);
+        hikari.addDataSourceProperty("options", sessionOptions(config.statementTimeoutMs(), true));
         int connectSeconds = (int) Math.max(1, connectionTimeout.toSeconds());
         hikari.addDataSourceProperty("connectTimeout", String.valueOf(connectSeconds));
         hikari.addDataSourceProperty("loginTimeout", String.valueOf(connectSeconds));
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         hikari.addDataSourceProperty("ApplicationName", "z4j-brain");
         return hikari;
+    }
+
+    /** Server settings per connection; the LISTEN connection runs without a statement timeout. */
+    static String sessionOptions(long statementTimeout, boolean limitStatements) {
+        // Lock waits are a slice of the statement budget; an abandoned transaction is cut after a minute.
+        long lockTimeout = Math.max(1, Math.min(statementTimeout, 5_000));
+        long idleInTransaction = Math.max(60_000, statementTimeout * 3);
+        return "-c statement_timeout=" + (limitStatements ? statementTimeout : 0)
+                + " -c lock_timeout=" + lockTimeout
+                + " -c idle_in_transaction_session_timeout=" + idleInTransaction;
     }
 
     @Override
@@ -121,6 +136,64 @@ public final class PostgresDatabase implements Database {
     @Override
     public Directory directory() {
         return directory;
+    }
+
+    @Override
+    public CommandStore commands() {
+        return commands;
+    }
+
+    /**
+     * The pool's URL, credentials and driver settings with statement_timeout 0 (LISTEN waits
+     * forever), opened by DriverManager so Hikari never validates, recycles or times it out.
+     */
+    @Override
+    public Connection dedicatedConnection() throws StoreException {
+        Properties props = new Properties();
+        props.putAll(poolConfig.getDataSourceProperties());
+        props.setProperty("options", sessionOptions(statementTimeoutMs, false));
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("ApplicationName", "z4j-brain-listen");
+        if (poolConfig.getUsername() != null) {
+            props.setProperty("user", poolConfig.getUsername());
+        }
+        if (poolConfig.getPassword() != null) {
+            props.setProperty("password", poolConfig.getPassword());
+        }
+        Connection c = null;
+        try {
+            c = DriverManager.getConnection(poolConfig.getJdbcUrl(), props);
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TIME ZONE 'UTC'"); // as CONNECTION_INIT does for pooled connections
+            }
+            return c;
+        } catch (SQLException e) {
+            closeQuietly(c, e);
+            throw PgErrors.translate("open dedicated connection", e);
+        }
+    }
+
+    @Override
+    public void notify(String channel, String payload) throws StoreException {
+        transactions.inTransaction("notify " + channel, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                ps.setString(1, channel);
+                ps.setString(2, payload);
+                ps.execute();
+                return null;
+            }
+        });
+    }
+
+    private static void closeQuietly(Connection c, SQLException cause) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException suppressed) {
+                cause.addSuppressed(suppressed);
+            }
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.z4j.brain.store.sqlite;
 
+import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.Directory;
@@ -26,11 +27,13 @@ public final class SqliteDatabase implements Database {
     private final LockedConnection writer;
     private final LockedConnection reader;
     private final SqliteDirectory directory;
+    private final SqliteCommandStore commands;
 
     private SqliteDatabase(LockedConnection writer, LockedConnection reader) {
         this.writer = writer;
         this.reader = reader;
         this.directory = new SqliteDirectory(writer, reader);
+        this.commands = new SqliteCommandStore(writer, reader);
     }
 
     /**
@@ -97,6 +100,22 @@ public final class SqliteDatabase implements Database {
     @Override
     public Directory directory() {
         return directory;
+    }
+
+    @Override
+    public CommandStore commands() {
+        return commands;
+    }
+
+    /** Only PostgreSQL has LISTEN; a single SQLite process delivers commands in memory. */
+    @Override
+    public Connection dedicatedConnection() throws StoreException {
+        throw new StoreException("LISTEN/NOTIFY needs PostgreSQL", false, null);
+    }
+
+    /** No other process shares the file, so there is nobody to notify. */
+    @Override
+    public void notify(String channel, String payload) {
     }
 
     @Override
