@@ -5,11 +5,14 @@ import dev.z4j.brain.protocol.Frame;
 import dev.z4j.brain.protocol.FrameSigner;
 import dev.z4j.brain.protocol.FrameType;
 import dev.z4j.brain.protocol.FrameVerifier;
+import dev.z4j.brain.protocol.Json;
 import dev.z4j.brain.protocol.JsonWriter;
 import dev.z4j.brain.protocol.ProtocolException;
 import dev.z4j.brain.protocol.ReplayGuard;
 import dev.z4j.brain.protocol.SessionBinding;
 import dev.z4j.brain.protocol.Timestamps;
+import dev.z4j.brain.registry.Notice;
+import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.EventRow;
 import io.helidon.common.buffers.BufferData;
@@ -206,6 +209,9 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             return;
         }
         registered = true;
+        gateway.socketAccepted(agent.id(), workerId, connectedAt);   // older sockets on other replicas go
+        gateway.publish(new Notice(agent.projectId(), Notice.AGENT_CHANGED, 1, agent.id().toString()));
+        gateway.drainPending(agent.id());                            // commands that waited for us
     }
 
     private void onFrame(byte[] message) {
@@ -216,6 +222,8 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             case Frame.EventBatch batch -> onEventBatch(frame.id(), batch, now);
             case Frame.Heartbeat hb -> gateway.liveness().seen(agent.id(), workerId, now);
             case Frame.AgentStatus st -> gateway.liveness().seen(agent.id(), workerId, now);
+            case Frame.CommandAck ack -> onCommandAck(frame.id());
+            case Frame.CommandResult result -> onCommandResult(frame.id(), result, now);
             default -> LOG.log(Level.FINE, "ignored {0} frame from agent", frame.type().wire());
         }
     }
@@ -253,6 +261,70 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             // The brain is shutting down: not acked, so the agent resends it to whoever comes next.
             close(CloseCodes.GOING_AWAY, "brain shutting down");
         }
+    }
+
+    private void onCommandAck(String id) {
+        UUID commandId = commandId(id);
+        if (commandId != null) {
+            gateway.publish(new Notice(agent.projectId(), Notice.COMMAND_CHANGED, 1, commandId.toString()));
+        }
+    }
+
+    /** Closes the command's lifecycle, whichever replica pushed it and in whichever later session. */
+    private void onCommandResult(String id, Frame.CommandResult r, Instant now) {
+        UUID commandId = commandId(id);
+        if (commandId == null) {
+            return;
+        }
+        String result = r.result() == null ? null : json(r.result());
+        boolean success = "success".equals(r.status());
+        String error = success ? null : (r.error() == null ? "agent reported failure" : r.error());
+        gateway.directoryWrite(() -> {
+            if (gateway.commands().finish(commandId, agent.projectId(), agent.id(), success, result, error, now)) {
+                gateway.publish(new Notice(agent.projectId(), Notice.COMMAND_CHANGED, 1, commandId.toString()));
+            } else {
+                metrics.frameRejected("late_command_result");
+            }
+        });
+    }
+
+    private static UUID commandId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null; // the reference ignores non-UUID ids too
+        }
+    }
+
+    /** A claimed command for this socket (Slot): signed and sent in order with the acks. */
+    @Override
+    public void push(CommandStore.Command c) {
+        Outbox out = outbox;
+        if (out == null) {
+            return;
+        }
+        Map<String, Object> target = new java.util.LinkedHashMap<>(jsonObject(c.targetJson()));
+        Map<String, Object> parameters = jsonObject(c.parametersJson());
+        if (!target.containsKey("engine") && parameters.get("engine") instanceof String engine) {
+            target.put("engine", engine); // multi-engine agents route by target.engine (PROTOCOL.md 9.1)
+        }
+        long timeout = Math.max(1, Math.min(3600, c.timeoutSeconds())); // older agents reject > 3600
+        out.enqueue(Frame.outbound(c.id().toString(),
+                new Frame.Command(c.action(), target, parameters, timeout, c.issuedBy())));
+    }
+
+    @Override
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> jsonObject(String text) {
+        if (text == null || text.isBlank()) {
+            return Map.of();
+        }
+        Object v = Json.parse(text.getBytes(StandardCharsets.UTF_8));
+        return v instanceof Map ? (Map<String, Object>) v : Map.of();
     }
 
     /** Called by the persister after commit (AckTarget): must not block. */
@@ -315,6 +387,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         }
         if (agent != null && registered) {
             gateway.registry().unregister(agent.id(), workerId, this);
+            gateway.publish(new Notice(agent.projectId(), Notice.AGENT_CHANGED, 1, agent.id().toString()));
             Instant since = connectedAt;
             gateway.directoryWrite(() ->
                     gateway.directory().workerDisconnected(agent.id(), workerId, since, Instant.now()));

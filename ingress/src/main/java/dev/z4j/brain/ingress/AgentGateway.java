@@ -2,9 +2,14 @@ package dev.z4j.brain.ingress;
 
 import dev.z4j.brain.pipeline.IngestPipeline;
 import dev.z4j.brain.protocol.Secrets;
+import dev.z4j.brain.registry.LocalAgents;
+import dev.z4j.brain.registry.Notice;
+import dev.z4j.brain.registry.Registry;
+import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.StoreException;
 import io.helidon.websocket.WsListener;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -20,7 +25,9 @@ import java.util.logging.Logger;
  * The {@code /ws/agent} endpoint: makes one {@link AgentConnection} per socket and owns what they
  * share (auth, registry, pipeline, liveness, project secrets, the timeout watchdog).
  */
-public final class AgentGateway implements AutoCloseable {
+public final class AgentGateway implements LocalAgents, AutoCloseable {
+    /** Pending commands pushed to an agent when one of its sockets connects. */
+    static final int DRAIN_ON_CONNECT = 500;
     private static final Logger LOG = Logger.getLogger(AgentGateway.class.getName());
 
     /** A directory write that may fail; run off the socket's thread so a slow DB never stalls reads. */
@@ -31,7 +38,9 @@ public final class AgentGateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final Directory directory;
+    private final CommandStore commands;
     private final IngestPipeline pipeline;
+    private volatile Registry replicas;
     private final GatewayMetrics metrics;
     private final BearerAuth auth;
     private final ConnectionRegistry registry;
@@ -45,10 +54,11 @@ public final class AgentGateway implements AutoCloseable {
     });
     private final ExecutorService directoryWrites = Executors.newVirtualThreadPerTaskExecutor();
 
-    public AgentGateway(GatewayConfig config, Directory directory, IngestPipeline pipeline, GatewayMetrics metrics,
-                        ConnectionRegistry registry) {
+    public AgentGateway(GatewayConfig config, Directory directory, CommandStore commands, IngestPipeline pipeline,
+                        GatewayMetrics metrics, ConnectionRegistry registry) {
         this.config = config;
         this.directory = directory;
+        this.commands = commands;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.registry = registry;
@@ -56,6 +66,67 @@ public final class AgentGateway implements AutoCloseable {
         this.liveness = new LivenessCoalescer(directory);
         timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(liveness::flush, 2, 2, TimeUnit.SECONDS);
+    }
+
+    /** Connects the gateway to the replica registry (built after the gateway, which it calls back). */
+    public void attach(Registry replicas) {
+        this.replicas = replicas;
+    }
+
+    // ------------------------------------------------------------------ LocalAgents (for the registry)
+
+    @Override
+    public boolean deliver(CommandStore.Command command) {
+        var slot = registry.any(command.agentId());
+        if (slot.isEmpty()) {
+            return false;
+        }
+        try {
+            if (commands.claim(command.id(), Instant.now())) { // only the winner pushes: no double execution
+                slot.get().push(command);
+                publish(new Notice(command.projectId(), Notice.COMMAND_CHANGED, 1, command.id().toString()));
+            }
+        } catch (StoreException e) {
+            LOG.log(Level.WARNING, "could not claim command " + command.id() + ": " + e.getMessage());
+        }
+        return true;
+    }
+
+    @Override
+    public java.util.Set<java.util.UUID> heldAgents() {
+        return registry.agents();
+    }
+
+    @Override
+    public void displaceIfOlder(java.util.UUID agentId, String workerId, Instant connectedAt) {
+        registry.get(agentId, workerId).ifPresent(slot -> {
+            if (slot.connectedAt().isBefore(connectedAt)) {
+                slot.displace();
+            }
+        });
+    }
+
+    /** Pushes the agent's pending commands to it (after a socket of it connected here). */
+    void drainPending(java.util.UUID agentId) {
+        directoryWrite(() -> {
+            for (CommandStore.Command c : commands.pendingForAgent(agentId, DRAIN_ON_CONNECT)) {
+                deliver(c);
+            }
+        });
+    }
+
+    void publish(Notice notice) {
+        Registry r = replicas;
+        if (r != null) {
+            r.publish(notice);
+        }
+    }
+
+    void socketAccepted(java.util.UUID agentId, String workerId, Instant at) {
+        Registry r = replicas;
+        if (r != null) {
+            r.socketAccepted(agentId, workerId, at);
+        }
     }
 
     /** The listener factory for {@code WsRouting.endpoint("/ws/agent", gateway::newListener)}. */
@@ -122,6 +193,10 @@ public final class AgentGateway implements AutoCloseable {
 
     Directory directory() {
         return directory;
+    }
+
+    CommandStore commands() {
+        return commands;
     }
 
     IngestPipeline pipeline() {

@@ -21,7 +21,7 @@ final class BatchTracker {
     record Counts(int received, int accepted, int rejected) {}
 
     private final Map<String, Integer> inFlightCopies = new HashMap<>();
-    private final LinkedHashMap<String, Counts> committed = new LinkedHashMap<>(256, 0.75f, false) {
+    private final LinkedHashMap<String, Counts> committed = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Counts> eldest) {
             return size() > COMMITTED_MEMORY;

@@ -12,9 +12,15 @@ import java.util.UUID;
  */
 public final class ConnectionRegistry {
 
-    /** A held socket that can be told to go away. */
+    /** A held socket: it can take a command or be told to go away. */
     public interface Slot {
         void displace();
+
+        /** When the socket's hello was accepted (cross-replica displacement keeps the newest). */
+        java.time.Instant connectedAt();
+
+        /** Queues a claimed command for this socket's ordered writer. */
+        void push(dev.z4j.brain.store.CommandStore.Command command);
     }
 
     /** What registering a socket did. */
@@ -62,6 +68,15 @@ public final class ConnectionRegistry {
     public synchronized Optional<Slot> any(UUID agentId) {
         Map<String, Slot> workers = byAgent.get(agentId);
         return workers == null ? Optional.empty() : workers.values().stream().findFirst();
+    }
+
+    public synchronized Optional<Slot> get(UUID agentId, String workerId) {
+        Map<String, Slot> workers = byAgent.get(agentId);
+        return workers == null ? Optional.empty() : Optional.ofNullable(workers.get(workerId));
+    }
+
+    public synchronized java.util.Set<UUID> agents() {
+        return java.util.Set.copyOf(byAgent.keySet());
     }
 
     public synchronized int agentCount() {

@@ -28,16 +28,32 @@ public final class RestApi implements HttpService {
 
     private final Directory directory;
     private final byte[] masterSecret;
+    private final CommandsApi commands;
+    private final DashboardHub dashboard;
 
-    public RestApi(Directory directory, byte[] masterSecret) {
+    public RestApi(Directory directory, byte[] masterSecret, dev.z4j.brain.store.CommandStore commandStore,
+                   dev.z4j.brain.registry.Registry registry, DashboardHub dashboard, int commandTimeoutSeconds) {
         this.directory = directory;
         this.masterSecret = masterSecret;
+        this.commands = new CommandsApi(directory, commandStore, registry, commandTimeoutSeconds);
+        this.dashboard = dashboard;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.post("/projects/{slug}/agents", (req, res) -> guarded(req, res, this::mintAgent))
-                .get("/projects/{slug}/stats", (req, res) -> guarded(req, res, this::stats));
+                .get("/projects/{slug}/stats", (req, res) -> guarded(req, res, this::stats))
+                .post("/projects/{slug}/commands", (req, res) -> guarded(req, res,
+                        (rq, rs) -> commands.issue(project(rq), readBody(rq), rs)))
+                .get("/projects/{slug}/commands", (req, res) -> guarded(req, res,
+                        (rq, rs) -> commands.list(project(rq), rq, rs)))
+                .get("/commands/{id}", (req, res) -> guarded(req, res, commands::get))
+                .post("/dashboard/ticket", (req, res) -> guarded(req, res, (rq, rs) -> {
+                    ObjectNode n = JSON.createObjectNode();
+                    n.put("ticket", dashboard.newTicket());
+                    n.put("expires_in_seconds", DashboardHub.TICKET_TTL.toSeconds());
+                    send(rs, Status.CREATED_201, n);
+                }));
     }
 
     @FunctionalInterface

@@ -2,10 +2,15 @@ package dev.z4j.brain.ops;
 
 import dev.z4j.brain.ingress.AgentGateway;
 import dev.z4j.brain.ingress.ConnectionRegistry;
+import dev.z4j.brain.ingress.DashboardHub;
 import dev.z4j.brain.ingress.GatewayConfig;
 import dev.z4j.brain.ingress.GatewayMetrics;
 import dev.z4j.brain.ingress.RestApi;
 import dev.z4j.brain.pipeline.IngestPipeline;
+import dev.z4j.brain.registry.LocalRegistry;
+import dev.z4j.brain.registry.NoticeBatcher;
+import dev.z4j.brain.registry.PostgresNotifyRegistry;
+import dev.z4j.brain.registry.Registry;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.Databases;
@@ -35,19 +40,27 @@ public final class Brain implements AutoCloseable {
     /** The z4j line we speak; agents warn when its major.minor differs from theirs. */
     static final String BRAIN_VERSION = "1.6.9";
     static final int HEARTBEAT_INTERVAL_SECONDS = 10;
+    /** Task-change notices are coalesced per project over this tick. */
+    static final Duration NOTICE_TICK = Duration.ofMillis(100);
 
     private final Database db;
     private final IngestPipeline pipeline;
     private final AgentGateway gateway;
+    private final Registry registry;
+    private final NoticeBatcher notices;
+    private final DashboardHub dashboard;
     private final WebServer server;
     private final MaintenanceJobs jobs;
     private final Optional<String> bootstrapAdminKey;
 
-    private Brain(Database db, IngestPipeline pipeline, AgentGateway gateway, WebServer server, MaintenanceJobs jobs,
-                  Optional<String> bootstrapAdminKey) {
+    private Brain(Database db, IngestPipeline pipeline, AgentGateway gateway, Registry registry, NoticeBatcher notices,
+                  DashboardHub dashboard, WebServer server, MaintenanceJobs jobs, Optional<String> bootstrapAdminKey) {
         this.db = db;
         this.pipeline = pipeline;
         this.gateway = gateway;
+        this.registry = registry;
+        this.notices = notices;
+        this.dashboard = dashboard;
         this.server = server;
         this.jobs = jobs;
         this.bootstrapAdminKey = bootstrapAdminKey;
@@ -65,22 +78,32 @@ public final class Brain implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
 
-        // 3. The ingest pipeline: Disruptor ring -> batching persister -> acks after commit.
+        // 3. The ingest pipeline: Disruptor ring -> batching persister -> acks after commit -> notices.
+        NoticeBatcher notices = new NoticeBatcher(NOTICE_TICK);
         IngestPipeline pipeline = IngestPipeline.builder()
                 .eventStore(db.eventStore())
                 .ringSize(config.ringSize())
                 .maxBatchEvents(config.batchMaxEvents())
                 .linger(config.batchLinger())
                 .meterRegistry(metrics)
+                .commitListener(notices::taskChanges)
                 .build();
 
-        // 4. The agent gateway (/ws/agent), holding this replica's sockets.
+        // 4. The agent gateway (/ws/agent) holding this replica's sockets, the dashboard hub
+        //    (/ws/dashboard), and the replica registry that connects them to the other replicas.
         ConnectionRegistry sockets = new ConnectionRegistry(config.wsWorkersPerAgent());
         GatewayConfig gatewayConfig = new GatewayConfig(config.secretBytes(), config.previousSecretBytes(),
                 config.wsMaxFrameBytes(), Duration.ofSeconds(config.wsIdleTimeoutSeconds()),
                 Duration.ofSeconds(config.wsHelloTimeoutSeconds()), HEARTBEAT_INTERVAL_SECONDS, BRAIN_VERSION);
-        AgentGateway gateway = new AgentGateway(gatewayConfig, db.directory(), pipeline,
+        AgentGateway gateway = new AgentGateway(gatewayConfig, db.directory(), db.commands(), pipeline,
                 new GatewayMetrics(metrics, sockets::agentCount), sockets);
+        DashboardHub dashboard = new DashboardHub(db.directory(), config.secretBytes(), metrics);
+        Registry registry = config.registryBackend().equals("postgres_notify")
+                ? new PostgresNotifyRegistry(db, gateway, dashboard, metrics)
+                : new LocalRegistry(gateway, dashboard);
+        gateway.attach(registry);
+        registry.start();
+        notices.attach(registry);
 
         // 5. HTTP: REST API, health, metrics, and the WebSocket route. Helidon's own frame cap is set
         //    above ours so that an oversize message reaches the gateway and gets 4400 + a metric.
@@ -92,26 +115,30 @@ public final class Brain implements AutoCloseable {
                         .maxFrameLength((int) Math.min(Integer.MAX_VALUE - 8, 2L * config.wsMaxFrameBytes()))
                         .build())
                 .routing(r -> r
-                        .register("/api/v1", new RestApi(db.directory(), config.secretBytes()))
+                        .register("/api/v1", new RestApi(db.directory(), config.secretBytes(), db.commands(),
+                                registry, dashboard, config.commandTimeoutSeconds()))
                         .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
                         .get("/health/ready", (req, res) -> {
                             boolean ready = pipeline.isRunning() && db.ping();
                             res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
                                     .header(HeaderNames.CONTENT_TYPE, "application/json")
                                     .send("{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"database\":"
-                                            + db.ping() + ",\"pipeline\":" + pipeline.isRunning() + "}");
+                                            + db.ping() + ",\"pipeline\":" + pipeline.isRunning()
+                                            + ",\"registry\":" + registry.healthy() + "}");
                         })
                         .get("/metrics", (req, res) -> res
                                 .header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                                 .send(metrics.scrape().getBytes(StandardCharsets.UTF_8))))
-                .addRouting(WsRouting.builder().endpoint("/ws/agent", gateway::newListener))
+                .addRouting(WsRouting.builder()
+                        .endpoint("/ws/agent", gateway::newListener)
+                        .endpoint("/ws/dashboard", dashboard::newListener))
                 .build()
                 .start();
 
-        // 6. Leader-elected background jobs: partitions, retention, stale-agent sweep.
-        MaintenanceJobs jobs = new MaintenanceJobs(db, config, Clock.systemUTC());
+        // 6. Leader-elected background jobs: partitions, retention, stale-agent sweep, command timeouts.
+        MaintenanceJobs jobs = new MaintenanceJobs(db, config, Clock.systemUTC(), registry);
         jobs.start();
-        return new Brain(db, pipeline, gateway, server, jobs, adminKey);
+        return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, jobs, adminKey);
     }
 
     public int port() {
@@ -120,6 +147,14 @@ public final class Brain implements AutoCloseable {
 
     public Database database() {
         return db;
+    }
+
+    public DashboardHub dashboard() {
+        return dashboard;
+    }
+
+    public Registry registry() {
+        return registry;
     }
 
     /** The admin key created on this start (first start on an empty database only). */
@@ -139,6 +174,8 @@ public final class Brain implements AutoCloseable {
         }
         gateway.closeAll();
         gateway.close();
+        notices.close();
+        registry.close();
         server.stop();
         db.close();
     }
@@ -147,6 +184,8 @@ public final class Brain implements AutoCloseable {
     public void halt() {
         jobs.close();
         pipeline.halt();
+        notices.close();
+        registry.close();
         server.stop();
         gateway.close();
         db.close();

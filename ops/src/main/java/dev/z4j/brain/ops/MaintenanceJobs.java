@@ -1,5 +1,8 @@
 package dev.z4j.brain.ops;
 
+import dev.z4j.brain.registry.Notice;
+import dev.z4j.brain.registry.Registry;
+import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.StoreException;
 import java.time.Clock;
@@ -17,26 +20,39 @@ import java.util.logging.Logger;
 final class MaintenanceJobs implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MaintenanceJobs.class.getName());
     static final int PARTITION_DAYS_AHEAD = 7;
+    static final Duration COMMAND_SWEEP = Duration.ofSeconds(2);
 
     private final Database db;
     private final BrainConfig config;
     private final Clock clock;
+    private final Registry registry;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "z4j-maintenance");
         t.setDaemon(true);
         return t;
     });
 
-    MaintenanceJobs(Database db, BrainConfig config, Clock clock) {
+    MaintenanceJobs(Database db, BrainConfig config, Clock clock, Registry registry) {
         this.db = db;
         this.config = config;
         this.clock = clock;
+        this.registry = registry;
     }
 
     void start() {
         timer.scheduleWithFixedDelay(this::partitionsAndRetention, 0, 1, TimeUnit.HOURS);
         long sweep = Math.max(1, config.agentOfflineTimeoutSeconds() / 3);
         timer.scheduleWithFixedDelay(this::staleSweep, sweep, sweep, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::commandTimeouts, 1, COMMAND_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Pending or dispatched commands past their timeout become {@code timeout}. */
+    void commandTimeouts() {
+        guarded("z4j.command-timeouts", () -> {
+            for (CommandStore.Command c : db.commands().expire(clock.instant())) {
+                registry.publish(new Notice(c.projectId(), Notice.COMMAND_CHANGED, 1, c.id().toString()));
+            }
+        });
     }
 
     /** Creates today+7 partitions and drops those past retention (PostgreSQL); bounded deletes on SQLite. */

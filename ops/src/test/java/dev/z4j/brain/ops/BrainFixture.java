@@ -31,9 +31,19 @@ final class BrainFixture implements AutoCloseable {
     private String adminKey;
 
     private BrainFixture(Db db, Map<String, String> env) throws Exception {
+        this(db, env, null);
+    }
+
+    private BrainFixture(Db db, Map<String, String> env, String adminKey) throws Exception {
         this.db = db;
         this.env = env;
+        this.adminKey = adminKey;
         start();
+    }
+
+    /** Another replica on the same database (and secret) as {@code first}. */
+    static BrainFixture replicaOf(BrainFixture first) throws Exception {
+        return new BrainFixture(first.db, new HashMap<>(first.env), first.adminKey);
     }
 
     static BrainFixture start(Db db, Path home, Map<String, String> extra) throws Exception {

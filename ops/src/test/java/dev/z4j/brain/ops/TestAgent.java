@@ -44,6 +44,8 @@ final class TestAgent implements AutoCloseable {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final Map<String, List<Frame.EventBatchAck>> acks = new ConcurrentHashMap<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final List<Frame> commands = new CopyOnWriteArrayList<>();
+    private volatile boolean answerCommands = true;
     private WebSocket ws;
     private FrameSigner signer;
     private FrameVerifier verifier;
@@ -63,11 +65,16 @@ final class TestAgent implements AutoCloseable {
     }
 
     TestAgent connect(int port, String authorization) {
-        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        return connect(http, URI.create("ws://127.0.0.1:" + port + "/ws/agent"), authorization);
+    }
+
+    /** Connects to any URI (e.g. {@code wss://localhost:8443/ws/agent} through a TLS proxy). */
+    TestAgent connect(HttpClient client, URI uri, String authorization) {
+        WebSocket.Builder b = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        ws = b.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/agent"), new Listener()).join();
+        ws = b.buildAsync(uri, new Listener()).join();
         return this;
     }
 
@@ -113,6 +120,13 @@ final class TestAgent implements AutoCloseable {
                     Frame f = verifier.verify(msg);
                     if (f.payload() instanceof Frame.EventBatchAck a) {
                         acks.computeIfAbsent(a.ackedId(), k -> new CopyOnWriteArrayList<>()).add(a);
+                    } else if (f.payload() instanceof Frame.Command c) {
+                        commands.add(f);
+                        if (answerCommands) {
+                            send(Frame.outbound(f.id(), new Frame.CommandAck(Map.of())));
+                            send(Frame.outbound(f.id(), new Frame.CommandResult("success",
+                                    Map.of("action", c.action()), null)));
+                        }
                     }
                 } catch (RuntimeException e) {
                     errors.add(e.toString());
@@ -123,8 +137,11 @@ final class TestAgent implements AutoCloseable {
         }
     }
 
-    /** Signs and sends one frame (seq/nonce/ts fresh, as a real agent re-signs every resend). */
-    void send(Frame frame) {
+    /**
+     * Signs and sends one frame (seq/nonce/ts fresh, as a real agent re-signs every resend). One lock
+     * for sign + send: the brain rejects a seq lower than one it already saw.
+     */
+    synchronized void send(Frame frame) {
         sendRaw(signer.sign(frame));
     }
 
@@ -137,11 +154,11 @@ final class TestAgent implements AutoCloseable {
                 new Frame.Heartbeat(0, null, 0, Map.of("celery.workers", "1"))));
     }
 
-    void sendRaw(byte[] bytes) {
+    synchronized void sendRaw(byte[] bytes) {
         ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
-    void sendText(String text) {
+    synchronized void sendText(String text) {
         ws.sendText(text, true).join();
     }
 
@@ -166,6 +183,16 @@ final class TestAgent implements AutoCloseable {
 
     List<String> errors() {
         return errors;
+    }
+
+    /** Commands received (verified); by default each is answered with command_ack + success result. */
+    List<Frame> commands() {
+        return commands;
+    }
+
+    TestAgent silent() {
+        answerCommands = false;
+        return this;
     }
 
     CompletableFuture<Integer> closeCode() {

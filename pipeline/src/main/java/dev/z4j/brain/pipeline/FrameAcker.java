@@ -1,14 +1,14 @@
 package dev.z4j.brain.pipeline;
 
 import java.lang.System.Logger.Level;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * After commit: acks every frame of the batch in ring order (so per connection in publish order),
- * updates the counters, then tells the commit listener which projects changed. A throwing target
+ * updates the counters, then tells the commit listener how many rows each project got. A throwing target
  * or listener is logged and skipped: it must not stop the acks of other connections.
  */
 final class FrameAcker {
@@ -16,7 +16,7 @@ final class FrameAcker {
 
     private final CommitListener listener;
     private final PipelineMetrics metrics;
-    private final Set<UUID> changedProjects = new HashSet<>();
+    private final Map<UUID, Integer> changedProjects = new HashMap<>();
 
     FrameAcker(CommitListener listener, PipelineMetrics metrics) {
         this.listener = listener;
@@ -34,7 +34,7 @@ final class FrameAcker {
                 byte outcome = batch.outcome(row);
                 if (outcome == GatheredBatch.INSERTED) {
                     frameAccepted++;
-                    changedProjects.add(batch.rows().get(row).projectId());
+                    changedProjects.merge(batch.rows().get(row).projectId(), 1, Integer::sum);
                 } else if (outcome == GatheredBatch.DUPLICATE) {
                     duplicates++;
                 }
@@ -50,7 +50,7 @@ final class FrameAcker {
         metrics.accepted.increment(accepted);
         metrics.duplicate.increment(duplicates);
         if (!changedProjects.isEmpty()) {
-            Set<UUID> projects = Set.copyOf(changedProjects);
+            Map<UUID, Integer> projects = Map.copyOf(changedProjects);
             changedProjects.clear();
             try {
                 listener.onCommitted(projects);

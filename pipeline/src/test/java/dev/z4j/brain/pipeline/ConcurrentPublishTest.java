@@ -31,7 +31,7 @@ class ConcurrentPublishTest {
                 .maxBatchEvents(500)
                 .linger(Duration.ofMillis(20))
                 .meterRegistry(meters)
-                .commitListener(committedProjects::addAll)
+                .commitListener(m -> committedProjects.addAll(m.keySet()))
                 .build();
 
         List<RecordingAckTarget> targets = new ArrayList<>();
@@ -117,7 +117,7 @@ class ConcurrentPublishTest {
     @Test
     void commitListenerHearsOnlyProjectsWithNewRows() {
         FakeEventStore store = new FakeEventStore();
-        List<Set<UUID>> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<java.util.Map<UUID, Integer>> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
         UUID other = UUID.randomUUID();
         try (IngestPipeline pipeline = IngestPipeline.builder().eventStore(store).commitListener(notices::add).build()) {
             RecordingAckTarget target = new RecordingAckTarget();
@@ -127,6 +127,6 @@ class ConcurrentPublishTest {
             pipeline.publish(target, "again", 1, List.of(row));
             await().atMost(Duration.ofSeconds(5)).until(() -> target.count() == 2);
         }
-        assertThat(notices).containsExactly(Set.of(other));
+        assertThat(notices).containsExactly(java.util.Map.of(other, 1));
     }
 }

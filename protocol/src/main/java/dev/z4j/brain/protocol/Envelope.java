@@ -16,7 +16,8 @@ final class Envelope {
 
     private final Mac mac;
     private final SessionBinding binding;
-    private final ByteSink sink = new ByteSink(4096);
+    // Starts small: one per connection direction, and idle connections must stay cheap; it grows once.
+    private final ByteSink sink = new ByteSink(512);
 
     Envelope(byte[] projectSecret, SessionBinding binding) {
         this.mac = Secrets.newMac(projectSecret);

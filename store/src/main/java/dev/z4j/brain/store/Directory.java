@@ -51,6 +51,8 @@ public interface Directory {
 
     Optional<Agent> agentByTokenHash(String tokenHash) throws StoreException;
 
+    Optional<Agent> agentById(UUID agentId) throws StoreException;
+
     /** Stores only the hash of the key; returns the row. */
     AdminKey createAdminKey(String name, String keyHash) throws StoreException;
 

@@ -120,6 +120,12 @@ public final class PgDirectory implements Directory {
     }
 
     @Override
+    public Optional<Agent> agentById(UUID agentId) throws StoreException {
+        return transactions.inTransaction("agent by id", c ->
+                one(c, "SELECT id, project_id, name, revoked FROM agents WHERE id = ?", agentId, PgDirectory::agent));
+    }
+
+    @Override
     public AdminKey createAdminKey(String name, String keyHash) throws StoreException {
         return transactions.inTransaction("create admin key", c -> {
             try (PreparedStatement ps = c.prepareStatement(

@@ -168,6 +168,22 @@ final class SqliteDirectory implements Directory {
     }
 
     @Override
+    public Optional<Agent> agentById(UUID agentId) throws StoreException {
+        return reader.read("finding agent by id", connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT id, project_id, name, revoked FROM agents WHERE id = ?")) {
+                query.setString(1, agentId.toString());
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next()
+                            ? Optional.of(new Agent(UUID.fromString(rows.getString(1)), UUID.fromString(rows.getString(2)),
+                                    rows.getString(3), rows.getInt(4) != 0))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public AdminKey createAdminKey(String name, String keyHash) throws StoreException {
         AdminKey key = new AdminKey(UUID.randomUUID(), name, now());
         writer.inTransaction("creating admin key", connection -> {

@@ -1,0 +1,169 @@
+package dev.z4j.brain.ingress;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.z4j.brain.registry.Notice;
+import dev.z4j.brain.registry.Registry;
+import dev.z4j.brain.store.CommandStore;
+import dev.z4j.brain.store.Directory;
+import dev.z4j.brain.store.StoreException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code POST /projects/{slug}/commands}, {@code GET /commands/{id}}, {@code GET /projects/{slug}/commands}:
+ * validate, store as pending, hand to the registry (the holder of the agent's socket claims and pushes).
+ */
+final class CommandsApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The actions z4j-bare 1.6.0 dispatches (PROTOCOL.md 9.1); anything else is refused before storing. */
+    static final Set<String> ACTIONS = Set.of(
+            "submit_task", "retry_task", "cancel_task", "bulk_retry", "purge_queue", "requeue_dead_letter",
+            "restart_worker", "pool_grow", "pool_shrink", "add_consumer", "cancel_consumer", "rate_limit",
+            "reconcile_task", "schedule.enable", "schedule.disable", "schedule.trigger_now", "schedule.delete",
+            "schedule.resync", "schedule.fire");
+    static final Set<String> STATUSES = Set.of(CommandStore.PENDING, CommandStore.DISPATCHED, CommandStore.COMPLETED,
+            CommandStore.FAILED, CommandStore.TIMEOUT, "cancelled");
+    static final int MAX_WIRE_TIMEOUT = 3600;
+
+    private final Directory directory;
+    private final CommandStore commands;
+    private final Registry registry;
+    private final int defaultTimeoutSeconds;
+
+    CommandsApi(Directory directory, CommandStore commands, Registry registry, int defaultTimeoutSeconds) {
+        this.directory = directory;
+        this.commands = commands;
+        this.registry = registry;
+        this.defaultTimeoutSeconds = defaultTimeoutSeconds;
+    }
+
+    void issue(Directory.Project project, JsonNode body, ServerResponse res) throws StoreException, RestApi.ApiError {
+        UUID agentId = uuid(body.get("agent_id"), "agent_id");
+        Directory.Agent agent = directory.agentById(agentId)
+                .filter(a -> a.projectId().equals(project.id()))
+                .orElseThrow(() -> new RestApi.ApiError(Status.NOT_FOUND_404,
+                        "no agent " + agentId + " in project '" + project.slug() + "'"));
+        String action = text(body.get("action"), "action", 80);
+        if (!ACTIONS.contains(action)) {
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "unknown action '" + action + "'; supported: "
+                    + new java.util.TreeSet<>(ACTIONS));
+        }
+        JsonNode target = body.get("target");
+        if (target == null || !target.isObject() || !target.path("type").isTextual()) {
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "target must be an object with a string 'type'");
+        }
+        JsonNode parameters = body.has("parameters") ? body.get("parameters") : JSON.createObjectNode();
+        if (!parameters.isObject()) {
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "parameters must be an object");
+        }
+        int timeout = Math.min(defaultTimeoutSeconds, MAX_WIRE_TIMEOUT);
+        if (body.has("timeout_seconds")) {
+            JsonNode t = body.get("timeout_seconds");
+            if (!t.isIntegralNumber() || t.asLong() < 1 || t.asLong() > MAX_WIRE_TIMEOUT) {
+                throw new RestApi.ApiError(Status.BAD_REQUEST_400, "timeout_seconds must be an integer 1..3600");
+            }
+            timeout = t.asInt();
+        }
+        String idempotencyKey = body.hasNonNull("idempotency_key")
+                ? text(body.get("idempotency_key"), "idempotency_key", 200) : null;
+        String issuedBy = body.hasNonNull("issued_by") ? text(body.get("issued_by"), "issued_by", 64) : null;
+        CommandStore.Command c = commands.insert(new CommandStore.NewCommand(project.id(), agent.id(), action,
+                target.toString(), parameters.toString(), timeout, issuedBy, idempotencyKey), Instant.now());
+        if (CommandStore.PENDING.equals(c.status())) {
+            registry.publish(new Notice(project.id(), Notice.COMMAND_CHANGED, 1, c.id().toString()));
+            registry.commandIssued(c); // the replica holding the agent claims and pushes it
+        }
+        RestApi.send(res, Status.ACCEPTED_202, toJson(c));
+    }
+
+    void get(ServerRequest req, ServerResponse res) throws StoreException, RestApi.ApiError {
+        UUID id = uuid(JSON.getNodeFactory().textNode(req.path().pathParameters().get("id")), "id");
+        CommandStore.Command c = commands.get(id)
+                .orElseThrow(() -> new RestApi.ApiError(Status.NOT_FOUND_404, "no command " + id));
+        RestApi.send(res, Status.OK_200, toJson(c));
+    }
+
+    void list(Directory.Project project, ServerRequest req, ServerResponse res) throws StoreException, RestApi.ApiError {
+        String status = req.query().first("status").orElse(null);
+        if (status != null && !STATUSES.contains(status)) {
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "status must be one of " + new java.util.TreeSet<>(STATUSES));
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(req.query().first("limit").orElse("100"));
+        } catch (NumberFormatException e) {
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "limit must be an integer");
+        }
+        if (limit < 1 || limit > 1000) {
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "limit must be 1..1000");
+        }
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode items = out.putArray("commands");
+        for (CommandStore.Command c : commands.list(project.id(), status, limit)) {
+            items.add(toJson(c));
+        }
+        RestApi.send(res, Status.OK_200, out);
+    }
+
+    static ObjectNode toJson(CommandStore.Command c) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", c.id().toString());
+        n.put("project_id", c.projectId().toString());
+        n.put("agent_id", c.agentId().toString());
+        n.put("action", c.action());
+        n.set("target", parse(c.targetJson()));
+        n.set("parameters", parse(c.parametersJson()));
+        n.put("timeout_seconds", c.timeoutSeconds());
+        n.put("issued_by", c.issuedBy());
+        n.put("status", c.status());
+        n.put("issued_at", str(c.issuedAt()));
+        n.put("dispatched_at", str(c.dispatchedAt()));
+        n.put("finished_at", str(c.finishedAt()));
+        n.put("timeout_at", str(c.timeoutAt()));
+        n.set("result", c.resultJson() == null ? null : parse(c.resultJson()));
+        n.put("error", c.error());
+        return n;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return json == null ? JSON.nullNode() : JSON.readTree(json);
+        } catch (IOException e) {
+            return JSON.getNodeFactory().textNode(json);
+        }
+    }
+
+    private static String str(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    private static UUID uuid(JsonNode n, String field) throws RestApi.ApiError {
+        if (n == null || !n.isTextual()) {
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " must be a UUID string");
+        }
+        try {
+            return UUID.fromString(n.asText());
+        } catch (IllegalArgumentException e) {
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " must be a UUID string");
+        }
+    }
+
+    private static String text(JsonNode n, String field, int max) throws RestApi.ApiError {
+        if (n == null || !n.isTextual() || n.asText().isBlank()) {
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " must be a non-empty string");
+        }
+        if (n.asText().length() > max) {
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " longer than " + max + " characters");
+        }
+        return n.asText();
+    }
+}

@@ -1,0 +1,267 @@
+package dev.z4j.brain.ingress;
+
+import dev.z4j.brain.registry.LocalDashboard;
+import dev.z4j.brain.registry.Notice;
+import dev.z4j.brain.store.Directory;
+import dev.z4j.brain.store.StoreException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code /ws/dashboard}: operators' live change feed. Authenticated with an admin key (header) or a
+ * short-lived single-use ticket ({@code ?ticket=}, for browsers that cannot set headers); the first
+ * message subscribes to one project; notices are small JSON objects, coalesced per subscriber.
+ * Each subscriber has a bounded queue: a slow one is disconnected, never waited on.
+ */
+public final class DashboardHub implements LocalDashboard {
+    private static final Logger LOG = Logger.getLogger(DashboardHub.class.getName());
+    /** Distinct pending (topic) notices per subscriber before it counts as too slow. */
+    static final int MAX_PENDING = 64;
+    static final Duration TICKET_TTL = Duration.ofSeconds(60);
+    /** A notice waiting longer than this means the subscriber stopped reading. */
+    static final Duration MAX_STALL = Duration.ofSeconds(5);
+    static final int SLOW = 4409;
+
+    private final Directory directory;
+    private final byte[] masterSecret;
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> tickets = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final Counter dropped;
+    private final Counter delivered;
+
+    public DashboardHub(Directory directory, byte[] masterSecret, MeterRegistry meters) {
+        this.directory = directory;
+        this.masterSecret = masterSecret;
+        this.dropped = Counter.builder("z4j_dashboard_slow_disconnects_total").register(meters);
+        this.delivered = Counter.builder("z4j_dashboard_notices_sent_total").register(meters);
+        Gauge.builder("z4j_dashboard_subscribers", subscribers, Set::size).register(meters);
+    }
+
+    /** Issues a ticket for one {@code /ws/dashboard} connection within 60 s (POST /api/v1/dashboard/ticket). */
+    public String newTicket() {
+        byte[] b = new byte[24];
+        random.nextBytes(b);
+        String t = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        Instant now = Instant.now();
+        tickets.values().removeIf(exp -> exp.isBefore(now)); // keep the map small
+        tickets.put(t, now.plus(TICKET_TTL));
+        return t;
+    }
+
+    public WsListener newListener() {
+        return new Subscriber();
+    }
+
+    @Override
+    public void deliver(Notice notice) {
+        for (Subscriber s : subscribers) {
+            if (notice.projectId().equals(s.projectId)) {
+                s.offer(notice);
+            }
+        }
+    }
+
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
+    private boolean authorised(HttpPrologue prologue, Headers headers) {
+        String key = BearerAuth.parseToken(headers.first(HeaderNames.AUTHORIZATION).orElse(null));
+        if (key != null) {
+            try {
+                return directory.adminKeyByHash(Credentials.adminKeyHash(masterSecret, key)).isPresent();
+            } catch (StoreException e) {
+                return false;
+            }
+        }
+        Optional<String> ticket = prologue.query().first("ticket").asOptional();
+        if (ticket.isEmpty()) {
+            return false;
+        }
+        Instant expires = tickets.remove(ticket.get()); // single use
+        return expires != null && expires.isAfter(Instant.now());
+    }
+
+    /** One operator's socket. Notices merge per topic while waiting, so the queue stays tiny. */
+    private final class Subscriber implements WsListener {
+        private final Map<String, Notice> pending = new LinkedHashMap<>();
+        private final AtomicBoolean draining = new AtomicBoolean();
+        private volatile boolean authorised;
+        private volatile UUID projectId;
+        private volatile boolean closed;
+        private long stuckSince; // guarded by pending: when the queue last went from empty to non-empty
+        private WsSession session;
+
+        @Override
+        public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+            authorised = authorised(prologue, headers);
+            return Optional.empty();
+        }
+
+        @Override
+        public void onOpen(WsSession session) {
+            this.session = session;
+            if (!authorised) {
+                close(CloseCodes.UNAUTHORIZED, "admin key or ticket required");
+            }
+        }
+
+        @Override
+        public void onMessage(WsSession session, String text, boolean last) {
+            if (closed) {
+                return;
+            }
+            if (projectId == null) {
+                subscribe(text);
+            } else if (text.contains("\"ping\"")) {
+                send("{\"type\":\"pong\"}");
+            }
+        }
+
+        @Override
+        public void onMessage(WsSession session, io.helidon.common.buffers.BufferData buffer, boolean last) {
+            close(CloseCodes.BAD_FRAME, "dashboard messages are text");
+        }
+
+        private void subscribe(String text) {
+            UUID project = null;
+            try {
+                var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+                if (n != null && "subscribe".equals(n.path("type").asText())) {
+                    String ref = n.path("project_id").asText(n.path("project").asText(""));
+                    project = resolve(ref);
+                }
+            } catch (java.io.IOException | RuntimeException | StoreException e) {
+                project = null;
+            }
+            if (project == null) {
+                close(CloseCodes.BAD_FRAME, "first message must be {\"type\":\"subscribe\",\"project_id\":...}");
+                return;
+            }
+            projectId = project;
+            subscribers.add(this);
+            send("{\"type\":\"ready\",\"project_id\":\"" + project + "\"}");
+        }
+
+        private UUID resolve(String ref) throws StoreException {
+            try {
+                UUID id = UUID.fromString(ref);
+                return directory.projectById(id).map(Directory.Project::id).orElse(null);
+            } catch (IllegalArgumentException notUuid) {
+                return directory.projectBySlug(ref).map(Directory.Project::id).orElse(null);
+            }
+        }
+
+        void offer(Notice n) {
+            synchronized (pending) {
+                if (closed) {
+                    return;
+                }
+                pending.merge(n.topic() + "|" + (n.subject() == null ? "" : n.subject()), n, Notice::merge);
+                long now = System.nanoTime();
+                if (stuckSince == 0) {
+                    stuckSince = now;
+                }
+                // Too many distinct notices waiting, or the oldest waiting too long: the client is not reading.
+                if (pending.size() > MAX_PENDING || now - stuckSince > MAX_STALL.toNanos()) {
+                    dropped.increment();
+                    Thread.startVirtualThread(() -> close(SLOW, "too slow: notices piled up"));
+                    return;
+                }
+            }
+            if (draining.compareAndSet(false, true)) {
+                Thread.startVirtualThread(this::drain);
+            }
+        }
+
+        private void drain() {
+            do {
+                while (true) {
+                    Notice n;
+                    synchronized (pending) {
+                        var it = pending.values().iterator();
+                        if (!it.hasNext()) {
+                            stuckSince = 0;
+                            break;
+                        }
+                        n = it.next();
+                        it.remove();
+                    }
+                    send("{\"type\":\"event\",\"topic\":\"" + n.topic() + "\",\"project_id\":\"" + n.projectId()
+                            + "\",\"count\":" + n.count()
+                            + (n.subject() == null ? "" : ",\"id\":\"" + n.subject() + "\"") + "}");
+                    delivered.increment();
+                }
+                draining.set(false);
+            } while (hasPending() && draining.compareAndSet(false, true));
+        }
+
+        private boolean hasPending() {
+            synchronized (pending) {
+                return !pending.isEmpty();
+            }
+        }
+
+        private void send(String json) {
+            if (closed) {
+                return;
+            }
+            try {
+                session.send(json, true);
+            } catch (RuntimeException e) {
+                cleanup();
+            }
+        }
+
+        @Override
+        public void onClose(WsSession session, int status, String reason) {
+            cleanup();
+        }
+
+        @Override
+        public void onError(WsSession session, Throwable t) {
+            LOG.log(Level.FINE, "dashboard socket error", t);
+            cleanup();
+        }
+
+        private void close(int code, String reason) {
+            if (closed) {
+                return;
+            }
+            cleanup();
+            try {
+                session.close(code, reason);
+            } catch (RuntimeException ignored) {
+                // already gone
+            }
+        }
+
+        private void cleanup() {
+            closed = true;
+            subscribers.remove(this);
+            synchronized (pending) {
+                pending.clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.z4j.brain.registry;
+
+import dev.z4j.brain.store.CommandStore;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+/** The agent sockets this replica holds (implemented by the agent gateway). */
+public interface LocalAgents {
+
+    /**
+     * If this replica holds a socket of the command's agent: claim the command (pending ->
+     * dispatched, only one replica can win) and push it. Returns true if it was pushed here.
+     */
+    boolean deliver(CommandStore.Command command);
+
+    /** Agent ids with at least one socket on this replica. */
+    Set<UUID> heldAgents();
+
+    /**
+     * Another replica accepted a socket for (agent, worker) at {@code connectedAt}: close ours
+     * with 4002 if it is older.
+     */
+    void displaceIfOlder(UUID agentId, String workerId, Instant connectedAt);
+}

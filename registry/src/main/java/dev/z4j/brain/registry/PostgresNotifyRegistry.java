@@ -1,0 +1,239 @@
+package dev.z4j.brain.registry;
+
+import dev.z4j.brain.store.CommandStore;
+import dev.z4j.brain.store.Database;
+import dev.z4j.brain.store.StoreException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Replicas on one PostgreSQL: one dedicated LISTEN connection per replica (not from the pool),
+ * NOTIFY payloads carrying ids only, a self-NOTIFY watchdog that detects a silently dead listener,
+ * reconnect with backoff, and a reconcile pass after every (re)connect that delivers whatever
+ * was NOTIFYed while we were not listening.
+ */
+public final class PostgresNotifyRegistry implements Registry {
+    private static final Logger LOG = Logger.getLogger(PostgresNotifyRegistry.class.getName());
+
+    static final String COMMANDS = "z4j_commands";
+    static final String SOCKETS = "z4j_sockets";
+    static final String DASHBOARD = "z4j_dashboard";
+    static final String WATCHDOG = "z4j_watchdog";
+    static final Duration PING_EVERY = Duration.ofSeconds(2);
+    static final Duration WATCHDOG_TIMEOUT = Duration.ofSeconds(6);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    static final int RECONCILE_LIMIT = 500;
+
+    private final Database db;
+    private final LocalAgents agents;
+    private final LocalDashboard dashboard;
+    private final String replicaId = UUID.randomUUID().toString();
+    private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
+    private final Counter reconnects;
+    private final Counter notifications;
+    private volatile boolean running;
+    private volatile boolean listening;
+    private volatile long lastSelfHeardNanos;
+    private Thread listener;
+
+    public PostgresNotifyRegistry(Database db, LocalAgents agents, LocalDashboard dashboard, MeterRegistry meters) {
+        this.db = db;
+        this.agents = agents;
+        this.dashboard = dashboard;
+        this.reconnects = Counter.builder("z4j_registry_listen_reconnects_total")
+                .description("LISTEN connection re-established after a failure").register(meters);
+        this.notifications = Counter.builder("z4j_registry_notifications_total")
+                .description("NOTIFY messages received from PostgreSQL").register(meters);
+    }
+
+    public String replicaId() {
+        return replicaId;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        listener = Thread.ofPlatform().name("z4j-listen").daemon().start(this::listenLoop);
+    }
+
+    @Override
+    public void commandIssued(CommandStore.Command command) {
+        if (!agents.deliver(command)) {
+            notifyQuietly(COMMANDS, command.id().toString()); // the holder (if any) claims and pushes
+        }
+    }
+
+    @Override
+    public void socketAccepted(UUID agentId, String workerId, Instant connectedAt) {
+        long micros = connectedAt.getEpochSecond() * 1_000_000L + connectedAt.getNano() / 1000;
+        notifyQuietly(SOCKETS, replicaId + "|" + agentId + "|" + micros + "|" + workerId);
+    }
+
+    @Override
+    public void publish(Notice notice) {
+        dashboard.deliver(notice);
+        notifyQuietly(DASHBOARD, replicaId + "|" + notice.encode());
+    }
+
+    @Override
+    public boolean healthy() {
+        return listening;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (listener != null) {
+            listener.interrupt();
+            try {
+                listener.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        work.shutdown();
+    }
+
+    // ------------------------------------------------------------------ the LISTEN loop
+
+    private void listenLoop() {
+        long backoffMs = 100;
+        while (running) {
+            try (Connection c = db.dedicatedConnection()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET application_name = 'z4j-listen-" + replicaId + "'"); // findable in pg_stat_activity
+                    for (String channel : List.of(COMMANDS, SOCKETS, DASHBOARD, WATCHDOG)) {
+                        s.execute("LISTEN " + channel);
+                    }
+                }
+                listening = true;
+                backoffMs = 100;
+                lastSelfHeardNanos = System.nanoTime();
+                work.execute(this::reconcile); // whatever was NOTIFYed while we were not listening
+                pump(c);
+            } catch (SQLException | StoreException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                listening = false;
+                reconnects.increment();
+                LOG.log(Level.WARNING, "LISTEN connection lost ({0}); reconnecting in {1} ms",
+                        new Object[] {e.getMessage(), backoffMs});
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+            }
+        }
+        listening = false;
+    }
+
+    private void pump(Connection c) throws SQLException {
+        PGConnection pg = c.unwrap(PGConnection.class);
+        long lastPing = 0;
+        try (PreparedStatement ping = c.prepareStatement("SELECT pg_notify('" + WATCHDOG + "', ?)")) {
+            ping.setString(1, replicaId);
+            while (running) {
+                long now = System.nanoTime();
+                if (now - lastPing > PING_EVERY.toNanos()) {
+                    ping.execute(); // our own NOTIFY must come back through this connection
+                    lastPing = now;
+                }
+                PGNotification[] batch = pg.getNotifications(250);
+                if (batch != null) {
+                    for (PGNotification n : batch) {
+                        dispatch(n.getName(), n.getParameter());
+                    }
+                }
+                if (System.nanoTime() - lastSelfHeardNanos > WATCHDOG_TIMEOUT.toNanos()) {
+                    throw new SQLException("own NOTIFY not heard for " + WATCHDOG_TIMEOUT.toSeconds() + " s");
+                }
+            }
+        }
+    }
+
+    private void dispatch(String channel, String payload) {
+        notifications.increment();
+        try {
+            switch (channel) {
+                case WATCHDOG -> {
+                    if (replicaId.equals(payload)) {
+                        lastSelfHeardNanos = System.nanoTime();
+                    }
+                }
+                case COMMANDS -> {
+                    UUID id = UUID.fromString(payload);
+                    work.execute(() -> deliverIfHeld(id));
+                }
+                case SOCKETS -> {
+                    String[] p = payload.split("\\|", 4);
+                    if (!p[0].equals(replicaId)) {
+                        long micros = Long.parseLong(p[2]);
+                        Instant at = Instant.ofEpochSecond(micros / 1_000_000L, (micros % 1_000_000L) * 1000);
+                        UUID agent = UUID.fromString(p[1]);
+                        work.execute(() -> agents.displaceIfOlder(agent, p[3], at));
+                    }
+                }
+                case DASHBOARD -> {
+                    int bar = payload.indexOf('|');
+                    if (!payload.substring(0, bar).equals(replicaId)) { // never echo our own notices
+                        dashboard.deliver(Notice.decode(payload.substring(bar + 1)));
+                    }
+                }
+                default -> LOG.log(Level.FINE, "notification on unexpected channel {0}", channel);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ignored malformed notification on " + channel + ": " + e.getMessage());
+        }
+    }
+
+    private void deliverIfHeld(UUID commandId) {
+        try {
+            db.commands().get(commandId).ifPresent(cmd -> {
+                if (CommandStore.PENDING.equals(cmd.status()) && agents.heldAgents().contains(cmd.agentId())) {
+                    agents.deliver(cmd);
+                }
+            });
+        } catch (StoreException e) {
+            LOG.log(Level.WARNING, "could not load command " + commandId + ": " + e.getMessage());
+        }
+    }
+
+    /** After a gap in listening: push every pending command of the agents we hold. */
+    private void reconcile() {
+        try {
+            var held = agents.heldAgents();
+            if (held.isEmpty()) {
+                return;
+            }
+            for (CommandStore.Command c : db.commands().pendingForAgents(held, RECONCILE_LIMIT)) {
+                agents.deliver(c);
+            }
+        } catch (StoreException | RuntimeException e) {
+            LOG.log(Level.WARNING, "reconcile after LISTEN (re)connect failed: " + e.getMessage());
+        }
+    }
+
+    private void notifyQuietly(String channel, String payload) {
+        try {
+            db.notify(channel, payload);
+        } catch (StoreException e) {
+            // The next reconcile on the receiving side catches up; the row is the source of truth.
+            LOG.log(Level.WARNING, "NOTIFY " + channel + " failed: " + e.getMessage());
+        }
+    }
+}
