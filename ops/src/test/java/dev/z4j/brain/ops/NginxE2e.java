@@ -64,7 +64,6 @@ public final class NginxE2e {
 
             // Two agents through nginx; each sticks to the replica its token hashes to.
             TestAgent[] agents = new TestAgent[6];
-            Map<Integer, Integer> perReplica = new HashMap<>();
             for (int i = 0; i < agents.length; i++) {
                 JsonNode cred = mint(tls, admin, "nginx-agent-" + i);
                 agents[i] = new TestAgent(cred.get("agent_id").asText(), cred.get("token").asText(),
@@ -73,24 +72,25 @@ public final class NginxE2e {
                         .handshake();
                 agents[i].sendBatch("ev_nginx_" + i, TestAgent.lifecycle("nginx-task-" + i, Instant.now()));
             }
-            // Which replica holds each agent: ask each replica's REST (direct port) for the agent's state
-            // is not exposed, so probe by issuing a command on replica A and B alternately and checking
-            // it arrives: every agent must receive commands issued on EITHER replica.
+            // Every agent gets one command issued on EACH replica: whichever replica holds its socket,
+            // one of the two commands had to cross replicas to reach it.
             int delivered = 0;
-            for (int i = 0; i < agents.length; i++) {
-                int replicaPort = (i % 2 == 0) ? 7701 : 7702;
-                String id = issue(replicaPort, admin, agents[i].agentId);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                while (agents[i].commands().stream().noneMatch(f -> f.id().equals(id))) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("command " + id + " issued on :" + replicaPort
-                                + " never reached agent " + i);
+            for (TestAgent agent : agents) {
+                for (int replicaPort : new int[] {7701, 7702}) {
+                    String id = issue(replicaPort, admin, agent.agentId);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                    while (agent.commands().stream().noneMatch(f -> f.id().equals(id))) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("command " + id + " issued on :" + replicaPort
+                                    + " never reached agent " + agent.agentId);
+                        }
+                        Thread.sleep(20);
                     }
-                    Thread.sleep(20);
+                    delivered++;
                 }
-                delivered++;
-                perReplica.merge(replicaPort, 1, Integer::sum);
             }
+            int holdersA = held(7701, admin);
+            int holdersB = held(7702, admin);
             long acked = 0;
             for (TestAgent t : agents) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -100,14 +100,16 @@ public final class NginxE2e {
                 acked += t.acks().size();
                 t.close();
             }
-            int holdersA = held(7701, admin);
-            int holdersB = held(7702, admin);
             System.out.printf("agents via wss through nginx: %d, batches acked: %d, commands delivered: %d%n",
                     agents.length, acked, delivered);
             System.out.printf("agent sockets held: replica A %d, replica B %d (affinity by token hash)%n",
                     holdersA, holdersB);
             if (acked != agents.length) {
                 throw new IllegalStateException("not every batch was acked through nginx");
+            }
+            if (holdersA + holdersB != agents.length) {
+                throw new IllegalStateException("expected " + agents.length + " agent sockets, replicas hold "
+                        + holdersA + " + " + holdersB);
             }
             System.out.println("nginx e2e: OK");
             code = 0;
