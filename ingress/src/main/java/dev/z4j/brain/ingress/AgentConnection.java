@@ -341,7 +341,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         String id = "eba_" + batchId;
         Outbox out = outbox;
         if (out != null) {
-            out.enqueue(Frame.outbound(id.length() > 64 ? id.substring(0, 64) : id,
+            out.enqueueAck(batchId, Frame.outbound(id.length() > 64 ? id.substring(0, 64) : id,
                     new Frame.EventBatchAck(batchId, received, accepted, rejected)));
         }
     }

@@ -34,8 +34,8 @@ import java.util.logging.Logger;
  */
 public final class DashboardHub implements LocalDashboard {
     private static final Logger LOG = Logger.getLogger(DashboardHub.class.getName());
-    /** Distinct pending (topic) notices per subscriber before it counts as too slow. */
-    static final int MAX_PENDING = 64;
+    /** Distinct pending notices per subscriber; beyond this they coalesce per topic (subject dropped). */
+    static final int MAX_DISTINCT = 32;
     static final Duration TICKET_TTL = Duration.ofSeconds(60);
     /** A notice waiting longer than this means the subscriber stopped reading. */
     static final Duration MAX_STALL = Duration.ofSeconds(5);
@@ -109,7 +109,7 @@ public final class DashboardHub implements LocalDashboard {
         private volatile boolean authorised;
         private volatile UUID projectId;
         private volatile boolean closed;
-        private long stuckSince; // guarded by pending: when the queue last went from empty to non-empty
+        private long stuckSince; // guarded by pending: since when notices wait with no send completing
         private WsSession session;
 
         @Override
@@ -177,13 +177,19 @@ public final class DashboardHub implements LocalDashboard {
                 if (closed) {
                     return;
                 }
-                pending.merge(n.topic() + "|" + (n.subject() == null ? "" : n.subject()), n, Notice::merge);
+                if (pending.size() < MAX_DISTINCT) {
+                    pending.merge(n.topic() + "|" + (n.subject() == null ? "" : n.subject()), n, Notice::merge);
+                } else {
+                    // Under a burst the queue stays bounded: "something changed in topic X, refetch".
+                    Notice general = new Notice(n.projectId(), n.topic(), n.count(), null);
+                    pending.merge(n.topic() + "|", general, Notice::merge);
+                }
                 long now = System.nanoTime();
                 if (stuckSince == 0) {
                     stuckSince = now;
                 }
-                // Too many distinct notices waiting, or the oldest waiting too long: the client is not reading.
-                if (pending.size() > MAX_PENDING || now - stuckSince > MAX_STALL.toNanos()) {
+                // The oldest notice has waited too long: the client stopped reading. Drop it, never wait.
+                if (now - stuckSince > MAX_STALL.toNanos()) {
                     dropped.increment();
                     Thread.startVirtualThread(() -> close(SLOW, "too slow: notices piled up"));
                     return;
@@ -211,6 +217,9 @@ public final class DashboardHub implements LocalDashboard {
                             + "\",\"count\":" + n.count()
                             + (n.subject() == null ? "" : ",\"id\":\"" + n.subject() + "\"") + "}");
                     delivered.increment();
+                    synchronized (pending) {
+                        stuckSince = pending.isEmpty() ? 0 : System.nanoTime(); // progress: restart the clock
+                    }
                 }
                 draining.set(false);
             } while (hasPending() && draining.compareAndSet(false, true));

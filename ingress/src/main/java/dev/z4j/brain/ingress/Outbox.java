@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 final class Outbox {
     /** Frames waiting for a socket that stopped reading; beyond this the peer is not keeping up. */
     static final int MAX_PENDING = 8192;
+    /** Above this many unsent frames, a second ack for a batch id already queued is not added. */
+    static final int COALESCE_ABOVE = 256;
 
     /** Sends signed bytes; throws when the socket is gone. */
     interface Wire {
@@ -27,6 +29,7 @@ final class Outbox {
     private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final java.util.Set<String> queuedAcks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** @param onFailure called once with a reason when the peer stops accepting frames */
@@ -34,6 +37,19 @@ final class Outbox {
         this.signer = signer;
         this.wire = wire;
         this.onFailure = onFailure;
+    }
+
+    /**
+     * Queues the ack of {@code batchId}. When the link falls behind (a resend storm), a duplicate of
+     * an ack still waiting to be written is not queued: it would only grow the queue and the agent's
+     * work (it acts on the first ack of an id and ignores the rest).
+     */
+    void enqueueAck(String batchId, Frame ack) {
+        if (pending.get() < COALESCE_ABOVE) {
+            enqueue(ack); // the link keeps up: every copy gets its own ack, as the reference does
+        } else if (queuedAcks.add(batchId)) {
+            enqueue(ack);
+        }
     }
 
     void enqueue(Frame frame) {
@@ -65,6 +81,7 @@ final class Outbox {
     void close() {
         closed = true;
         queue.clear();
+        queuedAcks.clear();
     }
 
     private void drain() {
@@ -72,6 +89,9 @@ final class Outbox {
             Frame f;
             while ((f = queue.poll()) != null) {
                 pending.decrementAndGet();
+                if (f.payload() instanceof Frame.EventBatchAck a) {
+                    queuedAcks.remove(a.ackedId()); // a copy arriving from now on gets its own ack
+                }
                 if (closed) {
                     continue;
                 }

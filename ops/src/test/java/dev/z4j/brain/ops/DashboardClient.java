@@ -20,6 +20,7 @@ final class DashboardClient implements WebSocket.Listener, AutoCloseable {
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
+    private volatile boolean reading = true;
     private WebSocket ws;
 
     /** {@code auth} is "Bearer KEY" (header) or "ticket=T" (query parameter, as browsers do). */
@@ -47,8 +48,15 @@ final class DashboardClient implements WebSocket.Listener, AutoCloseable {
             }
             partial.setLength(0);
         }
-        webSocket.request(1);
+        if (reading) {
+            webSocket.request(1);
+        }
         return null;
+    }
+
+    /** Stops asking for more messages: the socket stops being read, like a hung browser tab. */
+    void stopReading() {
+        reading = false;
     }
 
     @Override
