@@ -89,7 +89,8 @@ record Options(
             throw new OptionsException("--url: scheme must be ws or wss, got '" + ws.getScheme() + "'");
         }
         if (ws.getHost() == null) {
-            throw new OptionsException("--url: '" + urlText + "' has no host");
+            throw new OptionsException("--url: refusing '" + urlText
+                    + "': no valid host; only loopback targets are allowed (127.0.0.0/8, localhost, ::1)");
         }
         Loopback.requireLoopbackUrl(ws, "--url");
         String path = ws.getPath() == null ? "" : ws.getPath();

@@ -132,7 +132,7 @@ final class TaskEventSource {
         sb.append("    R = retval = fun(*args, **kwargs)\n");
         sb.append("  File \"/usr/local/lib/python3.12/site-packages/celery/app/trace.py\", line 736, in __protected_call__\n");
         sb.append("    return self.run(*args, **kwargs)\n");
-        int frames = 3 + random.nextInt(6);
+        int frames = 6 + random.nextInt(8);
         for (int i = 0; i < frames; i++) {
             sb.append("  File \"/srv/app/").append(module).append(".py\", line ").append(40 + random.nextInt(400))
                     .append(", in ").append(i == 0 ? fn : "_step_" + i).append('\n');
