@@ -115,7 +115,7 @@ final class LoadGen {
         Map<String, Long> counters = counters(m, unackedAtEnd, queuedAtEnd, openAtEnd);
         return new RunResult(runId, options, startedAt, loadEndedAt, Instant.now(), counters,
                 Percentiles.of(ackTotal), Percentiles.of(cmdTotal), ramp.steps(), ramp.firstSaturated(),
-                failures);
+                failures, m.errorMessages());
     }
 
     private List<AgentCredentials> agents(String runId) throws Exception {

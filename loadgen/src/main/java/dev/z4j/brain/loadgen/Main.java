@@ -33,6 +33,10 @@ public final class Main {
             if (!result.ok()) {
                 err.println("FAILED:");
                 result.failures().forEach(f -> err.println("  - " + f));
+                if (!result.errorSamples().isEmpty()) {
+                    err.println("first errors:");
+                    result.errorSamples().stream().limit(10).forEach(e -> err.println("  " + e));
+                }
                 return 1;
             }
             return 0;

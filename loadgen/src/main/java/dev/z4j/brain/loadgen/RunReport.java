@@ -76,6 +76,8 @@ final class RunReport {
         }
         ArrayNode failures = root.putArray("failures");
         r.failures().forEach(failures::add);
+        ArrayNode samples = root.putArray("error_samples");
+        r.errorSamples().forEach(samples::add);
         return root;
     }
 

@@ -16,7 +16,8 @@ record RunResult(
         Percentiles commandRtt,
         List<RampTracker.Step> rampSteps,
         RampTracker.Step saturatedAt,
-        List<String> failures) {
+        List<String> failures,
+        List<String> errorSamples) {
 
     boolean ok() {
         return failures.isEmpty();

@@ -29,7 +29,8 @@ class RunReportTest {
         return new RunResult("abc123", o, Instant.parse("2026-05-01T12:00:00Z"), Instant.parse("2026-05-01T12:00:30Z"),
                 Instant.parse("2026-05-01T12:00:31Z"), counters, Percentiles.of(h),
                 Percentiles.of(new Histogram(Metrics.MAX_LATENCY_MICROS, 3)), steps,
-                steps.stream().filter(RampTracker.Step::saturated).findFirst().orElse(null), failures);
+                steps.stream().filter(RampTracker.Step::saturated).findFirst().orElse(null), failures,
+                List.of("w1: closed by the brain with 4408"));
     }
 
     @Test
@@ -66,6 +67,7 @@ class RunReportTest {
         assertThat(r.at("/modes/steady/ramp").isMissingNode()).isTrue();
         assertThat(r.get("failures").isArray()).isTrue();
         assertThat(r.get("failures")).isEmpty();
+        assertThat(r.get("error_samples").get(0).asText()).contains("4408");
     }
 
     @Test
