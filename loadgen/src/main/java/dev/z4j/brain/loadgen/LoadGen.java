@@ -234,7 +234,8 @@ final class LoadGen {
                     cmdInterval.getTotalCount() > 0 ? " cmd p99=" + ms(cmdInterval, 99) : "", m.errors(),
                     run.phase() == RunState.Phase.DRAIN ? " (draining)" : "");
             if (options.mode() == Mode.RAMP && run.phase() == RunState.Phase.RUN) {
-                RampTracker.Step done = ramp.tick(elapsed, secs, sent - lastSent, acked - lastAcked, ackInterval);
+                // credit the tick to the step its midpoint fell in (a tick ending just past a boundary is mostly the old step)
+                RampTracker.Step done = ramp.tick(elapsed - (now - lastTick) / 2, secs, sent - lastSent, acked - lastAcked, ackInterval);
                 if (done != null) {
                     printStep(done);
                     if (done.saturated() && !saturationPrinted) {
