@@ -2,6 +2,7 @@ package dev.z4j.brain.ingress;
 
 import dev.z4j.brain.pipeline.AckTarget;
 import dev.z4j.brain.protocol.Frame;
+import dev.z4j.brain.protocol.FramePeek;
 import dev.z4j.brain.protocol.FrameSigner;
 import dev.z4j.brain.protocol.FrameType;
 import dev.z4j.brain.protocol.FrameVerifier;
@@ -215,6 +216,9 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     }
 
     private void onFrame(byte[] message) {
+        if (isKnownBatchResend(message)) {
+            return;
+        }
         Frame frame = verifier.verify(message);
         metrics.frameReceived(frame.type().wire());
         Instant now = Instant.now();
@@ -225,6 +229,36 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             case Frame.CommandAck ack -> onCommandAck(frame.id());
             case Frame.CommandResult result -> onCommandResult(frame.id(), result, now);
             default -> LOG.log(Level.FINE, "ignored {0} frame from agent", frame.type().wire());
+        }
+    }
+
+    /**
+     * The resend loop of real agents (PROTOCOL.md 8) sends every un-acked batch again on every pass:
+     * a batch id this connection already has is recognised from the envelope alone, before the
+     * HMAC, and costs a lookup (plus a re-ack if committed). Such a copy changes no state besides
+     * that ack, so skipping its signature and replay checks cannot let anything in.
+     */
+    private boolean isKnownBatchResend(byte[] message) {
+        FramePeek.Envelope env = FramePeek.typeAndId(message, 0, message.length);
+        if (env == null || env.id() == null || !"event_batch".equals(env.type())) {
+            return false;
+        }
+        switch (batches.duplicateOf(env.id())) {
+            case COMMITTED -> {
+                metrics.batchResent("committed");
+                BatchTracker.Counts c = batches.committedCounts(env.id());
+                if (c != null) {
+                    sendAck(env.id(), c.received(), 0, c.received());
+                }
+                return true;
+            }
+            case IN_FLIGHT -> {
+                metrics.batchResent("in_flight");
+                return true; // acked when the first copy commits
+            }
+            default -> {
+                return false;
+            }
         }
     }
 

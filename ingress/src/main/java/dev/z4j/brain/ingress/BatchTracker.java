@@ -42,6 +42,22 @@ final class BatchTracker {
         return Arrival.NEW;
     }
 
+    /**
+     * For a resend recognised before verification: counts the copy if {@code batchId} is in flight
+     * or committed and returns which; returns NEW (recording nothing) for an unknown id.
+     */
+    synchronized Arrival duplicateOf(String batchId) {
+        if (committed.containsKey(batchId)) {
+            return Arrival.COMMITTED;
+        }
+        Integer copies = inFlightCopies.get(batchId);
+        if (copies != null) {
+            inFlightCopies.put(batchId, copies + 1);
+            return Arrival.IN_FLIGHT;
+        }
+        return Arrival.NEW;
+    }
+
     synchronized Counts committedCounts(String batchId) {
         return committed.get(batchId);
     }
