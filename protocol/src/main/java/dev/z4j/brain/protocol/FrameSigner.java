@@ -24,13 +24,16 @@ public final class FrameSigner {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Envelope envelope;
+    private final byte[] projectSecret;
+    private final SessionBinding binding;
+    private Envelope envelope; // made on first use: many idle agent sockets never get a signed frame
     private final Clock clock;
     private final Supplier<String> nonces;
     private long seq;
 
     public FrameSigner(byte[] projectSecret, SessionBinding binding, Clock clock, Supplier<String> nonces) {
-        this.envelope = new Envelope(projectSecret, binding);
+        this.projectSecret = projectSecret;
+        this.binding = binding;
         this.clock = clock;
         this.nonces = nonces;
     }
@@ -54,6 +57,9 @@ public final class FrameSigner {
         Frame stamped = new Frame(frame.type(), frame.id(), Timestamps.format(clock.instant()),
                 nonces.get(), ++seq, null, frame.payload());
         Map<String, Object> wire = FrameCodec.encode(stamped);
+        if (envelope == null) {
+            envelope = new Envelope(projectSecret, binding);
+        }
         wire.put("hmac", Hex.encode(envelope.hmac(wire)));
         return JsonWriter.wire(wire);
     }

@@ -4,9 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,11 +20,14 @@ public final class ReplayGuard {
 
     private final Clock wallClock;
     private final LongSupplier monotonicNanos;
-    private final ArrayDeque<Seen> order = new ArrayDeque<>();
-    private final Map<String, Seen> nonces = new HashMap<>();
+    // Nonces as 64-bit hashes in a ring, oldest first: 16 bytes each instead of ~130 for a String in
+    // a map, which matters at thousands of idle sockets (a heartbeat pair every 10 s keeps ~36 each).
+    // A false "reused" needs a 64-bit collision within one session's last 4096 nonces.
+    private long[] hashes = new long[8];
+    private long[] seenAt = new long[8];
+    private int head;
+    private int size;
     private long lastSeq;
-
-    private record Seen(String nonce, long atNanos) {}
 
     public ReplayGuard(Clock wallClock, LongSupplier monotonicNanos) {
         this.wallClock = wallClock;
@@ -68,16 +68,47 @@ public final class ReplayGuard {
         }
         long now = monotonicNanos.getAsLong();
         expire(now);
-        if (nonces.containsKey(n)) {
-            throw new ProtocolException(ProtocolException.Reason.NONCE_REUSED, "nonce reused within 180 s");
+        long h = hash(n);
+        for (int i = 0, idx = head; i < size; i++, idx = (idx + 1) & (hashes.length - 1)) {
+            if (hashes[idx] == h) {
+                throw new ProtocolException(ProtocolException.Reason.NONCE_REUSED, "nonce reused within 180 s");
+            }
         }
-        Seen seen = new Seen(n, now);
-        order.addLast(seen);
-        nonces.put(n, seen);
-        if (order.size() > MAX_NONCES) {
-            nonces.remove(order.removeFirst().nonce());
+        if (size == MAX_NONCES) {
+            head = (head + 1) & (hashes.length - 1); // evict the oldest
+            size--;
+        } else if (size == hashes.length) {
+            grow();
         }
+        int tail = (head + size) & (hashes.length - 1);
+        hashes[tail] = h;
+        seenAt[tail] = now;
+        size++;
         lastSeq = s;
+    }
+
+    /** 64-bit FNV-1a over the UTF-16 units: cheap, and nonces are random 22-char strings. */
+    private static long hash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    private void grow() {
+        int n = hashes.length * 2;
+        long[] nh = new long[n];
+        long[] nt = new long[n];
+        for (int i = 0; i < size; i++) {
+            int idx = (head + i) & (hashes.length - 1);
+            nh[i] = hashes[idx];
+            nt[i] = seenAt[idx];
+        }
+        hashes = nh;
+        seenAt = nt;
+        head = 0;
     }
 
     private static Instant checkTs(Object ts) {
@@ -94,8 +125,9 @@ public final class ReplayGuard {
 
     private void expire(long now) {
         long window = NONCE_WINDOW.toNanos();
-        while (!order.isEmpty() && now - order.peekFirst().atNanos() > window) {
-            nonces.remove(order.removeFirst().nonce());
+        while (size > 0 && now - seenAt[head] > window) {
+            head = (head + 1) & (hashes.length - 1);
+            size--;
         }
     }
 }
