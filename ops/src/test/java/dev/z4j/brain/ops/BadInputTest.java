@@ -35,7 +35,8 @@ class BadInputTest {
 
     @BeforeAll
     static void startBrain() throws Exception {
-        brain = BrainFixture.start(BrainFixture.Db.SQLITE, home, Map.of("Z4J_WS_HELLO_TIMEOUT_SECONDS", "1"));
+        brain = BrainFixture.start(BrainFixture.Db.SQLITE, home, Map.of("Z4J_WS_HELLO_TIMEOUT_SECONDS", "1",
+                "Z4J_WS_WORKERS_PER_AGENT", "2"));
         bystander = brain.newAgent("bystander").connect(brain.port()).handshake();
     }
 
@@ -190,6 +191,19 @@ class BadInputTest {
         assertThat(brain.count("SELECT count(*) FROM events WHERE task_id = 'caps-ok'")).isEqualTo(1);
         assertThat(agent.isClosed()).isFalse();
         agent.close();
+    }
+
+    @Test
+    void workersBeyondThePerAgentCapAreRefusedWith4429() throws Exception {
+        TestAgent first = brain.newAgent("crowd", "w1").connect(brain.port()).handshake();
+        String hmac = java.util.Base64.getUrlEncoder().encodeToString(first.projectSecret);
+        TestAgent second = new TestAgent(first.agentId, first.token, hmac, "w2").connect(brain.port()).handshake();
+        TestAgent third = new TestAgent(first.agentId, first.token, hmac, "w3").connect(brain.port()).handshake();
+        assertThat(closeCodeOf(third)).isEqualTo(4429); // after hello_ack, as the reference
+        assertThat(first.isClosed()).isFalse();
+        assertThat(second.isClosed()).isFalse();
+        first.close();
+        second.close();
     }
 
     @Test
