@@ -243,40 +243,32 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         if (env == null || env.id() == null || !"event_batch".equals(env.type())) {
             return false;
         }
-        switch (batches.duplicateOf(env.id())) {
-            case COMMITTED -> {
-                metrics.batchResent("committed");
-                BatchTracker.Counts c = batches.committedCounts(env.id());
-                if (c != null) {
-                    sendAck(env.id(), c.received(), 0, c.received());
-                }
-                return true;
+        BatchTracker.Arrival arrival = batches.duplicateOf(env.id());
+        if (arrival == BatchTracker.Arrival.NEW) {
+            return false;
+        }
+        answerCopy(env.id(), arrival);
+        return true;
+    }
+
+    /** A copy of a batch id we already have: re-ack it if committed, else it is acked on commit. */
+    private void answerCopy(String batchId, BatchTracker.Arrival arrival) {
+        if (arrival == BatchTracker.Arrival.COMMITTED) {
+            metrics.batchResent("committed");
+            BatchTracker.Counts c = batches.committedCounts(batchId);
+            if (c != null) {
+                sendAck(batchId, c.received(), 0, c.received()); // the copy itself stored nothing
             }
-            case IN_FLIGHT -> {
-                metrics.batchResent("in_flight");
-                return true; // acked when the first copy commits
-            }
-            default -> {
-                return false;
-            }
+        } else {
+            metrics.batchResent("in_flight");
         }
     }
 
     private void onEventBatch(String batchId, Frame.EventBatch batch, Instant receivedAt) {
-        switch (batches.arrive(batchId)) {
-            case COMMITTED -> {
-                // A resend of a batch whose ack the agent has not processed yet: ack again, no DB work.
-                metrics.batchResent("committed");
-                BatchTracker.Counts c = batches.committedCounts(batchId);
-                int received = c == null ? batch.events().size() : c.received();
-                sendAck(batchId, received, 0, received);
-                return;
-            }
-            case IN_FLIGHT -> {
-                metrics.batchResent("in_flight");
-                return; // acked when the first copy commits
-            }
-            case NEW -> { }
+        BatchTracker.Arrival arrival = batches.arrive(batchId);
+        if (arrival != BatchTracker.Arrival.NEW) {
+            answerCopy(batchId, arrival); // no DB work for a copy
+            return;
         }
         List<Map<String, Object>> events = batch.events();
         metrics.eventsReceived(events.size());

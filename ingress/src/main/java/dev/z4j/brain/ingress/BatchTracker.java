@@ -30,16 +30,11 @@ final class BatchTracker {
 
     /** Records an arrival of {@code batchId} and says what to do with it. */
     synchronized Arrival arrive(String batchId) {
-        if (committed.containsKey(batchId)) {
-            return Arrival.COMMITTED;
+        Arrival a = duplicateOf(batchId);
+        if (a == Arrival.NEW) {
+            inFlightCopies.put(batchId, 0);
         }
-        Integer copies = inFlightCopies.get(batchId);
-        if (copies != null) {
-            inFlightCopies.put(batchId, copies + 1);
-            return Arrival.IN_FLIGHT;
-        }
-        inFlightCopies.put(batchId, 0);
-        return Arrival.NEW;
+        return a;
     }
 
     /**
