@@ -41,7 +41,7 @@ public final class Brain implements AutoCloseable {
     static final String BRAIN_VERSION = "1.6.9";
     static final int HEARTBEAT_INTERVAL_SECONDS = 10;
     /** Task-change notices are coalesced per project over this tick. */
-    static final Duration NOTICE_TICK = Duration.ofMillis(100);
+    static final Duration NOTICE_TICK = Duration.ofMillis(20);
 
     private final Database db;
     private final IngestPipeline pipeline;
