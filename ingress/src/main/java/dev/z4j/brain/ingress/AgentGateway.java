@@ -93,6 +93,11 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
     }
 
     @Override
+    public boolean holds(java.util.UUID agentId) {
+        return registry.any(agentId).isPresent();
+    }
+
+    @Override
     public java.util.Set<java.util.UUID> heldAgents() {
         return registry.agents();
     }

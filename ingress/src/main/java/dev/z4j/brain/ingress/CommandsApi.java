@@ -79,8 +79,8 @@ final class CommandsApi {
         CommandStore.Command c = commands.insert(new CommandStore.NewCommand(project.id(), agent.id(), action,
                 target.toString(), parameters.toString(), timeout, issuedBy, idempotencyKey), Instant.now());
         if (CommandStore.PENDING.equals(c.status())) {
+            registry.commandIssued(c); // first: the replica holding the agent claims and pushes it
             registry.publish(new Notice(project.id(), Notice.COMMAND_CHANGED, 1, c.id().toString()));
-            registry.commandIssued(c); // the replica holding the agent claims and pushes it
         }
         RestApi.send(res, Status.ACCEPTED_202, toJson(c));
     }

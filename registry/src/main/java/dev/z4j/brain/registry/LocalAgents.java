@@ -14,8 +14,11 @@ public interface LocalAgents {
      */
     boolean deliver(CommandStore.Command command);
 
-    /** Agent ids with at least one socket on this replica. */
+    /** Agent ids with at least one socket on this replica (a copy: for the reconcile pass). */
     Set<UUID> heldAgents();
+
+    /** Whether this replica holds a socket of {@code agentId} (cheap: per notification). */
+    boolean holds(UUID agentId);
 
     /**
      * Another replica accepted a socket for (agent, worker) at {@code connectedAt}: close ours

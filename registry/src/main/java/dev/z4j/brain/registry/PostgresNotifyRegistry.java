@@ -75,7 +75,8 @@ public final class PostgresNotifyRegistry implements Registry {
     @Override
     public void commandIssued(CommandStore.Command command) {
         if (!agents.deliver(command)) {
-            notifyQuietly(COMMANDS, command.id().toString()); // the holder (if any) claims and pushes
+            // ids only; the agent id lets replicas that do not hold it skip reading the row
+            notifyQuietly(COMMANDS, command.id() + "|" + command.agentId());
         }
     }
 
@@ -176,8 +177,11 @@ public final class PostgresNotifyRegistry implements Registry {
                     }
                 }
                 case COMMANDS -> {
-                    UUID id = UUID.fromString(payload);
-                    work.execute(() -> deliverIfHeld(id));
+                    int bar = payload.indexOf('|');
+                    UUID id = UUID.fromString(payload.substring(0, bar));
+                    if (agents.holds(UUID.fromString(payload.substring(bar + 1)))) {
+                        work.execute(() -> deliverIfHeld(id));
+                    }
                 }
                 case SOCKETS -> {
                     String[] p = payload.split("\\|", 4);
@@ -204,7 +208,7 @@ public final class PostgresNotifyRegistry implements Registry {
     private void deliverIfHeld(UUID commandId) {
         try {
             db.commands().get(commandId).ifPresent(cmd -> {
-                if (CommandStore.PENDING.equals(cmd.status()) && agents.heldAgents().contains(cmd.agentId())) {
+                if (CommandStore.PENDING.equals(cmd.status()) && agents.holds(cmd.agentId())) {
                     agents.deliver(cmd);
                 }
             });
