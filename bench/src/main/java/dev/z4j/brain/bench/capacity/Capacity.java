@@ -36,7 +36,7 @@ public final class Capacity {
     static final EndToEnd.Shape BATCHED = new EndToEnd.Shape("batched", 20, 2,
             List.of("--shape", "batched", "--batch-size", "200", "--window", "8"), 2000, 7);
     static final EndToEnd.Shape AGENT = new EndToEnd.Shape("agent", 20, 2,
-            List.of("--shape", "agent"), 400, 6);
+            List.of("--shape", "agent"), 640, 8);
 
     private Capacity() {}
 
@@ -84,6 +84,7 @@ public final class Capacity {
             String[] pgInfo = new String[2];
             RawCeiling.Result copy;
             RawCeiling.Result merge;
+            RawCeiling.Result staging;
             double payload;
             try (PostgresDatabase db = PostgresDatabase.open(new DatabaseConfig(dbUrl, work, 60_000, 4))) {
                 db.migrate();
@@ -103,6 +104,9 @@ public final class Capacity {
                 raw.truncate();
                 merge = raw.storeWrite(RAW_SECONDS);
                 out.printf("  %s: %.0f rows/s%n", merge.path(), merge.rowsPerSecond());
+                raw.truncate();
+                staging = raw.stagingMerge(RAW_SECONDS);
+                out.printf("  %s: %.0f rows/s%n", staging.path(), staging.rowsPerSecond());
                 raw.truncate();
             }
             load.add("raw " + Machine.loadNow());
@@ -132,7 +136,7 @@ public final class Capacity {
             }
 
             out.println("[4/5] idle memory on a fresh brain");
-            List<IdleMemory.Reading> idle;
+            IdleMemory.Run idle;
             try (BrainNode c = BrainNode.start(children, setup, "brain-idle", BRAIN_JVM_FLAGS, setup.brainEnv())) {
                 idle = IdleMemory.run(children, setup, loadgen, c, adminKey, out);
             }
@@ -140,7 +144,7 @@ public final class Capacity {
             out.println("[5/5] report");
             return new Results(started, Duration.between(started, Instant.now()), command, machine,
                     System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),
-                    pgInfo[0], pgInfo[1], BRAIN_JVM_FLAGS, payload, copy, merge, batched, agent, latency, idle, load);
+                    pgInfo[0], pgInfo[1], BRAIN_JVM_FLAGS, payload, copy, merge, staging, batched, agent, latency, idle.readings(), idle.topClasses(), load);
         }
     }
 

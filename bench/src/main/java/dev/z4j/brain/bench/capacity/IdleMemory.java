@@ -18,12 +18,18 @@ final class IdleMemory {
 
     record Reading(int connections, long rssKib, long heapUsedKib) {}
 
+    /** The readings, and the top of the live-object histogram at the last step (where the heap goes). */
+    record Run(List<Reading> readings, List<String> topClasses) {}
+
+    private static final int TOP_CLASSES = 15;
+
     private IdleMemory() {}
 
-    static List<Reading> run(Children children, Setup setup, LoadGen loadgen, BrainNode brain, String adminKey,
+    static Run run(Children children, Setup setup, LoadGen loadgen, BrainNode brain, String adminKey,
                              PrintStream out) throws Exception {
         List<Reading> readings = new ArrayList<>();
         List<Process> idle = new ArrayList<>();
+        List<String> top;
         int connections = 0;
         try {
             for (int i = 0; i < ADDED_AGENTS.length; i++) {
@@ -43,10 +49,13 @@ final class IdleMemory {
                 out.printf("  %5d idle connections: RSS %7d KiB, heap used %7d KiB%n", r.connections(), r.rssKib(),
                         r.heapUsedKib());
             }
+            // GC.class_histogram forces a full GC itself, so it counts live objects only.
+            top = brain.jcmd("GC.class_histogram").lines().filter(l -> l.matches("\\s*\\d+:.*"))
+                    .limit(TOP_CLASSES).map(String::strip).toList();
         } finally {
             idle.forEach(p -> Children.stop(p, 5));
         }
-        return readings;
+        return new Run(readings, top);
     }
 
     private static Reading read(BrainNode brain, int connections) throws Exception {

@@ -17,10 +17,12 @@ record Results(
         double meanPayloadBytes,
         RawCeiling.Result rawCopy,
         RawCeiling.Result rawMerge,
+        RawCeiling.Result rawStaging,
         EndToEnd.Search batched,
         EndToEnd.Search agent,
         ReplicaLatency.Result latency,
         List<IdleMemory.Reading> idle,
+        List<String> idleTopClasses,
         List<String> loadDuring) {
 
     /** The figures for the original Python brain on this machine (not measured here). */
