@@ -50,7 +50,7 @@ final class IdleMemory {
                         r.heapUsedKib());
             }
             // GC.class_histogram forces a full GC itself, so it counts live objects only.
-            top = brain.jcmd("GC.class_histogram").lines().filter(l -> l.matches("\\s*\\d+:.*"))
+            top = brain.jcmd("GC.class_histogram").lines().filter(l -> l.matches("\\s*\\d+:\\s+\\d+\\s.*"))
                     .limit(TOP_CLASSES).map(String::strip).toList();
         } finally {
             idle.forEach(p -> Children.stop(p, 5));
