@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Capacity of the z4j brain in one run (about 10-15 minutes on 2 cores): raw COPY ceiling, sustained
+# end-to-end rate for batched and agent-shaped clients, cross-replica command/notice latency, idle
+# memory per connection. Prints a table and writes docs/CAPACITY.md.
+#
+#   bench/capacity.sh            # builds the jars if missing, then measures
+#   bench/capacity.sh --rebuild  # always rebuild first
+#   bench/capacity.sh --keep     # keep the temp folder with every brain and loadgen log/report
+#
+# Everything runs on loopback: one embedded PostgreSQL 17, brains and load generators in their own JVMs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/select-jdk.sh
+
+rebuild=0
+pass=()
+for a in "$@"; do
+  case "$a" in
+    --rebuild) rebuild=1 ;;
+    --keep) pass+=(--keep) ;;
+    *) echo "usage: bench/capacity.sh [--rebuild] [--keep]" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$rebuild" = 1 ] || [ ! -f ops/target/z4j-brain.jar ] || [ ! -f loadgen/target/z4j-loadgen.jar ] \
+   || [ ! -d bench/target/capacity-lib ] || [ ! -d bench/target/classes/dev/z4j/brain/bench/capacity ]; then
+  ./mvnw -B -q -DskipTests install
+fi
+
+exec java -cp "bench/target/classes:bench/target/capacity-lib/*" dev.z4j.brain.bench.capacity.Capacity \
+  --root . --out docs/CAPACITY.md --command "bench/capacity.sh $*" "${pass[@]}"
