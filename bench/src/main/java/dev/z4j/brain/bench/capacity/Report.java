@@ -57,7 +57,7 @@ final class Report {
         m.append("- PostgreSQL: ").append(r.postgres()).append(" (embedded, zonky), ").append(r.postgresSettings())
                 .append("; one server for every phase\n");
         m.append("- Brain: `ops/target/z4j-brain.jar`, its own JVM, flags `").append(String.join(" ", r.brainJvmFlags()))
-                .append("`, default `Z4J_*` ingest settings (ring 8192, batch 2000 events, linger 2 ms), ")
+                .append("`, ingest settings ").append(ingestSettings()).append(", ")
                 .append("`Z4J_REGISTRY_BACKEND=postgres_notify`\n");
         m.append("- Load generator: `loadgen/target/z4j-loadgen.jar`, its own JVM (`")
                 .append(String.join(" ", LoadGen.JVM_FLAGS)).append("`), same machine, loopback only\n");
@@ -85,7 +85,7 @@ final class Report {
         m.append("## 2. End to end (brain + loadgen)\n\n");
         m.append("Steady loadgen steps of ").append(EndToEnd.STEP.toSeconds()).append(" s (fresh loadgen process ")
                 .append("per step, 10 s drain), rate x").append(EndToEnd.GROWTH).append(" per step until one fails, ")
-                .append("then one step halfway. A step keeps up when every event is acked, ack p99 < 1 s and at ")
+                .append("then two bisection steps between the last pass and the first failure. A step keeps up when every event is acked, ack p99 < 1 s and at ")
                 .append("least 90% of the target rate is acked. The figure is the acked rate of the best such step.\n\n");
         for (EndToEnd.Search s : List.of(r.batched(), r.agent())) {
             m.append("### shape `").append(s.shape().name()).append("`: ").append(s.shape().describe()).append("\n\n");
@@ -166,5 +166,13 @@ final class Report {
 
     static String f2(double d) {
         return String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    /** The Z4J_* ingest settings the brain processes inherit from this run's environment (or their defaults). */
+    static String ingestSettings() {
+        String ring = System.getenv().getOrDefault("Z4J_RING_SIZE", "8192 (default)");
+        String batch = System.getenv().getOrDefault("Z4J_BATCH_MAX_EVENTS", "2000 (default)");
+        String linger = System.getenv().getOrDefault("Z4J_BATCH_LINGER_MS", "2 (default)");
+        return "Z4J_RING_SIZE=" + ring + ", Z4J_BATCH_MAX_EVENTS=" + batch + ", Z4J_BATCH_LINGER_MS=" + linger;
     }
 }
