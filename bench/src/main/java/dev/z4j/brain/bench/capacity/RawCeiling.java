@@ -2,6 +2,7 @@ package dev.z4j.brain.bench.capacity;
 
 import dev.z4j.brain.store.EventRow;
 import dev.z4j.brain.store.EventStore;
+import dev.z4j.brain.store.postgres.PgEventStore;
 import dev.z4j.brain.store.StoreException;
 import dev.z4j.brain.store.postgres.PostgresDatabase;
 import java.sql.Connection;
@@ -73,24 +74,11 @@ final class RawCeiling {
     /**
      * Diagnostic split of the brain's writer: only its dedupe step (COPY into the session's staging
      * table, then the same INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING as PgEventStore),
-     * without the task / worker / queue / agent projections. The SQL mirrors PgEventStore's.
+     * without the task / worker / queue / agent projections, through PgEventStore.mergeStaged.
      */
     Result stagingMerge(Duration duration) throws SQLException {
         CopyText encoder = new CopyText();
         String copy = "COPY z4j_event_staging (ord, " + CopyText.COLUMNS + ") FROM STDIN";
-        String merge = """
-                INSERT INTO events (project_id, id, agent_id, engine, task_id, kind,
-                                    occurred_at, received_at, received_day, payload)
-                SELECT DISTINCT ON (s.project_id, s.id)
-                       s.project_id, s.id, s.agent_id, s.engine, s.task_id, s.kind,
-                       s.occurred_at, s.received_at, s.received_day, s.payload
-                  FROM z4j_event_staging s
-                 WHERE NOT EXISTS (SELECT 1 FROM events e
-                                    WHERE e.project_id = s.project_id AND e.id = s.id
-                                      AND e.received_day = s.received_day - 1)
-                 ORDER BY s.project_id, s.id, s.ord
-                ON CONFLICT DO NOTHING
-                RETURNING project_id, id""";
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             PGConnection pg = c.unwrap(PGConnection.class);
@@ -99,11 +87,7 @@ final class RawCeiling {
                 var in = pg.getCopyAPI().copyIn(copy);
                 in.writeToCopy(bytes, 0, bytes.length);
                 in.endCopy();
-                try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(merge)) {
-                    while (rs.next()) {
-                        rs.getObject(2); // read the ids as the brain does
-                    }
-                }
+                PgEventStore.mergeStaged(c, (project, id) -> { }); // the brain's own merge statements
                 c.commit();
             });
         }

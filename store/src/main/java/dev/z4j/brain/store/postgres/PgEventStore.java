@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.ToIntFunction;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -152,6 +153,22 @@ public final class PgEventStore implements EventStore {
         encodeEvents(buffer, events);
         copy(c, COPY_EVENTS);
         Map<EventKey, Boolean> fresh = new HashMap<>();
+        mergeStaged(c, (project, id) -> fresh.put(new EventKey(project, id), Boolean.TRUE));
+        boolean[] inserted = new boolean[events.size()];
+        for (int i = 0; i < inserted.length && !fresh.isEmpty(); i++) {
+            EventRow e = events.get(i);
+            // remove() so that of equal ids only the first one is reported as inserted
+            inserted[i] = fresh.remove(new EventKey(e.projectId(), e.id())) != null;
+        }
+        return inserted;
+    }
+
+    /**
+     * Merges the rows staged in {@code z4j_event_staging} into {@code events}, skipping duplicates
+     * (this receive day and the previous one), and reports each row really inserted. Public so the
+     * capacity tool can time this step alone with the exact statements the brain runs.
+     */
+    public static void mergeStaged(Connection c, BiConsumer<UUID, UUID> inserted) throws SQLException {
         try (Statement st = c.createStatement()) {
             // The duplicate probe must be ~2000 index lookups, one per staged row, each pruned to its
             // previous-day partition: a hash anti-join would scan whole partitions on every batch
@@ -160,19 +177,12 @@ public final class PgEventStore implements EventStore {
         }
         try (PreparedStatement ps = c.prepareStatement(MERGE_EVENTS); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                fresh.put(new EventKey(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)), Boolean.TRUE);
+                inserted.accept(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class));
             }
         }
         try (Statement st = c.createStatement()) {
             st.execute("RESET enable_hashjoin; RESET enable_mergejoin");
         }
-        boolean[] inserted = new boolean[events.size()];
-        for (int i = 0; i < inserted.length && !fresh.isEmpty(); i++) {
-            EventRow e = events.get(i);
-            // remove() so that of equal ids only the first one is reported as inserted
-            inserted[i] = fresh.remove(new EventKey(e.projectId(), e.id())) != null;
-        }
-        return inserted;
     }
 
     /** The rows of COPY_EVENTS, column for column, replacing what {@code buffer} held. */

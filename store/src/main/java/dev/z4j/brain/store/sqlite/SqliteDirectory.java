@@ -153,26 +153,19 @@ final class SqliteDirectory implements Directory {
 
     @Override
     public Optional<Agent> agentByTokenHash(String tokenHash) throws StoreException {
-        return reader.read("finding agent", connection -> {
-            try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT id, project_id, name, revoked FROM agents WHERE token_hash = ?")) {
-                query.setString(1, tokenHash);
-                try (ResultSet rows = query.executeQuery()) {
-                    return rows.next()
-                            ? Optional.of(new Agent(UUID.fromString(rows.getString(1)), UUID.fromString(rows.getString(2)),
-                                    rows.getString(3), rows.getInt(4) != 0))
-                            : Optional.empty();
-                }
-            }
-        });
+        return findAgent("token_hash", tokenHash);
     }
 
     @Override
     public Optional<Agent> agentById(UUID agentId) throws StoreException {
-        return reader.read("finding agent by id", connection -> {
+        return findAgent("id", agentId.toString());
+    }
+
+    private Optional<Agent> findAgent(String column, String value) throws StoreException {
+        return reader.read("finding agent", connection -> {
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT id, project_id, name, revoked FROM agents WHERE id = ?")) {
-                query.setString(1, agentId.toString());
+                    "SELECT id, project_id, name, revoked FROM agents WHERE " + column + " = ?")) {
+                query.setString(1, value);
                 try (ResultSet rows = query.executeQuery()) {
                     return rows.next()
                             ? Optional.of(new Agent(UUID.fromString(rows.getString(1)), UUID.fromString(rows.getString(2)),
