@@ -65,6 +65,8 @@ final class CommandsApi {
         if (!parameters.isObject()) {
             throw new RestApi.ApiError(Status.BAD_REQUEST_400, "parameters must be an object");
         }
+        StorableText.checkTree("target", target);
+        StorableText.checkTree("parameters", parameters);
         int timeout = Math.min(defaultTimeoutSeconds, MAX_WIRE_TIMEOUT);
         if (body.has("timeout_seconds")) {
             JsonNode t = body.get("timeout_seconds");
@@ -164,6 +166,6 @@ final class CommandsApi {
         if (n.asText().length() > max) {
             throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " longer than " + max + " characters");
         }
-        return n.asText();
+        return StorableText.check(field, n.asText());
     }
 }
