@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sourced by ./z4j-brain, .ci/run and the e2e/bench scripts (the one place that picks the JDK):
-# exports JAVA_HOME (and puts it first on PATH) for a JDK 21 or newer, or exits 1 with the same
-# message as the build. Looks at $JAVA_HOME, the `java` on PATH, /usr/lib/jvm/*, macOS and SDKMAN
+# The one place that picks the JDK, sourced by ./z4j-brain, scripts/with-jdk (the README's test
+# command) and the e2e and bench scripts. Exports JAVA_HOME (and puts it first on PATH) for a JDK 21
+# or newer, or fails with the same message as the build (return 1 when sourced, which stops a
+# `set -e` script). Looks at $JAVA_HOME, the `java` on PATH, /usr/lib/jvm/*, macOS and SDKMAN
 # installs, in that order, and takes the first JDK (java + javac) that is 21+.
 # Messages go to stderr: the launcher's stdout belongs to the brain (`--json | head -1 | jq`).
 
@@ -29,7 +30,8 @@ select_jdk() {
 if ! JAVA_HOME=$(select_jdk); then
   echo "z4j brain needs JDK 21 or newer (virtual threads). Set JAVA_HOME to a JDK 21+, e.g. /usr/lib/jvm/temurin-25-jdk-amd64." >&2
   echo "(looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm/*; install one with e.g. apt-get install openjdk-21-jdk-headless)" >&2
-  exit 1
+  # sourced from an interactive shell: fail the command, do not close the shell; run as a script: exit
+  return 1 2>/dev/null || exit 1
 fi
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
