@@ -8,13 +8,14 @@ import java.util.Map;
  * Text a REST client sends must be stored exactly as sent, on PostgreSQL and SQLite alike: no NUL
  * character (PostgreSQL text and jsonb cannot hold one) and no unpaired UTF-16 surrogate (UTF-8
  * cannot encode one; the drivers would silently store '?'). Refused up front with a 400 that
- * names the field, instead of a database error mistaken for an outage or a duplicate.
+ * names the field, instead of a database error mistaken for an outage or a duplicate. The CLI
+ * applies the same rule to the names it is given.
  */
-final class StorableText {
+public final class StorableText {
     private StorableText() {}
 
     /** What is wrong with {@code s}, or null if it can be stored as is. */
-    static String problem(String s) {
+    public static String problem(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '\0') {

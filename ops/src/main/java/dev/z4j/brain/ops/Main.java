@@ -2,6 +2,7 @@ package dev.z4j.brain.ops;
 
 import dev.z4j.brain.ingress.Credentials;
 import dev.z4j.brain.ingress.RestApi;
+import dev.z4j.brain.ingress.StorableText;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.Databases;
@@ -107,7 +108,7 @@ public final class Main {
         if (!slug.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw new UsageException("SLUG must be lower-case letters, digits and '-', at most 63 chars");
         }
-        String name = option(a, "--name", slug);
+        String name = storable("--name", option(a, "--name", slug));
         return withDatabase(config, err, db -> {
             if (db.directory().projectBySlug(slug).isPresent()) {
                 throw new UsageException("project '" + slug + "' already exists");
@@ -168,7 +169,7 @@ public final class Main {
         if (a.size() < 2 || !a.get(1).equals("create")) {
             throw new UsageException("admin-keys create [--name NAME]");
         }
-        String name = option(a, "--name", "cli");
+        String name = storable("--name", option(a, "--name", "cli"));
         return withDatabase(config, err, db -> {
             String key = Credentials.newAdminKey();
             db.directory().createAdminKey(name, Credentials.adminKeyHash(config.secretBytes(), key));
@@ -205,6 +206,15 @@ public final class Main {
             throw new UsageException(name + " needs a value");
         }
         return a.get(i + 1);
+    }
+
+    /** The same rule as the REST API: text the database cannot hold as given is a usage error naming the option. */
+    private static String storable(String option, String value) {
+        String problem = StorableText.problem(value);
+        if (problem != null) {
+            throw new UsageException(option + " " + problem);
+        }
+        return value;
     }
 
     private static int usage(PrintStream err, String problem) {

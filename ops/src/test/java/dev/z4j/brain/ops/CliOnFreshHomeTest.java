@@ -92,9 +92,15 @@ class CliOnFreshHomeTest {
     }
 
     @Test
-    void anAgentNameTheDatabaseCannotHoldIsABadUsageNamingTheField() {
+    void aNameTheDatabaseCannotHoldIsABadUsageNamingTheOption() {
         Run r = run(freshHome("nul"), "agents", "create", "--project", "default", "--name", "a\0b");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("name").contains("NUL");
+        Run project = run(freshHome("nul-project"), "projects", "create", "shop", "--name", "lone \uD800");
+        assertThat(project.exit()).isEqualTo(2);
+        assertThat(project.err()).contains("--name").contains("surrogate");
+        Run key = run(freshHome("nul-key"), "admin-keys", "create", "--name", "k\0");
+        assertThat(key.exit()).isEqualTo(2);
+        assertThat(key.err()).contains("--name").contains("NUL");
     }
 }
