@@ -24,7 +24,11 @@ done
 
 if [ "$rebuild" = 1 ] || [ ! -f ops/target/z4j-brain.jar ] || [ ! -f loadgen/target/z4j-loadgen.jar ] \
    || [ ! -d bench/target/capacity-lib ] || [ ! -d bench/target/classes/dev/z4j/brain/bench/capacity ]; then
-  ./mvnw -B -q -DskipTests install
+  # package, not install: the reactor resolves the sibling modules itself, so this works from a
+  # fresh clone and leaves ~/.m2 alone
+  echo "capacity: building the brain, loadgen and bench jars (./mvnw -B -q -DskipTests package) ..." >&2
+  ./mvnw -B -q -DskipTests package \
+    || { echo "capacity: the build failed (./mvnw -B -DskipTests package); nothing was measured" >&2; exit 1; }
 fi
 
 exec java -cp "bench/target/classes:bench/target/capacity-lib/*" dev.z4j.brain.bench.capacity.Capacity \

@@ -1,4 +1,4 @@
--- Operator commands and their lifecycle (PROTOCOL.md 9.3). agent_id has no FK: deleting an agent
+-- Operator commands and their lifecycle (docs/PROTOCOL.md 9.3). agent_id has no FK: deleting an agent
 -- must neither be blocked by its commands nor erase their history; the project owns the rows.
 CREATE TABLE commands (
     id              uuid PRIMARY KEY,                -- get, claim, finish

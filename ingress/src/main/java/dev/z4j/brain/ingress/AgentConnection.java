@@ -233,7 +233,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     }
 
     /**
-     * The resend loop of real agents (PROTOCOL.md 8) sends every un-acked batch again on every pass:
+     * The resend loop of real agents (docs/PROTOCOL.md 8) sends every un-acked batch again on every pass:
      * a batch id this connection already has is recognised from the envelope alone, before the
      * HMAC, and costs a lookup (plus a re-ack if committed). Such a copy changes no state besides
      * that ack, so skipping its signature and replay checks cannot let anything in.
@@ -332,7 +332,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         Map<String, Object> target = new java.util.LinkedHashMap<>(jsonObject(c.targetJson()));
         Map<String, Object> parameters = jsonObject(c.parametersJson());
         if (!target.containsKey("engine") && parameters.get("engine") instanceof String engine) {
-            target.put("engine", engine); // multi-engine agents route by target.engine (PROTOCOL.md 9.1)
+            target.put("engine", engine); // multi-engine agents route by target.engine (docs/PROTOCOL.md 9.1)
         }
         long timeout = Math.max(1, Math.min(3600, c.timeoutSeconds())); // older agents reject > 3600
         out.enqueue(Frame.outbound(c.id().toString(),

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Per-connection memory of event_batch ids, so the resend loop of real agents (PROTOCOL.md 8:
+ * Per-connection memory of event_batch ids, so the resend loop of real agents (docs/PROTOCOL.md 8:
  * every un-acked batch re-sent on every pass) costs a map lookup and an ack, never database work:
  * a committed id is re-acked at once; an id in flight is acked again when it commits.
  *

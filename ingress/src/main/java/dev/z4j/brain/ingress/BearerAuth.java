@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Agent bearer authentication (PROTOCOL.md 1.2): strip, split once on whitespace, scheme
+ * Agent bearer authentication (docs/PROTOCOL.md 1.2): strip, split once on whitespace, scheme
  * "bearer" case-insensitively, then look the HMAC hash up under the current secret and each
  * previous one; the first match wins. Revoked agents do not authenticate.
  */

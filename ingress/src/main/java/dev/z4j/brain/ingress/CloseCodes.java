@@ -1,6 +1,6 @@
 package dev.z4j.brain.ingress;
 
-/** WebSocket close codes of PROTOCOL.md 2.3, with the reference brain's meanings. */
+/** WebSocket close codes of docs/PROTOCOL.md 2.3, with the reference brain's meanings. */
 public final class CloseCodes {
     private CloseCodes() {}
 

@@ -24,7 +24,7 @@ import java.util.UUID;
 final class CommandsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The actions z4j-bare 1.6.0 dispatches (PROTOCOL.md 9.1); anything else is refused before storing. */
+    /** The actions z4j-bare 1.6.0 dispatches (docs/PROTOCOL.md 9.1); anything else is refused before storing. */
     static final Set<String> ACTIONS = Set.of(
             "submit_task", "retry_task", "cancel_task", "bulk_retry", "purge_queue", "requeue_dead_letter",
             "restart_worker", "pool_grow", "pool_shrink", "add_consumer", "cancel_consumer", "rate_limit",
@@ -65,6 +65,8 @@ final class CommandsApi {
         if (!parameters.isObject()) {
             throw new RestApi.ApiError(Status.BAD_REQUEST_400, "parameters must be an object");
         }
+        StorableText.checkTree("target", target);
+        StorableText.checkTree("parameters", parameters);
         int timeout = Math.min(defaultTimeoutSeconds, MAX_WIRE_TIMEOUT);
         if (body.has("timeout_seconds")) {
             JsonNode t = body.get("timeout_seconds");
@@ -164,6 +166,6 @@ final class CommandsApi {
         if (n.asText().length() > max) {
             throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " longer than " + max + " characters");
         }
-        return n.asText();
+        return StorableText.check(field, n.asText());
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Which agent sockets this replica holds, worker-first (PROTOCOL.md 3.4): agent id, then worker
+ * Which agent sockets this replica holds, worker-first (docs/PROTOCOL.md 3.4): agent id, then worker
  * id ("" for the legacy slot), one live socket per pair. A reconnect of the same pair displaces
  * the older socket; new pairs beyond the per-agent cap are refused.
  */

@@ -19,7 +19,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Turns one agent event object into an {@link EventRow} (PROTOCOL.md 7, REFERENCE-BRAIN.md 3.2):
+ * Turns one agent event object into an {@link EventRow} (docs/PROTOCOL.md 7.3):
  * field caps, kind, clamped occurred_at, and the content-derived id that makes resends,
  * restarts, reconnects and N agents reporting the same Celery event collapse into one row.
  */
@@ -82,7 +82,7 @@ public final class EventNormalizer {
                 queue, worker);
     }
 
-    /** PROTOCOL.md 7.3; events with neither a task id nor a v4/v7 id get a content hash (never random). */
+    /** docs/PROTOCOL.md 7.3; events with neither a task id nor a v4/v7 id get a content hash (never random). */
     static UUID eventId(UUID projectId, UUID agentId, String taskId, String kind, Instant occurredAt,
                         Map<String, Object> event) {
         if (!taskId.isEmpty()) {

@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 
 /**
  * Collects heartbeats and other signs of life and writes them in one statement per table per
- * flush, instead of one UPDATE per heartbeat per worker (REFERENCE-BRAIN.md 3.5 [gap]).
+ * flush, instead of one UPDATE per heartbeat per worker (docs/ARCHITECTURE.md, "Workers, queues and agent liveness").
  */
 public final class LivenessCoalescer {
     private static final Logger LOG = Logger.getLogger(LivenessCoalescer.class.getName());

@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.z4j.brain.protocol.Secrets;
 import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.StoreException;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,6 +28,7 @@ public final class RestApi implements HttpService {
     private static final Logger LOG = Logger.getLogger(RestApi.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_NAME = 200;
+    private static final int MAX_SLUG = 100;
 
     private final Directory directory;
     private final byte[] masterSecret;
@@ -78,10 +82,29 @@ public final class RestApi implements HttpService {
         } catch (ApiError e) {
             error(res, e.status, e.getMessage());
         } catch (StoreException e) {
-            LOG.log(Level.WARNING, "store failure in REST call: {0}", e.getMessage());
-            error(res, Status.SERVICE_UNAVAILABLE_503, "database unavailable");
+            storeError(res, e);
         } catch (IOException e) {
             error(res, Status.BAD_REQUEST_400, "unreadable request body");
+        }
+    }
+
+    /**
+     * Only a transient failure is an outage (503). Input is validated before it reaches the store,
+     * so a refusal of the data here is still answered as the client's problem, never as an outage.
+     */
+    static void storeError(ServerResponse res, StoreException e) {
+        if (e.transientFailure()) {
+            LOG.log(Level.WARNING, "store failure in REST call: {0}", e.getMessage());
+            error(res, Status.SERVICE_UNAVAILABLE_503, "database unavailable");
+            return;
+        }
+        switch (e.refusal()) {
+            case CONFLICT -> error(res, Status.CONFLICT_409, "already exists");
+            case INVALID_DATA -> error(res, Status.BAD_REQUEST_400, "the database refused a value of this request");
+            default -> {
+                LOG.log(Level.WARNING, "store error in REST call: {0}", e.getMessage());
+                error(res, Status.INTERNAL_SERVER_ERROR_500, "internal error; the server log has the details");
+            }
         }
     }
 
@@ -96,7 +119,10 @@ public final class RestApi implements HttpService {
     }
 
     private Directory.Project project(ServerRequest req) throws ApiError, StoreException {
-        String slug = req.path().pathParameters().get("slug");
+        String slug = StorableText.check("slug", req.path().pathParameters().get("slug"));
+        if (slug.length() > MAX_SLUG) {
+            throw new ApiError(Status.BAD_REQUEST_400, "slug longer than " + MAX_SLUG + " characters");
+        }
         return directory.projectBySlug(slug)
                 .orElseThrow(() -> new ApiError(Status.NOT_FOUND_404, "no project '" + slug + "'"));
     }
@@ -106,14 +132,10 @@ public final class RestApi implements HttpService {
         Directory.Project project = project(req);
         JsonNode body = readBody(req);
         JsonNode nameNode = body.get("name");
-        if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isBlank()) {
+        if (nameNode == null || !nameNode.isTextual()) {
             throw new ApiError(Status.BAD_REQUEST_400, "body must be {\"name\": \"<agent name>\"}");
         }
-        String name = nameNode.asText().strip();
-        if (name.length() > MAX_NAME) {
-            throw new ApiError(Status.BAD_REQUEST_400, "name longer than " + MAX_NAME + " characters");
-        }
-        AgentCredentials creds = mint(directory, masterSecret, project, name);
+        AgentCredentials creds = mint(directory, masterSecret, project, nameNode.asText());
         send(res, Status.CREATED_201, creds.toJson());
     }
 
@@ -132,23 +154,34 @@ public final class RestApi implements HttpService {
         }
     }
 
-    /** Mints an agent; shared by the REST call and the CLI. */
-    public static AgentCredentials mint(Directory directory, byte[] master, Directory.Project project, String name)
+    /** Mints an agent; shared by the REST call and the CLI. {@code rawName} is validated (and stripped) here. */
+    public static AgentCredentials mint(Directory directory, byte[] master, Directory.Project project, String rawName)
             throws StoreException, ApiError {
+        String name = agentName(rawName);
         String token = Credentials.newToken();
         Directory.Agent agent;
         try {
             agent = directory.createAgent(project.id(), name, Secrets.tokenHash(master, token));
         } catch (StoreException e) {
-            if (e.transientFailure()) {
+            if (!e.conflict()) {
                 throw e;
             }
-            // The only data the store can refuse here is a second agent of that name (unique per project).
             throw new ApiError(Status.CONFLICT_409, "agent '" + name + "' already exists in project '"
                     + project.slug() + "'");
         }
         return new AgentCredentials(agent.id().toString(), project.id().toString(), project.slug(), name, token,
                 Secrets.agentHmacSecret(Secrets.projectSecret(master, project.id())));
+    }
+
+    private static String agentName(String raw) throws ApiError {
+        if (raw == null || raw.isBlank()) {
+            throw new ApiError(Status.BAD_REQUEST_400, "name must be a non-empty string");
+        }
+        String name = StorableText.check("name", raw.strip());
+        if (name.length() > MAX_NAME) {
+            throw new ApiError(Status.BAD_REQUEST_400, "name longer than " + MAX_NAME + " characters");
+        }
+        return name;
     }
 
     private void stats(ServerRequest req, ServerResponse res) throws StoreException, ApiError {
@@ -168,9 +201,13 @@ public final class RestApi implements HttpService {
         send(res, Status.OK_200, n);
     }
 
+    /**
+     * The body as a JSON object. Its size is capped by the server (Z4J_HTTP_MAX_BODY_BYTES answers
+     * 413 before or while reading); a client that goes away mid-body ends the connection quietly.
+     */
     private static JsonNode readBody(ServerRequest req) throws ApiError {
         try {
-            byte[] bytes = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+            byte[] bytes = req.content().hasEntity() ? readEntity(req) : new byte[0];
             JsonNode n = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
             if (n == null || !n.isObject()) {
                 throw new ApiError(Status.BAD_REQUEST_400, "body must be a JSON object");
@@ -178,6 +215,16 @@ public final class RestApi implements HttpService {
             return n;
         } catch (IOException e) {
             throw new ApiError(Status.BAD_REQUEST_400, "body is not valid JSON");
+        }
+    }
+
+    private static byte[] readEntity(ServerRequest req) {
+        try {
+            return req.content().as(byte[].class);
+        } catch (DataReader.InsufficientDataAvailableException | UncheckedIOException e) {
+            LOG.log(Level.FINE, "client went away while sending the body of {0} {1}",
+                    new Object[] {req.prologue().method().text(), req.path().rawPath()});
+            throw new CloseConnectionException("client went away while sending the request body", e);
         }
     }
 

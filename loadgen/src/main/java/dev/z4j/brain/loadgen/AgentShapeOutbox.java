@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * z4j-bare 1.6.0's buffer (PROTOCOL.md 8): one event per frame; every pass takes the oldest
+ * z4j-bare 1.6.0's buffer (docs/PROTOCOL.md 8): one event per frame; every pass takes the oldest
  * {@link #PASS_LIMIT} entries whether or not they are already in flight, so every un-acked frame
  * is re-sent (re-signed by the caller) on every pass until its ack arrives. An acked frame leaves
  * the buffer and is never sent again.

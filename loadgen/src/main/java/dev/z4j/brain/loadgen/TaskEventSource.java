@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
 /**
  * Celery-like task events for one simulated worker: every task goes task.received -> task.started ->
  * task.succeeded (or task.failed with a 1-2 KB traceback in about 5% of tasks), a few tasks
- * interleaved as on a real prefork worker. Data keys follow the Celery adapter (PROTOCOL.md 7.2).
+ * interleaved as on a real prefork worker. Data keys follow the Celery adapter (docs/PROTOCOL.md 7.2).
  */
 final class TaskEventSource {
     static final double FAILURE_RATIO = 0.05;

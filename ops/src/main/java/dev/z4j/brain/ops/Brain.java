@@ -18,16 +18,21 @@ import dev.z4j.brain.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,10 +56,12 @@ public final class Brain implements AutoCloseable {
     private final DashboardHub dashboard;
     private final WebServer server;
     private final MaintenanceJobs jobs;
+    private final HeaderTimeout headerTimeout;
     private final Optional<String> bootstrapAdminKey;
 
     private Brain(Database db, IngestPipeline pipeline, AgentGateway gateway, Registry registry, NoticeBatcher notices,
-                  DashboardHub dashboard, WebServer server, MaintenanceJobs jobs, Optional<String> bootstrapAdminKey) {
+                  DashboardHub dashboard, WebServer server, MaintenanceJobs jobs, HeaderTimeout headerTimeout,
+                  Optional<String> bootstrapAdminKey) {
         this.db = db;
         this.pipeline = pipeline;
         this.gateway = gateway;
@@ -63,13 +70,30 @@ public final class Brain implements AutoCloseable {
         this.dashboard = dashboard;
         this.server = server;
         this.jobs = jobs;
+        this.headerTimeout = headerTimeout;
         this.bootstrapAdminKey = bootstrapAdminKey;
     }
 
+    /**
+     * Opens the database, starts the pipeline, the gateway, the registry, the HTTP server and the
+     * jobs. If any step fails, what the earlier steps opened is closed again before the failure
+     * is thrown: {@link StoreException} for the database, {@link BrainStartException} otherwise.
+     */
     public static Brain start(BrainConfig config) throws StoreException {
+        PeerGoneFilter.install();
+        StartUndo undo = new StartUndo();
+        try {
+            return start(config, undo);
+        } catch (StoreException | RuntimeException | Error e) {
+            undo.undo(e);
+            throw e;
+        }
+    }
+
+    private static Brain start(BrainConfig config, StartUndo undo) throws StoreException {
         // 1. Storage: open, migrate, and on an empty database create project "default" + an admin key.
-        Database db = Databases.open(new DatabaseConfig(config.databaseUrl(), config.home(),
-                config.statementTimeoutMs(), config.dbPoolSize()));
+        Database db = undo.add(Databases.open(new DatabaseConfig(config.databaseUrl(), config.home(),
+                config.statementTimeoutMs(), config.dbPoolSize())), Database::close);
         db.migrate();
         Optional<String> adminKey = Bootstrap.firstStart(db.directory(), config.secretBytes());
 
@@ -79,15 +103,15 @@ public final class Brain implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
 
         // 3. The ingest pipeline: Disruptor ring -> batching persister -> acks after commit -> notices.
-        NoticeBatcher notices = new NoticeBatcher(NOTICE_TICK);
-        IngestPipeline pipeline = IngestPipeline.builder()
+        NoticeBatcher notices = undo.add(new NoticeBatcher(NOTICE_TICK), NoticeBatcher::close);
+        IngestPipeline pipeline = undo.add(IngestPipeline.builder()
                 .eventStore(db.eventStore())
                 .ringSize(config.ringSize())
                 .maxBatchEvents(config.batchMaxEvents())
                 .linger(config.batchLinger())
                 .meterRegistry(metrics)
                 .commitListener(notices::taskChanges)
-                .build();
+                .build(), p -> p.close(Duration.ofSeconds(5)));
 
         // 4. The agent gateway (/ws/agent) holding this replica's sockets, the dashboard hub
         //    (/ws/dashboard), and the replica registry that connects them to the other replicas.
@@ -95,36 +119,53 @@ public final class Brain implements AutoCloseable {
         GatewayConfig gatewayConfig = new GatewayConfig(config.secretBytes(), config.previousSecretBytes(),
                 config.wsMaxFrameBytes(), Duration.ofSeconds(config.wsIdleTimeoutSeconds()),
                 Duration.ofSeconds(config.wsHelloTimeoutSeconds()), HEARTBEAT_INTERVAL_SECONDS, BRAIN_VERSION);
-        AgentGateway gateway = new AgentGateway(gatewayConfig, db.directory(), db.commands(), pipeline,
-                new GatewayMetrics(metrics, sockets::agentCount), sockets);
+        AgentGateway gateway = undo.add(new AgentGateway(gatewayConfig, db.directory(), db.commands(), pipeline,
+                new GatewayMetrics(metrics, sockets::agentCount), sockets), AgentGateway::close);
         DashboardHub dashboard = new DashboardHub(db.directory(), config.secretBytes(), metrics);
-        Registry registry = config.registryBackend().equals("postgres_notify")
+        Registry registry = undo.add(config.registryBackend().equals("postgres_notify")
                 ? new PostgresNotifyRegistry(db, gateway, dashboard, metrics)
-                : new LocalRegistry(gateway, dashboard);
+                : new LocalRegistry(gateway, dashboard), Registry::close);
         gateway.attach(registry);
         registry.start();
         notices.attach(registry);
 
-        // 5. HTTP: REST API, health, metrics, and the WebSocket route. Helidon's own frame cap is set
-        //    above ours so that an oversize message reaches the gateway and gets 4400 + a metric.
-        WebServer server = WebServer.builder()
+        // 5. HTTP: home page, REST API, health, metrics, and the WebSocket routes. Helidon's own frame
+        //    cap is set above ours so that an oversize message reaches the gateway and gets 4400 + a
+        //    metric. Request bodies are capped (413), request heads must arrive in time, and the
+        //    errors Helidon answers by itself (404, 413, 400) use the API's JSON envelope.
+        HeaderTimeout headerTimeout = undo.add(new HeaderTimeout(
+                Duration.ofSeconds(config.httpHeaderTimeoutSeconds()), metrics), HeaderTimeout::close);
+        Supplier<HomePage.Health> health = () -> {
+            boolean database = db.ping();
+            boolean running = pipeline.isRunning();
+            return new HomePage.Health(database && running, database, running, registry.healthy(),
+                    config.postgres() ? "PostgreSQL" : "SQLite");
+        };
+        checkPortFree(config.bindHost(), config.bindPort());
+        WebServer server = undo.add(WebServer.builder()
                 .host(config.bindHost())
                 .port(config.bindPort())
                 .shutdownHook(false)
+                .maxPayloadSize(config.httpMaxBodyBytes())
+                .directHandlers(JsonErrors.handlers(config.httpMaxBodyBytes(), metrics))
+                .addProtocol(Http1Config.builder().addReceiveListener(headerTimeout).build())
                 .addProtocol(WsConfig.builder()
                         .maxFrameLength((int) Math.min(Integer.MAX_VALUE - 8, 2L * config.wsMaxFrameBytes()))
                         .build())
                 .routing(r -> r
+                        .get("/", new HomePage(health))
                         .register("/api/v1", new RestApi(db.directory(), config.secretBytes(), db.commands(),
                                 registry, dashboard, config.commandTimeoutSeconds()))
-                        .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
+                        .get("/health/live", (req, res) -> res
+                                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                                .send("{\"status\":\"UP\"}"))
                         .get("/health/ready", (req, res) -> {
-                            boolean ready = pipeline.isRunning() && db.ping();
-                            res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
+                            HomePage.Health h = health.get();
+                            res.status(h.ready() ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
                                     .header(HeaderNames.CONTENT_TYPE, "application/json")
-                                    .send("{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"database\":"
-                                            + db.ping() + ",\"pipeline\":" + pipeline.isRunning()
-                                            + ",\"registry\":" + registry.healthy() + "}");
+                                    .send("{\"status\":\"" + (h.ready() ? "UP" : "DOWN") + "\",\"database\":"
+                                            + h.database() + ",\"pipeline\":" + h.pipeline()
+                                            + ",\"registry\":" + h.registry() + "}");
                         })
                         .get("/metrics", (req, res) -> res
                                 .header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
@@ -132,13 +173,44 @@ public final class Brain implements AutoCloseable {
                 .addRouting(WsRouting.builder()
                         .endpoint("/ws/agent", gateway::newListener)
                         .endpoint("/ws/dashboard", dashboard::newListener))
-                .build()
-                .start();
+                .build(), WebServer::stop);
+        server.start();
+        if (!server.isRunning()) {
+            // Helidon logs the cause and returns instead of throwing (e.g. the port was taken just now).
+            throw new BrainStartException(cannotListen(config) + ": the HTTP server did not start (see the log above)",
+                    null);
+        }
 
         // 6. Leader-elected background jobs: partitions, retention, stale-agent sweep, command timeouts.
-        MaintenanceJobs jobs = new MaintenanceJobs(db, config, Clock.systemUTC(), registry);
+        MaintenanceJobs jobs = undo.add(new MaintenanceJobs(db, config, Clock.systemUTC(), registry),
+                MaintenanceJobs::close);
         jobs.start();
-        return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, jobs, adminKey);
+        return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, jobs, headerTimeout, adminKey);
+    }
+
+    /**
+     * Binds and releases the listen address first, so a taken port is reported in one line naming
+     * the setting (Helidon would log a stack trace and carry on without a listener).
+     */
+    private static void checkPortFree(String host, int port) {
+        if (port == 0) {
+            return; // any free port
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as Helidon binds: sockets in TIME_WAIT do not count as taken
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new BrainStartException(cannotListen(host, port) + ": " + e.getMessage()
+                    + " (is another brain or program using it? set Z4J_BIND_PORT)", e);
+        }
+    }
+
+    private static String cannotListen(BrainConfig config) {
+        return cannotListen(config.bindHost(), config.bindPort());
+    }
+
+    private static String cannotListen(String host, int port) {
+        return "cannot listen on " + host + ":" + port + " (Z4J_BIND_HOST / Z4J_BIND_PORT)";
     }
 
     public int port() {
@@ -177,6 +249,7 @@ public final class Brain implements AutoCloseable {
         notices.close();
         registry.close();
         server.stop();
+        headerTimeout.close();
         db.close();
     }
 
@@ -187,6 +260,7 @@ public final class Brain implements AutoCloseable {
         notices.close();
         registry.close();
         server.stop();
+        headerTimeout.close();
         gateway.close();
         db.close();
     }

@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 /**
  * Every setting of the brain, read from {@code Z4J_*} environment variables in ONE place,
  * validated up front: a bad value stops start-up with a message naming the variable.
+ * (Z4J_LOG_FORMAT and Z4J_LOG_LEVEL are read by {@link LogSetup}: logging starts before anything else.)
  */
 public record BrainConfig(
         String databaseUrl,              // Z4J_DATABASE_URL; null = SQLite in Z4J_HOME
@@ -37,7 +38,9 @@ public record BrainConfig(
         int agentOfflineTimeoutSeconds,  // Z4J_AGENT_OFFLINE_TIMEOUT_SECONDS (30)
         int ringSize,                    // Z4J_RING_SIZE (8192, power of two)
         int batchMaxEvents,              // Z4J_BATCH_MAX_EVENTS (2000)
-        int batchLingerMs) {             // Z4J_BATCH_LINGER_MS (2)
+        int batchLingerMs,               // Z4J_BATCH_LINGER_MS (2)
+        int httpMaxBodyBytes,            // Z4J_HTTP_MAX_BODY_BYTES (1048576): larger request bodies get 413
+        int httpHeaderTimeoutSeconds) {  // Z4J_HTTP_HEADER_TIMEOUT_SECONDS (10): request head must arrive by then
 
     private static final Logger LOG = Logger.getLogger(BrainConfig.class.getName());
     static final int MIN_SECRET_BYTES = 32;
@@ -115,7 +118,9 @@ public record BrainConfig(
                 e.integer("Z4J_AGENT_OFFLINE_TIMEOUT_SECONDS", 30, 5, 3600),
                 ring,
                 e.integer("Z4J_BATCH_MAX_EVENTS", 2000, 1, 100_000),
-                e.integer("Z4J_BATCH_LINGER_MS", 2, 0, 1000));
+                e.integer("Z4J_BATCH_LINGER_MS", 2, 0, 1000),
+                e.integer("Z4J_HTTP_MAX_BODY_BYTES", 1_048_576, 1024, 67_108_864),
+                e.integer("Z4J_HTTP_HEADER_TIMEOUT_SECONDS", 10, 1, 300));
     }
 
     private static void checkSecret(String name, String value) {

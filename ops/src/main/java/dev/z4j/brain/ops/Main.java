@@ -1,9 +1,8 @@
 package dev.z4j.brain.ops;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.z4j.brain.ingress.Credentials;
 import dev.z4j.brain.ingress.RestApi;
+import dev.z4j.brain.ingress.StorableText;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.Databases;
@@ -16,7 +15,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar z4j-brain.jar [serve|migrate|projects create SLUG|agents create ...|admin-keys create]}.
+ * {@code ./z4j-brain [serve|migrate|projects create SLUG|agents create ...|admin-keys create]}
+ * (the launcher runs {@code java -jar ops/target/z4j-brain.jar}). Every command works on a fresh
+ * Z4J_HOME or an empty database: it migrates and creates project {@code default} first.
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration.
  */
 public final class Main {
@@ -26,33 +27,43 @@ public final class Main {
               migrate                                 apply database migrations and exit
               projects create SLUG [--name NAME]      create a project
               agents create --project SLUG --name NAME [--count N] [--json]
-                                                      mint agent credentials (token shown once)
+                                                      mint agent credentials (token shown once);
+                                                      --json prints one JSON object per agent per line
               admin-keys create [--name NAME]         mint an admin API key (shown once)
             configuration: Z4J_* environment variables (see README)""";
 
     private Main() {}
 
     public static void main(String[] args) {
+        try {
+            LogSetup.install(LogSetup.fromEnv(System.getenv())); // first: everything after may log
+        } catch (ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         List<String> a = List.of(args);
+        String cmd = a.isEmpty() ? "serve" : a.get(0);
+        if (List.of("-h", "--help", "help").contains(cmd)) {
+            out.println(USAGE); // before reading the configuration, which may create Z4J_HOME
+            return 0;
+        }
         try {
             BrainConfig config = BrainConfig.fromEnv(env);
-            String cmd = a.isEmpty() ? "serve" : a.get(0);
             return switch (cmd) {
                 case "serve" -> serve(config, out);
-                case "migrate" -> withDatabase(config, db -> out.println("migrations applied"));
-                case "projects" -> projects(config, a, out);
-                case "agents" -> agents(config, a, out);
-                case "admin-keys" -> adminKeys(config, a, out);
-                case "-h", "--help", "help" -> {
-                    out.println(USAGE);
-                    yield 0;
-                }
+                case "migrate" -> withDatabase(config, err, db -> out.println("migrations applied"));
+                case "projects" -> projects(config, a, out, err);
+                case "agents" -> agents(config, a, out, err);
+                case "admin-keys" -> adminKeys(config, a, out, err);
                 default -> usage(err, "unknown command '" + cmd + "'");
             };
+        } catch (BrainStartException e) {
+            err.println("cannot start: " + e.getMessage());
+            return 1;
         } catch (ConfigException e) {
             err.println("configuration error: " + e.getMessage());
             return 2;
@@ -76,6 +87,8 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             brain.close(); // SIGTERM: drain, ack, close sockets with 1001
+            out.println("z4j brain stopped"); // stdout: JUL's own shutdown hook may have closed the log
+            out.flush();
             stopped.countDown();
         }, "z4j-shutdown"));
         try {
@@ -86,7 +99,8 @@ public final class Main {
         return 0;
     }
 
-    private static int projects(BrainConfig config, List<String> a, PrintStream out) throws StoreException {
+    private static int projects(BrainConfig config, List<String> a, PrintStream out, PrintStream err)
+            throws StoreException {
         if (a.size() < 3 || !a.get(1).equals("create")) {
             throw new UsageException("projects create SLUG [--name NAME]");
         }
@@ -94,14 +108,18 @@ public final class Main {
         if (!slug.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw new UsageException("SLUG must be lower-case letters, digits and '-', at most 63 chars");
         }
-        String name = option(a, "--name", slug);
-        return withDatabase(config, db -> {
+        String name = storable("--name", option(a, "--name", slug));
+        return withDatabase(config, err, db -> {
+            if (db.directory().projectBySlug(slug).isPresent()) {
+                throw new UsageException("project '" + slug + "' already exists");
+            }
             Directory.Project p = db.directory().createProject(slug, name);
             out.println("project " + p.slug() + " " + p.id());
         });
     }
 
-    private static int agents(BrainConfig config, List<String> a, PrintStream out) throws StoreException {
+    private static int agents(BrainConfig config, List<String> a, PrintStream out, PrintStream err)
+            throws StoreException {
         if (a.size() < 2 || !a.get(1).equals("create")) {
             throw new UsageException("agents create --project SLUG --name NAME [--count N] [--json]");
         }
@@ -120,7 +138,7 @@ public final class Main {
             throw new UsageException("--count must be between 1 and 100000");
         }
         boolean json = a.contains("--json");
-        return withDatabase(config, db -> {
+        return withDatabase(config, err, db -> {
             Directory.Project project = db.directory().projectBySlug(slug)
                     .orElseThrow(() -> new UsageException("no project '" + slug + "'"));
             List<RestApi.AgentCredentials> minted = new ArrayList<>();
@@ -133,9 +151,8 @@ public final class Main {
                 }
             }
             if (json) {
-                ArrayNode arr = new ObjectMapper().createArrayNode();
-                minted.forEach(c -> arr.add(c.toJson()));
-                out.println(arr.toPrettyString());
+                // JSON Lines: `... --json | head -1 | jq .token` reads the first agent
+                minted.forEach(c -> out.println(c.toJson().toString()));
             } else {
                 for (RestApi.AgentCredentials c : minted) {
                     out.println("agent " + c.name() + " (" + c.agentId() + ") in project " + c.projectSlug());
@@ -147,12 +164,13 @@ public final class Main {
         });
     }
 
-    private static int adminKeys(BrainConfig config, List<String> a, PrintStream out) throws StoreException {
+    private static int adminKeys(BrainConfig config, List<String> a, PrintStream out, PrintStream err)
+            throws StoreException {
         if (a.size() < 2 || !a.get(1).equals("create")) {
             throw new UsageException("admin-keys create [--name NAME]");
         }
-        String name = option(a, "--name", "cli");
-        return withDatabase(config, db -> {
+        String name = storable("--name", option(a, "--name", "cli"));
+        return withDatabase(config, err, db -> {
             String key = Credentials.newAdminKey();
             db.directory().createAdminKey(name, Credentials.adminKeyHash(config.secretBytes(), key));
             out.println(key);
@@ -164,10 +182,16 @@ public final class Main {
         void run(Database db) throws StoreException;
     }
 
-    private static int withDatabase(BrainConfig config, DbWork work) throws StoreException {
+    /** Opens, migrates and bootstraps (project default) the database, then runs {@code work}. */
+    private static int withDatabase(BrainConfig config, PrintStream err, DbWork work) throws StoreException {
         try (Database db = Databases.open(new DatabaseConfig(config.databaseUrl(), config.home(),
                 config.statementTimeoutMs(), 2))) {
             db.migrate();
+            if (Bootstrap.ensureDefaultProject(db.directory())) {
+                err.println("new database: created project '" + Bootstrap.DEFAULT_PROJECT + "' ("
+                        + (config.postgres() ? "PostgreSQL" : "SQLite at " + config.home().resolve("z4j.db"))
+                        + "); the server prints an admin key on its first start");
+            }
             work.run(db);
         }
         return 0;
@@ -182,6 +206,15 @@ public final class Main {
             throw new UsageException(name + " needs a value");
         }
         return a.get(i + 1);
+    }
+
+    /** The same rule as the REST API: text the database cannot hold as given is a usage error naming the option. */
+    private static String storable(String option, String value) {
+        String problem = StorableText.problem(value);
+        if (problem != null) {
+            throw new UsageException(option + " " + problem);
+        }
+        return value;
     }
 
     private static int usage(PrintStream err, String problem) {

@@ -26,12 +26,24 @@ final class BrainProcess implements AutoCloseable {
         this.adminKey = adminKey;
     }
 
+    /** Main on this JVM's class path. */
     static BrainProcess start(Map<String, String> env, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(
+        return start(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
-                Main.class.getName(), "serve");
+                Main.class.getName(), "serve"), env, log);
+    }
+
+    /** The brain the way an operator starts it from a checkout: {@code ./z4j-brain serve}. */
+    static BrainProcess startWithLauncher(Path launcher, Map<String, String> env, Path log) throws Exception {
+        Map<String, String> withHeap = new java.util.HashMap<>(env);
+        withHeap.put("JAVA_OPTS", "-Xmx256m");
+        return start(List.of(launcher.toString(), "serve"), withHeap, log);
+    }
+
+    private static BrainProcess start(List<String> command, Map<String, String> env, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectError(log.toFile());
         Process p = pb.start();

@@ -25,7 +25,8 @@ import javax.net.ssl.TrustManagerFactory;
  * with session affinity, and a command issued on one replica reaching an agent pinned to the other.
  * Exits 0 on success, 1 with the reason on failure.
  *
- * <p>Args: NGINX_CONF_TEMPLATE WORK_DIR CERT_PEM
+ * <p>Args: NGINX_CONF_TEMPLATE WORK_DIR CERT_PEM LAUNCHER (the repository's ./z4j-brain, which starts
+ * the brains as the README does)
  */
 public final class NginxE2e {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +35,7 @@ public final class NginxE2e {
         Path template = Path.of(args[0]);
         Path work = Path.of(args[1]);
         Path cert = Path.of(args[2]);
+        Path launcher = Path.of(args[3]);
         int code = 1;
         Process nginx = null;
         BrainProcess a = null;
@@ -41,10 +43,10 @@ public final class NginxE2e {
         try {
             Map<String, String> env = new HashMap<>(BrainFixture.baseEnv(BrainFixture.Db.POSTGRES, work));
             env.put("Z4J_BIND_PORT", "7701");
-            a = BrainProcess.start(env, work.resolve("brain-a.log"));
+            a = BrainProcess.startWithLauncher(launcher, env, work.resolve("brain-a.log"));
             Map<String, String> envB = new HashMap<>(env);
             envB.put("Z4J_BIND_PORT", "7702");
-            b = BrainProcess.start(envB, work.resolve("brain-b.log"));
+            b = BrainProcess.startWithLauncher(launcher, envB, work.resolve("brain-b.log"));
             System.out.println("brains on :7701 and :7702 share " + env.get("Z4J_DATABASE_URL"));
 
             String conf = Files.readString(template)
@@ -115,6 +117,13 @@ public final class NginxE2e {
             code = 0;
         } catch (Exception e) {
             System.out.println("nginx e2e: FAILED: " + e);
+            for (String log : new String[] {"brain-a.log", "brain-b.log", "nginx-error.log", "nginx.out"}) {
+                Path p = work.resolve(log);
+                if (Files.exists(p)) {
+                    System.out.println("--- last lines of " + log + ":");
+                    BrainProcess.tail(p).forEach(System.out::println);
+                }
+            }
         } finally {
             if (nginx != null) {
                 nginx.destroy();

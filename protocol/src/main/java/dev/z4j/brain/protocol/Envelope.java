@@ -4,7 +4,7 @@ import java.util.Map;
 import javax.crypto.Mac;
 
 /**
- * The signed envelope of PROTOCOL.md 5.1: every top-level member except {@code hmac}, plus the
+ * The signed envelope of docs/PROTOCOL.md 5.1: every top-level member except {@code hmac}, plus the
  * session's {@code agent_id}, {@code project_id}, {@code session_id} (overriding any on the wire),
  * as canonical JSON. Reuses one buffer and one Mac: one instance per connection direction.
  */

@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * Typed frames to and from parsed JSON trees. Decoding enforces the field types and caps of
- * PROTOCOL.md section 6 (defaults for absent fields, unknown fields ignored); encoding writes
- * every model field, nulls included, in pydantic declaration order (PROTOCOL.md 5.7), so that
+ * docs/PROTOCOL.md section 6 (defaults for absent fields, unknown fields ignored); encoding writes
+ * every model field, nulls included, in pydantic declaration order (docs/PROTOCOL.md 5.7), so that
  * agents that validate strictly accept what we send.
  */
 public final class FrameCodec {

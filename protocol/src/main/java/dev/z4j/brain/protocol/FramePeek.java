@@ -7,7 +7,7 @@ import java.io.IOException;
 
 /**
  * Reads only a frame's top-level {@code type} and {@code id}, without building a tree or checking
- * the signature. Real agents re-send every un-acked batch many times a second (PROTOCOL.md 8);
+ * the signature. Real agents re-send every un-acked batch many times a second (docs/PROTOCOL.md 8);
  * recognising a batch id we already have must cost about a microsecond, not a full verify.
  * Agents write {@code type} before {@code payload}, so usually only the first ~150 bytes are read.
  */

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Signs the outbound frames of one connection (PROTOCOL.md 5.3/5.4/5.7): fresh ts, nonce and the
+ * Signs the outbound frames of one connection (docs/PROTOCOL.md 5.3/5.4/5.7): fresh ts, nonce and the
  * next seq for every frame, envelope HMAC over exactly the object that is serialised.
  *
  * <p>Shared by every writer of one connection (acks, commands). The peer rejects a seq lower

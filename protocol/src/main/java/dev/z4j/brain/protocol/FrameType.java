@@ -3,7 +3,7 @@ package dev.z4j.brain.protocol;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The 11 frame types of PROTOCOL.md section 4 ({@code FRAME_TYPES}). */
+/** The 11 frame types of docs/PROTOCOL.md section 4 ({@code FRAME_TYPES}). */
 public enum FrameType {
     HELLO("hello", false),
     HELLO_ACK("hello_ack", false),

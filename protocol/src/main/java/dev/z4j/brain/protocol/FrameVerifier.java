@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.util.Map;
 
 /**
- * Verifies inbound frames of one session exactly as the reference verifier does (PROTOCOL.md 5.5):
+ * Verifies inbound frames of one session exactly as the reference verifier does (docs/PROTOCOL.md 5.5):
  * parse the raw JSON once, rebuild the canonical envelope from that tree (never from typed
  * objects), compare the HMAC in constant time, run the replay guard, then decode the typed frame.
  *

@@ -11,7 +11,7 @@ import java.util.Map;
  * Python's {@code json.dumps(ensure_ascii=False)} does, floats as Python {@code repr}.
  *
  * <p>{@link #canonical} sorts object keys by Unicode code point at every level: the bytes an HMAC
- * is computed over (PROTOCOL.md 5.2). {@link #wire} keeps insertion order: the bytes we send.
+ * is computed over (docs/PROTOCOL.md 5.2). {@link #wire} keeps insertion order: the bytes we send.
  */
 public final class JsonWriter {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -17,7 +17,7 @@ public final class ProtocolException extends RuntimeException {
         NOT_A_FRAME(false),
         UNKNOWN_TYPE(false),
         UNSUPPORTED_VERSION(false),
-        /** A field has the wrong JSON type or breaks a cap of PROTOCOL.md section 6. */
+        /** A field has the wrong JSON type or breaks a cap of docs/PROTOCOL.md section 6. */
         INVALID_FIELD(false),
         MISSING_HMAC(true),
         BAD_HMAC(true),

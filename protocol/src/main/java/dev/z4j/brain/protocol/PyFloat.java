@@ -5,7 +5,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Renders a double exactly as CPython's {@code repr(float)} (PROTOCOL.md 5.8): shortest
+ * Renders a double exactly as CPython's {@code repr(float)} (docs/PROTOCOL.md 5.8): shortest
  * round-tripping digits, fixed notation for 1e-4 <= |x| < 1e16, otherwise {@code d.ddde+XX}.
  */
 public final class PyFloat {

@@ -7,7 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.function.LongSupplier;
 
 /**
- * Replay protection for one session and one direction (PROTOCOL.md 5.6): seq strictly
+ * Replay protection for one session and one direction (docs/PROTOCOL.md 5.6): seq strictly
  * increasing, nonce unseen within 180 s (at most 4096 remembered, oldest evicted first), ts
  * timezone-aware and within 60 s of our clock. Runs after the HMAC check; records only on success.
  *

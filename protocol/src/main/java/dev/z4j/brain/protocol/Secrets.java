@@ -8,7 +8,7 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Secret derivations of PROTOCOL.md 1.2 and 1.3. */
+/** Secret derivations of docs/PROTOCOL.md 1.2 and 1.3. */
 public final class Secrets {
     public static final int MIN_MASTER_SECRET_BYTES = 32;
     private static final byte[] PROJECT_LABEL = "z4j-project-secret-v1:".getBytes(StandardCharsets.US_ASCII);

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Operator commands and their lifecycle (PROTOCOL.md 9.3): pending -> dispatched -> completed |
+ * Operator commands and their lifecycle (docs/PROTOCOL.md 9.3): pending -> dispatched -> completed |
  * failed | timeout. Every transition is a conditional UPDATE, so two replicas can never both
  * claim, and a late result never overwrites a timeout. Thread-safe.
  */

@@ -46,7 +46,7 @@ public interface Directory {
 
     Optional<Project> projectById(UUID id) throws StoreException;
 
-    /** Stores only {@code tokenHash} (PROTOCOL.md 1.2); the plaintext never reaches the store. */
+    /** Stores only {@code tokenHash} (docs/PROTOCOL.md 1.2); the plaintext never reaches the store. */
     Agent createAgent(UUID projectId, String name, String tokenHash) throws StoreException;
 
     Optional<Agent> agentByTokenHash(String tokenHash) throws StoreException;

@@ -1,7 +1,7 @@
 package dev.z4j.brain.store;
 
 /**
- * What one task event says about its task (REFERENCE-BRAIN.md 3.4). Fields an event does not
+ * What one task event says about its task (docs/ARCHITECTURE.md, "Task projection"). Fields an event does not
  * carry are null; JSON-valued fields are compact JSON text.
  *
  * @param state        target state: received, started, success, failure, retry, revoked, or null

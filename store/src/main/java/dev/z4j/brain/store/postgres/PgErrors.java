@@ -13,7 +13,19 @@ public final class PgErrors {
     public static StoreException translate(String action, SQLException e) {
         String state = e.getSQLState();
         return new StoreException(action + " failed" + (state == null ? "" : " [" + state + "]") + ": "
-                + e.getMessage(), isTransient(e), e);
+                + e.getMessage(), isTransient(e), refusal(state), e);
+    }
+
+    /** 23505 is a duplicate; the rest of classes 22 (data exception) and 23 (integrity) refuse the value. */
+    static StoreException.Refusal refusal(String state) {
+        if (state == null || state.length() != 5) {
+            return StoreException.Refusal.NONE;
+        }
+        if (state.equals("23505")) {
+            return StoreException.Refusal.CONFLICT;
+        }
+        return state.startsWith("22") || state.startsWith("23")
+                ? StoreException.Refusal.INVALID_DATA : StoreException.Refusal.NONE;
     }
 
     public static StoreException translate(String action, IOException e) {

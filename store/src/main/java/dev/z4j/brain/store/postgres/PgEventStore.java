@@ -58,7 +58,7 @@ public final class PgEventStore implements EventStore {
                                    exception, traceback, clear_failure, retry_count, received_at,
                                    started_at, finished_at, worker_name, parent_task_id, root_task_id) FROM STDIN""";
 
-    // State precedence (REFERENCE-BRAIN 3.4) against the row as it was before this batch:
+    // State precedence (docs/ARCHITECTURE.md, "Task projection") against the row as it was before this batch:
     // terminal beats non-terminal, never the reverse, same tier only if not older than the row's
     // latest lifecycle time. Informational fields are written whatever the state outcome.
     private static final String MERGE_TASKS = """

@@ -8,7 +8,7 @@ import java.util.UUID;
 /**
  * Several events of one task within a batch, folded in occurred_at order into one row for the
  * set-wise upsert. It keeps exactly what the SQL needs to reproduce applying the events one by
- * one (REFERENCE-BRAIN 3.4): informational fields are last-writer-wins, and for the state the
+ * one (docs/ARCHITECTURE.md, "Task projection"): informational fields are last-writer-wins, and for the state the
  * last terminal event (or else the last non-terminal one) plus the first terminal event, because
  * a terminal state beats a non-terminal row even when it is older than the row's lifecycle.
  */

@@ -15,11 +15,31 @@ final class SqliteErrors {
     private static final int SQLITE_FULL = 13;
     private static final int SQLITE_CANTOPEN = 14;
     private static final int SQLITE_PROTOCOL = 15;
+    private static final int SQLITE_TOOBIG = 18;
+    private static final int SQLITE_CONSTRAINT = 19;
+    private static final int SQLITE_MISMATCH = 20;
+    // Extended codes of SQLITE_CONSTRAINT that mean "a row with that key exists".
+    private static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+    private static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
 
     private SqliteErrors() {}
 
     static StoreException wrap(String what, SQLException e) {
-        return new StoreException(what + " failed: " + e.getMessage(), isTransient(e), e);
+        return new StoreException(what + " failed: " + e.getMessage(), isTransient(e), refusal(e), e);
+    }
+
+    static StoreException.Refusal refusal(SQLException e) {
+        if (!(e instanceof SQLiteException sqlite)) {
+            return StoreException.Refusal.NONE;
+        }
+        int code = sqlite.getResultCode().code;
+        if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            return StoreException.Refusal.CONFLICT;
+        }
+        return switch (code & 0xFF) {
+            case SQLITE_CONSTRAINT, SQLITE_TOOBIG, SQLITE_MISMATCH -> StoreException.Refusal.INVALID_DATA;
+            default -> StoreException.Refusal.NONE;
+        };
     }
 
     static boolean isTransient(SQLException e) {

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The net effect of one batch's events on one task (REFERENCE-BRAIN.md 3.4), folded in occurred_at
+ * The net effect of one batch's events on one task (docs/ARCHITECTURE.md, "Task projection"), folded in occurred_at
  * order so the database sees one upsert per task.
  *
  * <p>The fold is exact because lifecycle timestamps (received_at, started_at, finished_at) only

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Writes folded {@link TaskChange}s with one upsert each. State precedence (REFERENCE-BRAIN.md
- * 3.4) is decided in SQL against the stored row: a terminal state beats a non-terminal one; within
+ * Writes folded {@link TaskChange}s with one upsert each. State precedence (docs/ARCHITECTURE.md,
+ * "Task projection") is decided in SQL against the stored row: a terminal state beats a non-terminal one; within
  * a tier a change applies only if it is not older than the row's latest lifecycle time (capped at
  * now). Informational fields are written whatever the state decision; timestamps never go back.
  */

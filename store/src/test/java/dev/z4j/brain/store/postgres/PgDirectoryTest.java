@@ -57,6 +57,31 @@ class PgDirectoryTest {
         assertThat(dir.adminKeyCount()).isEqualTo(before + 1);
     }
 
+    /** A duplicate is a conflict; a value PostgreSQL cannot store (NUL byte, too long) is not. */
+    @Test
+    void refusalsSayWhetherTheRowExistsOrTheValueIsInvalid() throws Exception {
+        Directory.Project p = dir.createProject("refusals", "Refusals");
+        dir.createAgent(p.id(), "taken", "token-hash-refusals-1");
+        assertThatThrownBy(() -> dir.createAgent(p.id(), "taken", "token-hash-refusals-2"))
+                .isInstanceOfSatisfying(StoreException.class, e -> {
+                    assertThat(e.transientFailure()).isFalse();
+                    assertThat(e.refusal()).isEqualTo(StoreException.Refusal.CONFLICT);
+                });
+        assertThatThrownBy(() -> dir.createAgent(p.id(), "a\0b", "token-hash-refusals-3"))
+                .isInstanceOfSatisfying(StoreException.class, e -> {
+                    assertThat(e.transientFailure()).isFalse();
+                    assertThat(e.refusal()).isEqualTo(StoreException.Refusal.INVALID_DATA);
+                });
+        assertThatThrownBy(() -> dir.projectBySlug("nul\0slug"))
+                .isInstanceOfSatisfying(StoreException.class, e -> {
+                    assertThat(e.transientFailure()).isFalse();
+                    assertThat(e.refusal()).isEqualTo(StoreException.Refusal.INVALID_DATA);
+                });
+        assertThatThrownBy(() -> dir.createAgent(p.id(), "n".repeat(201), "token-hash-refusals-4"))
+                .isInstanceOfSatisfying(StoreException.class,
+                        e -> assertThat(e.refusal()).isEqualTo(StoreException.Refusal.INVALID_DATA));
+    }
+
     private static WorkerHello hello(UUID agent, UUID project, String workerId) {
         return new WorkerHello(agent, project, workerId, "task", "celery", 123, T0, "2", "1.0.0",
                 "[\"celery\"]", "[]", "{\"retry\":true}", "{\"name\":\"h1\"}");

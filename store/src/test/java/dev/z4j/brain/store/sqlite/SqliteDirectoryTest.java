@@ -38,6 +38,26 @@ class SqliteDirectoryTest {
         return f.one("SELECT state FROM agents WHERE id = ?", f.agentId.toString()).get("state");
     }
 
+    /** A duplicate is a conflict; a value the schema refuses (CHECK on length) is not. */
+    @Test
+    void refusalsSayWhetherTheRowExistsOrTheValueIsInvalid() throws Exception {
+        try (SqliteFixture f = new SqliteFixture(home)) {
+            Directory d = f.directory();
+            Directory.Project p = d.createProject("refusals", "Refusals");
+            d.createAgent(p.id(), "taken", "token-hash-refusals-1");
+            assertThatThrownBy(() -> d.createAgent(p.id(), "taken", "token-hash-refusals-2"))
+                    .isInstanceOfSatisfying(StoreException.class, e -> {
+                        assertThat(e.transientFailure()).isFalse();
+                        assertThat(e.refusal()).isEqualTo(StoreException.Refusal.CONFLICT);
+                    });
+            assertThatThrownBy(() -> d.createAgent(p.id(), "n".repeat(201), "token-hash-refusals-3"))
+                    .isInstanceOfSatisfying(StoreException.class, e -> {
+                        assertThat(e.transientFailure()).isFalse();
+                        assertThat(e.refusal()).isEqualTo(StoreException.Refusal.INVALID_DATA);
+                    });
+        }
+    }
+
     @Test
     void projectsAgentsAndAdminKeysRoundTrip() throws Exception {
         try (SqliteFixture f = new SqliteFixture(home)) {

@@ -1,0 +1,76 @@
+package dev.z4j.brain.ops;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /}: what this server is and where to go, for whoever opens it in a browser (until a
+ * dashboard exists): version, current health, and the HTTP API (the README's table, kept in sync).
+ */
+final class HomePage implements Handler {
+    /** The jar's Implementation-Version; "development build" when run from classes (tests, IDE). */
+    static final String VERSION = java.util.Optional.ofNullable(Brain.class.getPackage().getImplementationVersion())
+            .orElse("development build");
+
+    private static final String[][] API = {
+            {"/ws/agent", "WebSocket for agents (z4j protocol v2, bearer token)"},
+            {"/ws/dashboard", "WebSocket change feed for operators (admin key or ?ticket=)"},
+            {"POST /api/v1/projects/{slug}/agents", "mint an agent: {\"name\"} &rarr; agent_id, token, hmac_secret (shown once)"},
+            {"GET /api/v1/projects/{slug}/stats", "event and task counts, agents and workers online"},
+            {"POST /api/v1/projects/{slug}/commands", "issue a command to an agent (202, stored pending)"},
+            {"GET /api/v1/commands/{id}", "one command's status"},
+            {"GET /api/v1/projects/{slug}/commands?status=", "recent commands of a project"},
+            {"POST /api/v1/dashboard/ticket", "single-use 60 s ticket for /ws/dashboard"},
+            {"GET /health/live, /health/ready", "liveness; readiness (database and pipeline)"},
+            {"GET /metrics", "Prometheus metrics"},
+    };
+
+    private final Supplier<Health> health;
+
+    record Health(boolean ready, boolean database, boolean pipeline, boolean registry, String storage) {}
+
+    HomePage(Supplier<Health> health) {
+        this.health = health;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        Health h = health.get();
+        StringBuilder rows = new StringBuilder();
+        for (String[] row : API) {
+            rows.append("<tr><td><code>").append(row[0]).append("</code></td><td>").append(row[1]).append("</td></tr>\n");
+        }
+        String page = """
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><title>z4j brain</title>
+                <style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+                td{padding:.2rem .8rem .2rem 0;vertical-align:top} code{font-size:.9em}
+                .up{color:#176f2c}.down{color:#b3261e}</style></head>
+                <body>
+                <h1>z4j brain</h1>
+                <p>This is a z4j brain: z4j agents inside Celery/RQ workers connect here to stream task events and
+                receive commands. Version %s, speaking z4j %s (protocol v2), storage: %s.</p>
+                <p>Health: <b class="%s">%s</b> (database %s, pipeline %s, replica registry %s).
+                <a href="/health/ready">/health/ready</a> &middot; <a href="/health/live">/health/live</a>
+                &middot; <a href="/metrics">/metrics</a></p>
+                <h2>HTTP API</h2>
+                <p>Every <code>/api/v1</code> call takes an admin key as <code>Authorization: Bearer ...</code>
+                and answers errors as <code>{"error": "..."}</code>. The same table is in the README (section HTTP).</p>
+                <table>
+                %s</table>
+                </body></html>
+                """.formatted(VERSION, Brain.BRAIN_VERSION, h.storage(),
+                h.ready() ? "up" : "down", h.ready() ? "UP" : "DOWN",
+                upDown(h.database()), upDown(h.pipeline()), upDown(h.registry()), rows);
+        res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+                .send(page.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String upDown(boolean ok) {
+        return ok ? "up" : "down";
+    }
+}
