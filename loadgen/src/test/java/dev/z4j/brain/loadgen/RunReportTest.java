@@ -30,7 +30,7 @@ class RunReportTest {
                 Instant.parse("2026-05-01T12:00:31Z"), counters, Percentiles.of(h),
                 Percentiles.of(new Histogram(Metrics.MAX_LATENCY_MICROS, 3)), steps,
                 steps.stream().filter(RampTracker.Step::saturated).findFirst().orElse(null), failures,
-                List.of("w1: closed by the brain with 4408"));
+                List.of("w1: closed by the brain with 4408"), List.of());
     }
 
     @Test
