@@ -77,6 +77,8 @@ final class AsyncioAgent implements Runnable {
     static final long RECONNECT_FLOOR_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final long RECONNECT_CAP_NANOS = TimeUnit.SECONDS.toNanos(30);
     static final double RECONNECT_JITTER = 0.3;
+    /** A wait with no deadline (drain() has none); relative, so nanoTime arithmetic cannot overflow. */
+    private static final long UNBOUNDED_NANOS = TimeUnit.DAYS.toNanos(365);
     /** Longest single wait of the simulated loop, so the Celery side keeps producing on time. */
     private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int COMMAND_DEDUPE = 10_000;
@@ -166,6 +168,11 @@ final class AsyncioAgent implements Runnable {
                         metrics.handshakeFailures.increment();
                         metrics.error(settings.name() + ": handshake failed: " + e.getMessage());
                     }
+                } catch (RuntimeException e) {
+                    // The real supervisor treats any other error as a connection failure and reconnects.
+                    stats.disconnected("unexpected " + e);
+                    metrics.otherErrors.increment();
+                    metrics.error(settings.name() + ": unexpected " + e);
                 } finally {
                     if (session != null) {
                         session.close(stopped);
@@ -180,9 +187,6 @@ final class AsyncioAgent implements Runnable {
         } catch (IOException e) {
             metrics.otherErrors.increment();
             metrics.error(settings.name() + ": selector failed: " + e);
-        } catch (RuntimeException e) {
-            metrics.otherErrors.increment();
-            metrics.error(settings.name() + ": unexpected " + e);
         } finally {
             stats.connected(false);
         }
@@ -286,7 +290,7 @@ final class AsyncioAgent implements Runnable {
         }
         if (s.transport.protocolPaused()) {
             stats.writeSuspensions.incrementAndGet();
-            runLoop(s, () -> !s.transport.protocolPaused(), Long.MAX_VALUE); // await drain()
+            runLoop(s, () -> !s.transport.protocolPaused(), System.nanoTime() + UNBOUNDED_NANOS); // await drain()
         }
     }
 
@@ -345,16 +349,28 @@ final class AsyncioAgent implements Runnable {
             stats.emitted.incrementAndGet();
             metrics.eventsGenerated.increment();
             metrics.eventsQueued.increment();
-            if (evicted != null && evicted.kind == AgentBuffer.Kind.EVENT) {
-                stats.evicted.incrementAndGet();
-                if (evicted.sends == 0) {
-                    metrics.eventsQueued.decrement();
-                    metrics.eventsSkipped.increment();
-                }
-            }
+            evicted(evicted);
         }
         if (n > 0) {
             stats.buffered.set(buffer.eventRows());
+        }
+    }
+
+    /** A heartbeat, status or command answer joins the buffer (the oldest row goes if it is full). */
+    private void appendControl(String frameId, Frame.Payload payload) {
+        evicted(buffer.append(AgentBuffer.Kind.CONTROL, frameId, payload));
+    }
+
+    /** An event row evicted from a full buffer is lost: never sent (skipped) or sent and never acked. */
+    private void evicted(AgentBuffer.Row row) {
+        if (row == null || row.kind != AgentBuffer.Kind.EVENT) {
+            return;
+        }
+        stats.evicted.incrementAndGet();
+        stats.buffered.set(buffer.eventRows());
+        if (row.sends == 0) {
+            metrics.eventsQueued.decrement();
+            metrics.eventsSkipped.increment();
         }
     }
 
@@ -555,14 +571,14 @@ final class AsyncioAgent implements Runnable {
 
         /** The dispatcher's answer goes into the buffer like every other outbound frame. */
         private void dispatch(Frame frame, Frame.Command c) {
-            buffer.append(AgentBuffer.Kind.CONTROL, frame.id(), new Frame.CommandAck(Map.of()));
+            appendControl(frame.id(), new Frame.CommandAck(Map.of()));
             if (seenCommands.put(frame.id(), Boolean.TRUE) != null) {
                 return;
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("echo", true);
             result.put("action", c.action());
-            buffer.append(AgentBuffer.Kind.CONTROL, frame.id(), new Frame.CommandResult("success", result, null));
+            appendControl(frame.id(), new Frame.CommandResult("success", result, null));
             metrics.commandsAnswered.increment();
         }
 
@@ -577,8 +593,8 @@ final class AsyncioAgent implements Runnable {
                 long depth = buffer.eventRows();
                 Frame hb = StatusFrames.heartbeat(depth, lastFlushAt, random);
                 Frame status = StatusFrames.agentStatus(connectedAt, (now - connectedAtNanos) / 1e9, depth, random);
-                buffer.append(AgentBuffer.Kind.CONTROL, hb.id(), hb.payload());
-                buffer.append(AgentBuffer.Kind.CONTROL, status.id(), status.payload());
+                appendControl(hb.id(), hb.payload());
+                appendControl(status.id(), status.payload());
                 nextHeartbeat = now + heartbeatIntervalNanos;
             }
             if (now - nextWatchdog >= 0) {
