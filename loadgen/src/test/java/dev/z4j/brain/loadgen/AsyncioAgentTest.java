@@ -59,6 +59,18 @@ class AsyncioAgentTest {
     }
 
     @Test
+    void aBrainFrameThatFailsVerificationEndsTheSessionAndTheAgentReconnects() throws Exception {
+        try (FakeBrain brain = new FakeBrain(1, true); AsyncioAgents agents = agent(brain, 0)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> brain.sessions.get() == 2 && only(agents).connected());
+            AsyncioAgentStats.Snapshot a = only(agents);
+            assertThat(a.verifyFailures()).isEqualTo(1);
+            assertThat(a.sessions()).isEqualTo(2);
+            assertThat(a.lastDisconnect()).startsWith("inbound frame verification failed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> brain.heartbeats.get() >= 2);
+        }
+    }
+
+    @Test
     void anIdleAgentSleepsBetweenEmptyDrainsSoItsHeartbeatTaskRunsEveryInterval() throws Exception {
         try (FakeBrain brain = new FakeBrain(1); AsyncioAgents agents = agent(brain, 0)) {
             await().atMost(Duration.ofSeconds(10))

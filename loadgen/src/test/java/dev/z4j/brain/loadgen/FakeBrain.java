@@ -44,18 +44,25 @@ final class FakeBrain implements AutoCloseable {
     final AtomicInteger heartbeats = new AtomicInteger();
     final AtomicInteger agentStatuses = new AtomicInteger();
     final AtomicInteger acksWritten = new AtomicInteger();
+    final AtomicInteger sessions = new AtomicInteger();
     final List<String> errors = new CopyOnWriteArrayList<>();
 
     private final ServerSocket server;
     private final long heartbeatIntervalSeconds;
-    private final LinkedBlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
+    private final boolean forgeFirstSession;
     private volatile CountDownLatch readGate = new CountDownLatch(0);
     private volatile Socket socket;
     private final Thread acceptor;
 
     FakeBrain(long heartbeatIntervalSeconds) throws IOException {
+        this(heartbeatIntervalSeconds, false);
+    }
+
+    /** @param forgeFirstSession send a command signed with the wrong secret right after the first hello_ack */
+    FakeBrain(long heartbeatIntervalSeconds, boolean forgeFirstSession) throws IOException {
         new SecureRandom().nextBytes(secret);
         this.heartbeatIntervalSeconds = heartbeatIntervalSeconds;
+        this.forgeFirstSession = forgeFirstSession;
         server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         acceptor = Thread.ofPlatform().daemon().name("fake-brain").start(this::serve);
     }
@@ -77,9 +84,20 @@ final class FakeBrain implements AutoCloseable {
         readGate.countDown();
     }
 
+    /** One connection at a time, as long as the server is open (an agent that reconnects comes back here). */
     private void serve() {
-        try (Socket s = server.accept()) {
-            socket = s;
+        while (!server.isClosed()) {
+            try (Socket s = server.accept()) {
+                socket = s;
+                session(s, sessions.incrementAndGet());
+            } catch (IOException e) {
+                // server closed, or the client went away
+            }
+        }
+    }
+
+    private void session(Socket s, int number) {
+        try {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             String request = readHeaders(in);
@@ -105,8 +123,14 @@ final class FakeBrain implements AutoCloseable {
                 return;
             }
             FrameSigner signer = new FrameSigner(secret, binding);
+            if (forgeFirstSession && number == 1) {
+                byte[] wrong = new byte[32];
+                out.write(serverFrame(new FrameSigner(wrong, binding).sign(Frame.outbound(UUID.randomUUID().toString(),
+                        new Frame.Command("cancel_task", java.util.Map.of(), java.util.Map.of(), 60, "forger")))));
+            }
             FrameVerifier verifier = new FrameVerifier(secret, binding, ReplayGuard.systemClock());
-            Thread.ofPlatform().daemon().name("fake-brain-writer").start(() -> writeAcks(out));
+            LinkedBlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
+            Thread.ofPlatform().daemon().name("fake-brain-writer").start(() -> writeAcks(out, outgoing));
             while (true) {
                 readGate.await();
                 byte[] msg = readMessage(data);
@@ -134,7 +158,7 @@ final class FakeBrain implements AutoCloseable {
         }
     }
 
-    private void writeAcks(OutputStream out) {
+    private void writeAcks(OutputStream out, LinkedBlockingQueue<byte[]> outgoing) {
         try {
             while (true) {
                 out.write(outgoing.take());
