@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,15 +183,10 @@ final class AgentSession {
 
     private void sendHeartbeat(long nowNanos) throws IOException {
         long depth = outbox == null ? 0 : outbox.unackedEvents() + outbox.queuedEvents();
-        Map<String, Object> health = new LinkedHashMap<>();
-        health.put("celery.workers", "1");
-        health.put("celery.queue_depths", "{\"default\": " + depth + "}");
-        send(Frame.outbound("hb_" + hex12(), new Frame.Heartbeat(depth,
-                lastFlushAt == null ? null : Timestamps.format(lastFlushAt), 0, health)));
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        send(StatusFrames.heartbeat(depth, lastFlushAt, random));
         metrics.heartbeatsSent.increment();
-        double age = (nowNanos - connectedAtNanos) / 1e9;
-        send(Frame.outbound("as_" + hex12(), new Frame.AgentStatus(0, 0, 0, Timestamps.format(connectedAt),
-                age, depth, null, "1.6.7", "2", List.of("celery"), List.of())));
+        send(StatusFrames.agentStatus(connectedAt, (nowNanos - connectedAtNanos) / 1e9, depth, random));
         metrics.agentStatusSent.increment();
     }
 
@@ -202,9 +196,6 @@ final class AgentSession {
         metrics.bytesSent.add(wire.length);
     }
 
-    private static String hex12() {
-        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(4);
-    }
 
     Outbox outbox() {
         return outbox;

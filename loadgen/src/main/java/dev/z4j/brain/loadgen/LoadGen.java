@@ -46,23 +46,30 @@ final class LoadGen {
         Instant startedAt = Instant.now();
         RunState run = new RunState(options, runId, System.nanoTime());
         Metrics m = run.metrics;
-        out.printf("z4j-loadgen run %s: %d agents x %d workers = %d connections to %s, mode=%s shape=%s rate=%s ev/s%n",
+        out.printf("z4j-loadgen run %s: %d agents x %d workers = %d connections to %s, mode=%s shape=%s rate=%s ev/s%s%n",
                 runId, options.agents(), options.workers(), options.connections(), options.wsUrl(),
-                options.mode().wire(), options.shape().wire(), fmtRate(options.rate()));
+                options.mode().wire(), options.shape().wire(), fmtRate(options.rate()),
+                options.shape() == Shape.ASYNCIO_AGENT
+                        ? " frame-cost=" + options.frameCost().toNanos() / 1000 + "us" : "");
         List<Thread> threads = new ArrayList<>(options.connections());
-        int c = 0;
-        for (int a = 0; a < options.agents(); a++) {
-            for (int w = 0; w < options.workers(); w++) {
-                String workerId = "loadgen-" + runId + "-a" + a + "-w" + w;
-                Connection conn = new Connection(run, agents.get(a), workerId, clients.get(c++ % clients.size()));
-                threads.add(Thread.ofVirtual().name(workerId).start(conn));
+        AsyncioAgents fleet = null;
+        if (options.shape() == Shape.ASYNCIO_AGENT) {
+            fleet = AsyncioAgents.start(asyncioSettings(run, agents), m);
+        } else {
+            int c = 0;
+            for (int a = 0; a < options.agents(); a++) {
+                for (int w = 0; w < options.workers(); w++) {
+                    String workerId = "loadgen-" + runId + "-a" + a + "-w" + w;
+                    Connection conn = new Connection(run, agents.get(a), workerId, clients.get(c++ % clients.size()));
+                    threads.add(Thread.ofVirtual().name(workerId).start(conn));
+                }
             }
         }
 
         Histogram ackTotal = new Histogram(Metrics.MAX_LATENCY_MICROS, 3);
         Histogram cmdTotal = new Histogram(Metrics.MAX_LATENCY_MICROS, 3);
         RampTracker ramp = new RampTracker(run.schedule);
-        Ticker ticker = new Ticker(run, ackTotal, cmdTotal, ramp);
+        Ticker ticker = new Ticker(run, ackTotal, cmdTotal, ramp, fleet);
 
         long loadEnd = run.startNanos + options.duration().toNanos();
         while (System.nanoTime() - loadEnd < 0) {
@@ -90,7 +97,11 @@ final class LoadGen {
         long unackedAtEnd = m.unackedEvents();
         long queuedAtEnd = m.eventsQueued.sum();
         int openAtEnd = m.connectionsOpen.get();
+        List<AsyncioAgentStats.Snapshot> agentTable = fleet == null ? List.of() : fleet.snapshot();
         run.phase(RunState.Phase.STOP);
+        if (fleet != null) {
+            fleet.close();
+        }
         for (Thread t : threads) {
             t.join(Duration.ofSeconds(5));
         }
@@ -115,7 +126,23 @@ final class LoadGen {
         Map<String, Long> counters = counters(m, unackedAtEnd, queuedAtEnd, openAtEnd);
         return new RunResult(runId, options, startedAt, loadEndedAt, Instant.now(), counters,
                 Percentiles.of(ackTotal), Percentiles.of(cmdTotal), ramp.steps(), ramp.firstSaturated(),
-                failures, m.errorMessages());
+                failures, m.errorMessages(), agentTable);
+    }
+
+    /** One simulated z4j-bare process per agent x worker; each produces its share of the scheduled rate. */
+    private List<AsyncioAgent.Settings> asyncioSettings(RunState run, List<AgentCredentials> agents) {
+        List<AsyncioAgent.Settings> settings = new ArrayList<>(options.connections());
+        for (int a = 0; a < options.agents(); a++) {
+            AgentCredentials cred = agents.get(a);
+            for (int w = 0; w < options.workers(); w++) {
+                String name = "loadgen-" + run.runId + "-a" + a + "-w" + w;
+                settings.add(new AsyncioAgent.Settings(name, run.url, cred.token(), cred.hmacSecret(), name,
+                        run.sendsEvents() ? run::perConnectionRate : () -> 0,
+                        () -> run.phase() == RunState.Phase.RUN, options.frameCost().toNanos(),
+                        AgentBuffer.DEFAULT_CAPACITY));
+            }
+        }
+        return settings;
     }
 
     private List<AgentCredentials> agents(String runId) throws Exception {
@@ -183,19 +210,22 @@ final class LoadGen {
         private final Histogram ackTotal;
         private final Histogram cmdTotal;
         private final RampTracker ramp;
+        private final AsyncioAgents fleet;
         private Histogram ackInterval;
         private Histogram cmdInterval;
         private long lastTick;
         private long lastSent;
         private long lastAcked;
+        private long lastFrames;
         private boolean saturationPrinted;
 
-        Ticker(RunState run, Histogram ackTotal, Histogram cmdTotal, RampTracker ramp) {
+        Ticker(RunState run, Histogram ackTotal, Histogram cmdTotal, RampTracker ramp, AsyncioAgents fleet) {
             this.run = run;
             this.m = run.metrics;
             this.ackTotal = ackTotal;
             this.cmdTotal = cmdTotal;
             this.ramp = ramp;
+            this.fleet = fleet;
             this.lastTick = run.startNanos;
         }
 
@@ -228,10 +258,11 @@ final class LoadGen {
             long sent = m.eventsSent.sum();
             long acked = m.eventsAcked.sum();
             long elapsed = now - run.startNanos;
-            out.printf("t=%ds conn=%d/%d sent=%.0f ev/s acked=%.0f ev/s unacked=%d ack p50=%s p99=%s%s errors=%d%s%n",
+            out.printf("t=%ds conn=%d/%d sent=%.0f ev/s acked=%.0f ev/s unacked=%d ack p50=%s p99=%s%s errors=%d%s%s%n",
                     elapsed / TICK_NANOS, m.connectionsOpen.get(), options.connections(), (sent - lastSent) / secs,
                     (acked - lastAcked) / secs, m.unackedEvents(), ms(ackInterval, 50), ms(ackInterval, 99),
                     cmdInterval.getTotalCount() > 0 ? " cmd p99=" + ms(cmdInterval, 99) : "", m.errors(),
+                    fleet == null ? "" : agentsPart(secs),
                     run.phase() == RunState.Phase.DRAIN ? " (draining)" : "");
             if (options.mode() == Mode.RAMP && run.phase() == RunState.Phase.RUN) {
                 // credit the tick to the step its midpoint fell in (a tick ending just past a boundary is mostly the old step)
@@ -248,6 +279,16 @@ final class LoadGen {
             lastTick = now;
             lastSent = sent;
             lastAcked = acked;
+        }
+
+        /** The agents' side, summed: what they produced, had confirmed, still hold, and re-send. */
+        private String agentsPart(double secs) {
+            AgentTotals t = AgentTotals.of(fleet.snapshot());
+            String part = String.format(" | agents: emitted=%d confirmed=%d buffered=%d frames=%.0f/s copies=%d"
+                    + " acks-read=%d suspended=%d", t.emitted(), t.confirmed(), t.buffered(),
+                    (t.framesSent() - lastFrames) / secs, t.copies(), t.acksProcessed(), t.writeSuspensions());
+            lastFrames = t.framesSent();
+            return part;
         }
 
         private static String ms(Histogram h, double percentile) {

@@ -34,22 +34,26 @@ record Options(
         Path credentials,
         List<InetAddress> sourceAddresses,
         Path report,
+        Duration frameCost,
         Map<String, String> raw) {
 
     static final int MAX_WORKERS_PER_AGENT = 64; // the brain's default per-agent worker-slot cap
     static final int MAX_BATCH_SIZE = 1000;      // the brain ingests at most 1000 events of a frame
+    static final Duration MAX_FRAME_COST = Duration.ofSeconds(1);
 
     static final String USAGE = """
             usage: java -jar z4j-loadgen.jar --url ws://127.0.0.1:7700 [--admin-key KEY] [--project default]
-                     --agents N --workers W --mode steady|ramp|idle|echo --shape agent|batched
+                     --agents N --workers W --mode steady|ramp|idle|echo --shape agent|batched|asyncio-agent
                      --rate EVENTS_PER_S --batch-size B --window F --duration 60s
-                     [--ramp-to R --ramp-step S --ramp-interval 10s] [--drain 30s]
+                     [--ramp-to R --ramp-step S --ramp-interval 10s] [--drain 30s] [--frame-cost 400us]
                      [--credentials FILE.json] [--source-addresses 127.0.0.2,127.0.0.3] [--report FILE.json]
             Targets must be loopback (127.0.0.0/8, localhost, ::1).
+            --shape asyncio-agent: each of the agents x workers processes is one thread with one socket,
+            modelled on z4j-bare's asyncio loop; --frame-cost is its time per signed or verified frame.
             --credentials FILE: read agents from FILE if it exists (array of mint responses), else mint them
             with --admin-key and write them to FILE.""";
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(us|ms|s|m|h)?");
 
     static Options parse(String... args) {
         Map<String, String> raw = new LinkedHashMap<>();
@@ -178,9 +182,21 @@ record Options(
         }
         Path report = raw.containsKey("--report") ? Path.of(raw.get("--report")) : null;
 
+        Duration frameCost = durationOpt(raw, "--frame-cost", AsyncioAgents.DEFAULT_FRAME_COST);
+        if (raw.containsKey("--frame-cost") && shape != Shape.ASYNCIO_AGENT) {
+            throw new OptionsException("--frame-cost: only valid with --shape asyncio-agent");
+        }
+        if (frameCost.compareTo(MAX_FRAME_COST) > 0) {
+            throw new OptionsException("--frame-cost: " + raw.get("--frame-cost") + " is over "
+                    + MAX_FRAME_COST.toMillis() + "ms");
+        }
+        if (shape == Shape.ASYNCIO_AGENT && !sources.isEmpty()) {
+            throw new OptionsException("--source-addresses: not supported with --shape asyncio-agent");
+        }
+
         return new Options(wsUrl, restBase, adminKey, project, agents, workers, mode, shape, rate, batchSize,
                 window, duration, rampTo, rampStep, rampInterval, drain, credentials, List.copyOf(sources), report,
-                redacted(raw));
+                frameCost, redacted(raw));
     }
 
     int connections() {
@@ -196,7 +212,7 @@ record Options(
 
     private static final List<String> KNOWN = List.of("--url", "--admin-key", "--project", "--agents", "--workers",
             "--mode", "--shape", "--rate", "--batch-size", "--window", "--duration", "--ramp-to", "--ramp-step",
-            "--ramp-interval", "--drain", "--credentials", "--source-addresses", "--report");
+            "--ramp-interval", "--drain", "--credentials", "--source-addresses", "--report", "--frame-cost");
 
     private static String required(Map<String, String> raw, String name) {
         String v = raw.get(name);
@@ -247,16 +263,21 @@ record Options(
         }
         Matcher m = DURATION.matcher(v.strip());
         if (!m.matches()) {
-            throw new OptionsException(name + ": '" + v + "' is not a duration like 500ms, 30s, 5m, 1h");
+            throw new OptionsException(name + ": '" + v + "' is not a duration like 400us, 500ms, 30s, 5m, 1h");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return switch (unit) {
+                case "us" -> Duration.ofNanos(Math.multiplyExact(n, 1000L));
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new OptionsException(name + ": '" + v + "' is too large");
+        }
     }
 
     private static String fmt(double d) {

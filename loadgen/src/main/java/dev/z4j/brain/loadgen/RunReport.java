@@ -44,6 +44,9 @@ final class RunReport {
             opts.put("ramp_step", o.rampStep());
             opts.put("ramp_interval_seconds", o.rampInterval().toMillis() / 1000.0);
         }
+        if (o.shape() == Shape.ASYNCIO_AGENT) {
+            opts.put("frame_cost_us", o.frameCost().toNanos() / 1000.0);
+        }
         ArrayNode sources = opts.putArray("source_addresses");
         o.sourceAddresses().forEach(a -> sources.add(a.getHostAddress()));
         ObjectNode given = opts.putObject("command_line");
@@ -72,6 +75,31 @@ final class RunReport {
                 ramp.putNull("saturated_at_ev_s");
             } else {
                 ramp.put("saturated_at_ev_s", r.saturatedAt().targetRate());
+            }
+        }
+        if (o.shape() == Shape.ASYNCIO_AGENT) {
+            ArrayNode table = root.putArray("agents");
+            for (AsyncioAgentStats.Snapshot a : r.agentTable()) {
+                ObjectNode n = table.addObject();
+                n.put("name", a.name());
+                n.put("agent_id", a.agentId());
+                n.put("emitted", a.emitted());
+                n.put("confirmed", a.confirmed());
+                n.put("buffered", a.buffered());
+                n.put("evicted", a.evicted());
+                n.put("first_sends", a.firstSends());
+                n.put("frames_sent", a.framesSent());
+                n.put("copies", a.copies());
+                n.put("acks_processed", a.acksProcessed());
+                n.put("first_ack_ms", a.firstAckMillis());
+                n.put("write_suspensions", a.writeSuspensions());
+                n.put("idle_sleeps", a.idleSleeps());
+                n.put("heartbeats_sent", a.heartbeatsSent());
+                n.put("bytes_sent", a.bytesSent());
+                n.put("sessions", a.sessions());
+                n.put("verify_failures", a.verifyFailures());
+                n.put("legacy_mode", a.legacyMode());
+                n.put("last_disconnect", a.lastDisconnect());
             }
         }
         ArrayNode failures = root.putArray("failures");

@@ -17,7 +17,9 @@ record RunResult(
         List<RampTracker.Step> rampSteps,
         RampTracker.Step saturatedAt,
         List<String> failures,
-        List<String> errorSamples) {
+        List<String> errorSamples,
+        /* per simulated process, for --shape asyncio-agent (empty otherwise) */
+        List<AsyncioAgentStats.Snapshot> agentTable) {
 
     boolean ok() {
         return failures.isEmpty();

@@ -2,6 +2,7 @@ package dev.z4j.brain.loadgen;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** The human-readable end-of-run summary. */
@@ -33,8 +34,28 @@ final class Summary {
                     : "ramp: saturated at " + LoadGen.fmtRate(r.saturatedAt().targetRate()) + " ev/s ("
                             + r.saturatedAt().saturation() + ")");
         }
+        if (!r.agentTable().isEmpty()) {
+            agentTable(r.agentTable(), out);
+        }
         out.printf("errors: verify=%d other=%d%n", c.get("verify_failures"), c.get("other_errors"));
         out.println("result: " + (r.ok() ? "OK" : "FAILED"));
+    }
+
+    /** Per simulated process: what it produced, what the brain's acks confirmed, what it still holds. */
+    private static void agentTable(List<AsyncioAgentStats.Snapshot> agents, PrintStream out) {
+        out.printf("%-28s %9s %9s %9s %10s %10s %9s %9s %8s%n", "agent (asyncio model)", "emitted", "confirmed",
+                "buffered", "frames", "copies", "acks-read", "first-ack", "sessions");
+        for (AsyncioAgentStats.Snapshot a : agents) {
+            out.printf("%-28s %9d %9d %9d %10d %10d %9d %9s %8d%s%n", a.name(), a.emitted(), a.confirmed(),
+                    a.buffered(), a.framesSent(), a.copies(), a.acksProcessed(),
+                    a.firstAckMillis() < 0 ? "-" : a.firstAckMillis() + "ms", a.sessions(),
+                    a.lastDisconnect() == null ? "" : "  (last end: " + a.lastDisconnect() + ")");
+        }
+        AgentTotals t = AgentTotals.of(agents);
+        out.printf("%-28s %9d %9d %9d %10d %10d %9d %9s %8d%n", "total", t.emitted(), t.confirmed(), t.buffered(),
+                t.framesSent(), t.copies(), t.acksProcessed(), "", t.sessions());
+        out.printf("agents: write suspensions=%d (the only time a real agent reads its acks besides idle sleeps)%n",
+                t.writeSuspensions());
     }
 
     private static void line(PrintStream out, String what, Percentiles p) {

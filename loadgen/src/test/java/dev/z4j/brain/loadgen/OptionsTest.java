@@ -94,6 +94,25 @@ class OptionsTest {
     }
 
     @Test
+    void asyncioAgentShapeTakesAFrameCostInMicrosecondsAndOnlyThatShapeDoes() {
+        Options o = parse("--shape", "asyncio-agent", "--frame-cost", "250us");
+        assertThat(o.shape()).isEqualTo(Shape.ASYNCIO_AGENT);
+        assertThat(o.frameCost()).isEqualTo(Duration.ofNanos(250_000));
+        assertThat(parse("--shape", "ASYNCIO-AGENT").frameCost()).isEqualTo(AsyncioAgents.DEFAULT_FRAME_COST);
+        assertThat(parse("--shape", "asyncio-agent", "--frame-cost", "0us").frameCost()).isZero();
+        assertThatThrownBy(() -> parse("--frame-cost", "400us")).hasMessage(
+                "--frame-cost: only valid with --shape asyncio-agent");
+        assertThatThrownBy(() -> parse("--shape", "asyncio-agent", "--frame-cost", "2s"))
+                .hasMessageStartingWith("--frame-cost: 2s is over 1000ms");
+        assertThatThrownBy(() -> parse("--shape", "asyncio-agent", "--frame-cost", "fast"))
+                .hasMessageStartingWith("--frame-cost: 'fast' is not a duration");
+        assertThatThrownBy(() -> parse("--shape", "asyncio-agent", "--source-addresses", "127.0.0.2"))
+                .hasMessageStartingWith("--source-addresses:");
+        assertThatThrownBy(() -> parse("--duration", "99999999999999999999s")).hasMessage(
+                "--duration: '99999999999999999999s' is too large");
+    }
+
+    @Test
     void idleAndEchoDefaultToNoEvents() {
         assertThat(parse("--mode", "idle").rate()).isZero();
         assertThat(parse("--mode", "echo").rate()).isZero();

@@ -30,7 +30,7 @@ class RunReportTest {
                 Instant.parse("2026-05-01T12:00:31Z"), counters, Percentiles.of(h),
                 Percentiles.of(new Histogram(Metrics.MAX_LATENCY_MICROS, 3)), steps,
                 steps.stream().filter(RampTracker.Step::saturated).findFirst().orElse(null), failures,
-                List.of("w1: closed by the brain with 4408"));
+                List.of("w1: closed by the brain with 4408"), List.of());
     }
 
     @Test
@@ -68,6 +68,44 @@ class RunReportTest {
         assertThat(r.get("failures").isArray()).isTrue();
         assertThat(r.get("failures")).isEmpty();
         assertThat(r.get("error_samples").get(0).asText()).contains("4408");
+    }
+
+    @Test
+    void asyncioAgentReportHasTheFrameCostAndOneEntryPerSimulatedProcess() {
+        Options o = Options.parse("--url", "ws://127.0.0.1:7700", "--admin-key", "k", "--shape", "asyncio-agent",
+                "--agents", "2");
+        RunResult base = result(o, List.of(), List.of("2000 events sent were never acked"));
+        List<AsyncioAgentStats.Snapshot> table = List.of(
+                new AsyncioAgentStats.Snapshot("a0", "id-0", 1125, 0, 1125, 0, 500, 116_000, 0, -1, 0, 0, 0, 80_000_000,
+                        1, 0, true, false, null),
+                new AsyncioAgentStats.Snapshot("a1", "id-1", 1125, 3, 1122, 0, 503, 90_000, 4, 1200, 2, 0, 1, 60_000_000,
+                        2, 1, true, false, "inbound frame verification failed: stale ts"));
+        RunResult r = new RunResult(base.runId(), o, base.startedAt(), base.loadEndedAt(), base.finishedAt(),
+                base.counters(), base.ackLatency(), base.commandRtt(), List.of(), null, base.failures(),
+                base.errorSamples(), table);
+        JsonNode j = RunReport.toJson(r);
+        assertThat(j.at("/options/shape").asText()).isEqualTo("asyncio-agent");
+        assertThat(j.at("/options/frame_cost_us").asDouble()).isEqualTo(400.0);
+        assertThat(j.get("agents")).hasSize(2);
+        assertThat(j.at("/agents/0/buffered").asLong()).isEqualTo(1125);
+        assertThat(j.at("/agents/0/copies").asLong()).isEqualTo(115_500);
+        assertThat(j.at("/agents/0/first_ack_ms").asLong()).isEqualTo(-1);
+        assertThat(j.at("/agents/1/acks_processed").asLong()).isEqualTo(4);
+        assertThat(j.at("/agents/1/last_disconnect").asText()).contains("stale ts");
+
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        Map<String, Long> counters = new LinkedHashMap<>();
+        for (String k : List.of("connections_opened", "handshake_failures", "unexpected_closes", "events_generated",
+                "events_sent", "events_acked", "events_unacked_at_end", "events_queued_at_end", "events_skipped",
+                "frames_sent", "frames_resent", "acks_received", "acks_duplicate", "bytes_sent", "heartbeats_sent",
+                "agent_status_sent", "verify_failures", "other_errors")) {
+            counters.put(k, 0L);
+        }
+        Summary.print(new RunResult(r.runId(), o, r.startedAt(), r.loadEndedAt(), r.finishedAt(), counters,
+                r.ackLatency(), r.commandRtt(), List.of(), null, r.failures(), r.errorSamples(), table),
+                new java.io.PrintStream(text, true));
+        assertThat(text.toString()).contains("agent (asyncio model)").contains("total").containsPattern(
+                "total\\s+2250\\s+3\\s+2247");
     }
 
     @Test
