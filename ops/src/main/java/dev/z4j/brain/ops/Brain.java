@@ -135,7 +135,7 @@ public final class Brain implements AutoCloseable {
                 .build()
                 .start();
 
-        // 6. Leader-elected background jobs: partitions, retention, stale-agent sweep, command timeouts.
+        // 6. Background jobs (each run skipped if another replica is running it): partitions, retention, stale-agent sweep, command timeouts.
         MaintenanceJobs jobs = new MaintenanceJobs(db, config, Clock.systemUTC(), registry);
         jobs.start();
         return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, jobs, adminKey);
