@@ -1,5 +1,6 @@
 package dev.z4j.brain.ingress;
 
+import dev.z4j.brain.ingress.ws.WsProtocolError;
 import dev.z4j.brain.pipeline.AckTarget;
 import dev.z4j.brain.protocol.Frame;
 import dev.z4j.brain.protocol.FramePeek;
@@ -122,10 +123,21 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         cleanup();
     }
 
+    /**
+     * The socket layer found a protocol error (close with its code), or the peer vanished (reset, or
+     * the stream ended without a close frame): let go of everything now, not at the idle sweep.
+     */
     @Override
     public void onError(WsSession session, Throwable t) {
-        LOG.log(Level.FINE, "agent socket error", t);
-        cleanup();
+        if (t instanceof WsProtocolError e) {
+            metrics.frameRejected(e.label());
+            close(e.closeCode(), e.getMessage());
+            return;
+        }
+        LOG.log(Level.FINE, "agent socket lost", t);
+        if (cleanup()) {
+            metrics.closed(CloseCodes.ABNORMAL);
+        }
     }
 
     /** Another socket of the same (agent, worker) took over. */
@@ -141,11 +153,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             return;
         }
         lastMessageNanos = System.nanoTime();
-        if (fragments.size() + chunk.length > config.maxMessageBytes()) {
-            metrics.frameRejected("oversize");
-            close(CloseCodes.BAD_FRAME, "message larger than " + config.maxMessageBytes() + " bytes");
-            return;
-        }
+        // The socket layer refuses a message over config.maxMessageBytes before reading it (4400).
         byte[] message;
         if (last && fragments.size() == 0) {
             message = chunk; // the common case: one frame per message, no copy

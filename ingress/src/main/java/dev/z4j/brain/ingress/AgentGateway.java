@@ -1,5 +1,6 @@
 package dev.z4j.brain.ingress;
 
+import dev.z4j.brain.ingress.ws.WsEndpoint;
 import dev.z4j.brain.pipeline.IngestPipeline;
 import dev.z4j.brain.protocol.Secrets;
 import dev.z4j.brain.registry.LocalAgents;
@@ -271,8 +272,12 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         }
     }
 
-    /** The listener factory for {@code WsRouting.endpoint("/ws/agent", gateway::newListener)}. */
-    public WsListener newListener() {
+    /** {@code /ws/agent}: a message over Z4J_WS_MAX_FRAME_BYTES is refused with 4400 before it is read. */
+    public WsEndpoint endpoint() {
+        return new WsEndpoint("/ws/agent", this::newListener, config.maxMessageBytes(), CloseCodes.BAD_FRAME);
+    }
+
+    WsListener newListener() {
         return new AgentConnection(this);
     }
 

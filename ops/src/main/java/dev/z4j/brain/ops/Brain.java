@@ -6,6 +6,7 @@ import dev.z4j.brain.ingress.DashboardHub;
 import dev.z4j.brain.ingress.GatewayConfig;
 import dev.z4j.brain.ingress.GatewayMetrics;
 import dev.z4j.brain.ingress.RestApi;
+import dev.z4j.brain.ingress.ws.WsEndpoints;
 import dev.z4j.brain.pipeline.IngestPipeline;
 import dev.z4j.brain.registry.LocalRegistry;
 import dev.z4j.brain.registry.NoticeBatcher;
@@ -18,8 +19,6 @@ import dev.z4j.brain.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.websocket.WsConfig;
-import io.helidon.webserver.websocket.WsRouting;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -27,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,11 +50,13 @@ public final class Brain implements AutoCloseable {
     private final NoticeBatcher notices;
     private final DashboardHub dashboard;
     private final WebServer server;
+    private final WsEndpoints webSockets;
     private final MaintenanceJobs jobs;
     private final Optional<String> bootstrapAdminKey;
 
     private Brain(Database db, IngestPipeline pipeline, AgentGateway gateway, Registry registry, NoticeBatcher notices,
-                  DashboardHub dashboard, WebServer server, MaintenanceJobs jobs, Optional<String> bootstrapAdminKey) {
+                  DashboardHub dashboard, WebServer server, WsEndpoints webSockets, MaintenanceJobs jobs,
+                  Optional<String> bootstrapAdminKey) {
         this.db = db;
         this.pipeline = pipeline;
         this.gateway = gateway;
@@ -62,6 +64,7 @@ public final class Brain implements AutoCloseable {
         this.notices = notices;
         this.dashboard = dashboard;
         this.server = server;
+        this.webSockets = webSockets;
         this.jobs = jobs;
         this.bootstrapAdminKey = bootstrapAdminKey;
     }
@@ -105,15 +108,14 @@ public final class Brain implements AutoCloseable {
         registry.start();
         notices.attach(registry);
 
-        // 5. HTTP: REST API, health, metrics, and the WebSocket route. Helidon's own frame cap is set
-        //    above ours so that an oversize message reaches the gateway and gets 4400 + a metric.
+        // 5. HTTP: REST API, health, metrics, and the two WebSocket paths. Our own WebSocket layer
+        //    (pings answered, every frame checked, a lost peer noticed at once) upgrades them.
+        WsEndpoints webSockets = new WsEndpoints(List.of(gateway.endpoint(), dashboard.endpoint()));
         WebServer server = WebServer.builder()
                 .host(config.bindHost())
                 .port(config.bindPort())
                 .shutdownHook(false)
-                .addProtocol(WsConfig.builder()
-                        .maxFrameLength((int) Math.min(Integer.MAX_VALUE - 8, 2L * config.wsMaxFrameBytes()))
-                        .build())
+                .addConnectionSelector(webSockets.selector())
                 .routing(r -> r
                         .register("/api/v1", new RestApi(db.directory(), config.secretBytes(), db.commands(),
                                 registry, dashboard, config.commandTimeoutSeconds()))
@@ -129,16 +131,13 @@ public final class Brain implements AutoCloseable {
                         .get("/metrics", (req, res) -> res
                                 .header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                                 .send(metrics.scrape().getBytes(StandardCharsets.UTF_8))))
-                .addRouting(WsRouting.builder()
-                        .endpoint("/ws/agent", gateway::newListener)
-                        .endpoint("/ws/dashboard", dashboard::newListener))
                 .build()
                 .start();
 
         // 6. Background jobs (each run skipped if another replica is running it): partitions, retention, stale-agent sweep, command timeouts.
         MaintenanceJobs jobs = new MaintenanceJobs(db, config, Clock.systemUTC(), registry);
         jobs.start();
-        return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, jobs, adminKey);
+        return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, webSockets, jobs, adminKey);
     }
 
     public int port() {
@@ -177,6 +176,7 @@ public final class Brain implements AutoCloseable {
         notices.close();
         registry.close();
         server.stop();
+        webSockets.close();
         db.close();
     }
 
@@ -187,6 +187,7 @@ public final class Brain implements AutoCloseable {
         notices.close();
         registry.close();
         server.stop();
+        webSockets.close();
         gateway.close();
         db.close();
     }
