@@ -128,7 +128,13 @@ public final class PostgresNotifyRegistry implements Registry {
     public void close() {
         running = false;
         if (noticeSender != null) {
-            noticeSender.interrupt();
+            // No interrupt: it would break the pooled connection of a NOTIFY in flight. The sender
+            // sees running == false within one poll.
+            try {
+                noticeSender.join(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (listener != null) {
             listener.interrupt();
