@@ -177,11 +177,39 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
                 onFrame(message);
             }
         } catch (ProtocolException e) {
-            refuse(e);
+            if (e.reason() == ProtocolException.Reason.TOO_COMPLEX && state.get() == State.OPEN) {
+                answerTooComplex(message, e);
+            } else {
+                refuse(e);
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "unexpected error on agent socket", e);
             metrics.frameRejected("internal");
             close(CloseCodes.INTERNAL, "internal error");
+        }
+    }
+
+    /**
+     * A frame nested deeper or with a longer number than anything a Python agent can sign (see
+     * Json) cannot be verified, so nothing of it is stored. Closing would not help: the agent
+     * keeps an un-acked batch and re-sends it after every reconnect, forever. So a batch is acked
+     * as all rejected (and remembered, so its re-sends are too), anything else is dropped, and the
+     * session goes on.
+     */
+    private void answerTooComplex(byte[] message, ProtocolException e) {
+        metrics.frameRejected(e.reason().label());
+        FramePeek.Envelope env = FramePeek.typeAndId(message, 0, message.length);
+        if (env == null || env.id() == null || !"event_batch".equals(env.type())) {
+            return;
+        }
+        int events = Math.max(0, FramePeek.eventCount(message, 0, message.length));
+        metrics.eventsReceived(events);
+        for (int i = 0; i < events; i++) {
+            metrics.eventRejected("too_complex");
+        }
+        if (batches.arrive(env.id()) == BatchTracker.Arrival.NEW) {
+            batches.commit(env.id(), new BatchTracker.Counts(events, 0, events));
+            sendAck(env.id(), events, 0, events);
         }
     }
 
