@@ -76,12 +76,6 @@ public final class ConnectionRegistry {
         return workers == null ? Optional.empty() : workers.values().stream().findFirst();
     }
 
-    /** Every held socket of {@code agentId}, by worker id (a copy). */
-    public synchronized Map<String, Slot> workersOf(UUID agentId) {
-        Map<String, Slot> workers = byAgent.get(agentId);
-        return workers == null ? Map.of() : Map.copyOf(workers);
-    }
-
     public synchronized Optional<Slot> get(UUID agentId, String workerId) {
         Map<String, Slot> workers = byAgent.get(agentId);
         return workers == null ? Optional.empty() : Optional.ofNullable(workers.get(workerId));
