@@ -81,6 +81,24 @@ class WebSocketProtocolTest {
     }
 
     @Test
+    void aBadUpgradeGetsAPreciseHttpStatus() throws Exception {
+        assertThat(httpHead("GET /ws/agent HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"))
+                .startsWith("HTTP/1.1 426 ").contains("Sec-WebSocket-Version: 13");
+        assertThat(httpHead("GET /ws/dashboard HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 ");
+    }
+
+    private static String httpHead(String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", brain.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1); // server closes
+        }
+    }
+
+    @Test
     void anUnknownOpcodeClosesWith1002() throws Exception {
         double before = brain.metric("z4j_frames_rejected_total{reason=\"bad_opcode\"}");
         try (RawWebSocket agent = rawAgent("odd-opcode").ws()) {
