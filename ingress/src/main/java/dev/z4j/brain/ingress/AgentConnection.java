@@ -1,5 +1,6 @@
 package dev.z4j.brain.ingress;
 
+import dev.z4j.brain.ingress.ws.WsProtocolError;
 import dev.z4j.brain.pipeline.AckTarget;
 import dev.z4j.brain.protocol.Frame;
 import dev.z4j.brain.protocol.FramePeek;
@@ -30,6 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,6 +42,9 @@ import java.util.logging.Logger;
  * One agent WebSocket: bearer auth at upgrade, hello/hello_ack, then verified frames in arrival
  * order on Helidon's virtual thread for this socket. Publishing into a full ring blocks this
  * thread, so the socket stops being read and TCP pushes back on the agent: nothing is dropped.
+ *
+ * <p>Commands pushed here stay this socket's until the agent's {@code command_ack}; if the socket
+ * goes away first, whatever it still holds is released and routed again (see {@link AgentGateway}).
  */
 final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckTarget {
     private static final Logger LOG = Logger.getLogger(AgentConnection.class.getName());
@@ -49,22 +57,31 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     private final ByteArrayOutputStream fragments = new ByteArrayOutputStream();
     private final BatchTracker batches = new BatchTracker();
     private final long openedNanos = System.nanoTime();
+    private final SerialWrites writes;
+    private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_HELLO);
+    /** Commands pushed here and not yet acknowledged by the agent. */
+    private final Map<UUID, CommandStore.Command> unacked = new ConcurrentHashMap<>();
+    private final ReentrantLock commandIntake = new ReentrantLock();
+    private boolean takingCommands = true; // guarded by commandIntake
+    private final AtomicBoolean leftRegistry = new AtomicBoolean();
 
-    private volatile State state = State.AWAITING_HELLO;
     private volatile long lastMessageNanos = openedNanos;
     private BearerAuth.Result auth;
     private WsSession session;
     private Directory.Agent agent;
     private String workerId;
-    private Instant connectedAt;
+    private volatile SocketId socketId;
+    private volatile Instant connectedAt;
     private FrameVerifier verifier;
-    private Outbox outbox;
-    private boolean registered;
+    private volatile Outbox outbox;
+    /** Set after register(); read by cleanup on any thread (see onHello for the race it closes). */
+    private volatile boolean registered;
 
     AgentConnection(AgentGateway gateway) {
         this.gateway = gateway;
         this.config = gateway.config();
         this.metrics = gateway.metrics();
+        this.writes = gateway.serialWrites();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -106,10 +123,21 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         cleanup();
     }
 
+    /**
+     * The socket layer found a protocol error (close with its code), or the peer vanished (reset, or
+     * the stream ended without a close frame): let go of everything now, not at the idle sweep.
+     */
     @Override
     public void onError(WsSession session, Throwable t) {
-        LOG.log(Level.FINE, "agent socket error", t);
-        cleanup();
+        if (t instanceof WsProtocolError e) {
+            metrics.frameRejected(e.label());
+            close(e.closeCode(), e.getMessage());
+            return;
+        }
+        LOG.log(Level.FINE, "agent socket lost", t);
+        if (cleanup()) {
+            metrics.closed(CloseCodes.ABNORMAL);
+        }
     }
 
     /** Another socket of the same (agent, worker) took over. */
@@ -121,15 +149,11 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     // ------------------------------------------------------------------ inbound
 
     private void onChunk(byte[] chunk, boolean last) {
-        if (state == State.CLOSED) {
+        if (state.get() == State.CLOSED) {
             return;
         }
         lastMessageNanos = System.nanoTime();
-        if (fragments.size() + chunk.length > config.maxMessageBytes()) {
-            metrics.frameRejected("oversize");
-            close(CloseCodes.BAD_FRAME, "message larger than " + config.maxMessageBytes() + " bytes");
-            return;
-        }
+        // The socket layer refuses a message over config.maxMessageBytes before reading it (4400).
         byte[] message;
         if (last && fragments.size() == 0) {
             message = chunk; // the common case: one frame per message, no copy
@@ -147,13 +171,17 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             return;
         }
         try {
-            if (state == State.AWAITING_HELLO) {
+            if (state.get() == State.AWAITING_HELLO) {
                 onHello(message);
             } else {
                 onFrame(message);
             }
         } catch (ProtocolException e) {
-            refuse(e);
+            if (e.reason() == ProtocolException.Reason.TOO_COMPLEX && state.get() == State.OPEN) {
+                answerTooComplex(message, e);
+            } else {
+                refuse(e);
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "unexpected error on agent socket", e);
             metrics.frameRejected("internal");
@@ -161,10 +189,34 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         }
     }
 
+    /**
+     * A frame nested deeper or with a longer number than anything a Python agent can sign (see
+     * Json) cannot be verified, so nothing of it is stored. Closing would not help: the agent
+     * keeps an un-acked batch and re-sends it after every reconnect, forever. So a batch is acked
+     * as all rejected (and remembered, so its re-sends are too), anything else is dropped, and the
+     * session goes on.
+     */
+    private void answerTooComplex(byte[] message, ProtocolException e) {
+        metrics.frameRejected(e.reason().label());
+        FramePeek.Envelope env = FramePeek.typeAndId(message, 0, message.length);
+        if (env == null || env.id() == null || !"event_batch".equals(env.type())) {
+            return;
+        }
+        int events = Math.max(0, FramePeek.eventCount(message, 0, message.length));
+        metrics.eventsReceived(events);
+        for (int i = 0; i < events; i++) {
+            metrics.eventRejected("too_complex");
+        }
+        if (batches.arrive(env.id()) == BatchTracker.Arrival.NEW) {
+            batches.commit(env.id(), new BatchTracker.Counts(events, 0, events));
+            sendAck(env.id(), events, 0, events);
+        }
+    }
+
     private void refuse(ProtocolException e) {
         metrics.frameRejected(e.reason().label());
         int code;
-        if (state == State.AWAITING_HELLO) {
+        if (state.get() == State.AWAITING_HELLO) {
             code = CloseCodes.BAD_FRAME;
         } else if (e.isSignatureFailure()) {
             code = CloseCodes.SIGNATURE;
@@ -187,29 +239,39 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         }
         workerId = hello.workerId() == null ? "" : hello.workerId();
         connectedAt = Instant.now();
-        String sessionId = UUID.randomUUID().toString();
+        UUID session = UUID.randomUUID();
+        String sessionId = session.toString();
+        socketId = new SocketId(session, workerId);
         SessionBinding binding = new SessionBinding(agent.id().toString(), agent.projectId().toString(), sessionId);
         byte[] secret = gateway.projectSecret(agent.projectId());
         // The verifier must exist before hello_ack leaves: the agent starts sending right after it.
         verifier = new FrameVerifier(secret, binding, ReplayGuard.systemClock());
-        outbox = new Outbox(new FrameSigner(secret, binding), this::sendBinary,
-                reason -> close(CloseCodes.INTERNAL, reason));
+        outbox = new Outbox(new FrameSigner(secret, binding), bytes -> this.session.send(BufferData.create(bytes), true),
+                reason -> close(CloseCodes.INTERNAL, reason)); // called on a thread of its own
         Frame ack = new Frame(FrameType.HELLO_ACK, "hack_" + sessionId.replace("-", "").substring(0, 12),
                 Timestamps.format(Instant.now()), null, null, null,
                 new Frame.HelloAck("2", config.brainVersion(), binding.agentId(), binding.projectId(), sessionId,
                         config.heartbeatInterval(), config.maxMessageBytes()));
-        if (!sendBinary(FrameSigner.unsigned(ack))) {
-            return;
+        if (!sendBinary(FrameSigner.unsigned(ack)) || !state.compareAndSet(State.AWAITING_HELLO, State.OPEN)) {
+            return; // closed meanwhile (hello timeout, send failure)
         }
-        state = State.OPEN;
-        gateway.directoryWrite(() -> gateway.directory().workerConnected(workerHello(hello), connectedAt));
+        Directory.WorkerHello worker = workerHello(hello);
+        Instant since = connectedAt;
+        writes.submit(() -> gateway.directory().workerConnected(worker, since));
         ConnectionRegistry.Outcome outcome = gateway.registry().register(agent.id(), workerId, this);
         if (outcome == ConnectionRegistry.Outcome.OVER_CAP) {
             metrics.frameRejected("worker_cap");
             close(CloseCodes.TOO_MANY, "too many worker connections for this agent");
             return;
         }
+        // Dekker pair with cleanup(): it sets CLOSED then reads registered; we set registered then
+        // read the state. A close that ran between register() and here saw registered == false and
+        // left the slot in the registry: one of the two sides always sees the other and leaves it.
         registered = true;
+        if (state.get() == State.CLOSED) {
+            leaveRegistry();
+            return;
+        }
         gateway.socketAccepted(agent.id(), workerId, connectedAt);   // older sockets on other replicas go
         gateway.publish(new Notice(agent.projectId(), Notice.AGENT_CHANGED, 1, agent.id().toString()));
         gateway.drainPending(agent.id());                            // commands that waited for us
@@ -226,7 +288,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             case Frame.EventBatch batch -> onEventBatch(frame.id(), batch, now);
             case Frame.Heartbeat hb -> gateway.liveness().seen(agent.id(), workerId, now);
             case Frame.AgentStatus st -> gateway.liveness().seen(agent.id(), workerId, now);
-            case Frame.CommandAck ack -> onCommandAck(frame.id());
+            case Frame.CommandAck ack -> onCommandAck(frame.id(), now);
             case Frame.CommandResult result -> onCommandResult(frame.id(), result, now);
             default -> LOG.log(Level.FINE, "ignored {0} frame from agent", frame.type().wire());
         }
@@ -285,15 +347,24 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             gateway.pipeline().publish(this, batchId, events.size(), rows); // blocks while the ring is full
         } catch (IllegalStateException stopped) {
             // The brain is shutting down: not acked, so the agent resends it to whoever comes next.
-            close(CloseCodes.GOING_AWAY, "brain shutting down");
+            // The socket stays open: closing here would drop the acks still queued for batches that
+            // were committed; the shutdown closes it with 1001 once they are written.
+            metrics.frameRejected("shutting_down");
         }
     }
 
-    private void onCommandAck(String id) {
+    /** From here on the command is the agent's: it is never released or pushed again. */
+    private void onCommandAck(String id, Instant now) {
         UUID commandId = commandId(id);
-        if (commandId != null) {
-            gateway.publish(new Notice(agent.projectId(), Notice.COMMAND_CHANGED, 1, commandId.toString()));
+        if (commandId == null) {
+            return;
         }
+        unacked.remove(commandId);
+        writes.submit(() -> {
+            if (gateway.commands().acknowledge(commandId, agent.projectId(), agent.id(), now)) {
+                gateway.publish(new Notice(agent.projectId(), Notice.COMMAND_CHANGED, 1, commandId.toString()));
+            }
+        });
     }
 
     /** Closes the command's lifecycle, whichever replica pushed it and in whichever later session. */
@@ -302,10 +373,11 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         if (commandId == null) {
             return;
         }
+        unacked.remove(commandId); // a result implies the agent had it
         String result = r.result() == null ? null : json(r.result());
         boolean success = "success".equals(r.status());
         String error = success ? null : (r.error() == null ? "agent reported failure" : r.error());
-        gateway.directoryWrite(() -> {
+        writes.submit(() -> {
             if (gateway.commands().finish(commandId, agent.projectId(), agent.id(), success, result, error, now)) {
                 gateway.publish(new Notice(agent.projectId(), Notice.COMMAND_CHANGED, 1, commandId.toString()));
             } else {
@@ -322,12 +394,21 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         }
     }
 
-    /** A claimed command for this socket (Slot): signed and sent in order with the acks. */
+    /**
+     * A command claimed for this socket (Slot): signed and sent in order with the acks. Held as
+     * unacknowledged until the agent's command_ack; false once the socket is going away.
+     */
     @Override
-    public void push(CommandStore.Command c) {
+    public boolean push(CommandStore.Command c) {
         Outbox out = outbox;
-        if (out == null) {
-            return;
+        commandIntake.lock();
+        try {
+            if (!takingCommands || out == null) {
+                return false;
+            }
+            unacked.put(c.id(), c);
+        } finally {
+            commandIntake.unlock();
         }
         Map<String, Object> target = new java.util.LinkedHashMap<>(jsonObject(c.targetJson()));
         Map<String, Object> parameters = jsonObject(c.parametersJson());
@@ -335,13 +416,21 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             target.put("engine", engine); // multi-engine agents route by target.engine (docs/PROTOCOL.md 9.1)
         }
         long timeout = Math.max(1, Math.min(3600, c.timeoutSeconds())); // older agents reject > 3600
+        // If the outbox closed meanwhile the frame is dropped here, but the command is in unacked:
+        // the cleanup that closed it releases it.
         out.enqueue(Frame.outbound(c.id().toString(),
                 new Frame.Command(c.action(), target, parameters, timeout, c.issuedBy())));
+        return true;
     }
 
     @Override
     public Instant connectedAt() {
         return connectedAt;
+    }
+
+    @Override
+    public SocketId socketId() {
+        return socketId;
     }
 
     @SuppressWarnings("unchecked")
@@ -353,7 +442,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         return v instanceof Map ? (Map<String, Object>) v : Map.of();
     }
 
-    /** Called by the persister after commit (AckTarget): must not block. */
+    /** Called by the persister after commit (AckTarget): must not block (an overflow closes elsewhere). */
     @Override
     public void ack(String batchId, int received, int accepted, int rejected) {
         int copies = batches.commit(batchId, new BatchTracker.Counts(received, accepted, rejected));
@@ -385,11 +474,10 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     }
 
     void close(int code, String reason) {
-        if (state == State.CLOSED) {
-            return;
+        if (!cleanup()) {
+            return; // already closed
         }
         metrics.closed(code);
-        cleanup();
         try {
             // Close reasons are limited to 123 bytes on the wire.
             byte[] r = reason.getBytes(StandardCharsets.UTF_8);
@@ -399,39 +487,72 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         }
     }
 
-    private void cleanup() {
-        synchronized (this) {
-            if (state == State.CLOSED) {
-                return;
+    /**
+     * Marks the connection closed and lets go of everything it holds; true only for the one call
+     * that closed it. Never blocks (database writes and routing are queued): it runs on reader
+     * threads, the watchdog, and whoever displaces this socket.
+     */
+    private boolean cleanup() {
+        State s;
+        do {
+            s = state.get();
+            if (s == State.CLOSED) {
+                return false;
             }
-            state = State.CLOSED;
-        }
+        } while (!state.compareAndSet(s, State.CLOSED));
         metrics.socketClosed();
         gateway.untrack(this);
-        if (outbox != null) {
-            outbox.close();
+        Outbox out = outbox;
+        if (out != null) {
+            out.close();
         }
-        if (agent != null && registered) {
-            gateway.registry().unregister(agent.id(), workerId, this);
-            gateway.publish(new Notice(agent.projectId(), Notice.AGENT_CHANGED, 1, agent.id().toString()));
-            Instant since = connectedAt;
-            gateway.directoryWrite(() ->
-                    gateway.directory().workerDisconnected(agent.id(), workerId, since, Instant.now()));
+        if (registered) {
+            leaveRegistry();
+        }
+        return true;
+    }
+
+    /**
+     * Once, after the slot was registered and the connection closed: unregister, tell everyone, and
+     * hand back the commands the agent never acknowledged.
+     */
+    private void leaveRegistry() {
+        if (!leftRegistry.compareAndSet(false, true)) {
+            return;
+        }
+        gateway.registry().unregister(agent.id(), workerId, this); // first: no new push picks us now
+        List<CommandStore.Command> lost;
+        commandIntake.lock();
+        try {
+            takingCommands = false;
+            lost = List.copyOf(unacked.values());
+            unacked.clear();
+        } finally {
+            commandIntake.unlock();
+        }
+        gateway.publish(new Notice(agent.projectId(), Notice.AGENT_CHANGED, 1, agent.id().toString()));
+        Instant since = connectedAt;
+        Instant until = Instant.now();
+        writes.submit(() -> gateway.directory().workerDisconnected(agent.id(), workerId, since, until));
+        if (!lost.isEmpty()) {
+            SocketId self = socketId;
+            writes.submit(() -> gateway.releaseAndReroute(self, lost)); // after any ack already queued
         }
     }
 
     /** Called by the gateway's watchdog: hello timeout and idle timeout. */
     void checkTimeouts(long nowNanos) {
-        if (state == State.AWAITING_HELLO && nowNanos - openedNanos > config.helloTimeout().toNanos()) {
+        State s = state.get();
+        if (s == State.AWAITING_HELLO && nowNanos - openedNanos > config.helloTimeout().toNanos()) {
             metrics.frameRejected("hello_timeout");
             close(CloseCodes.IDLE, "no hello within " + config.helloTimeout().toSeconds() + " s");
-        } else if (state == State.OPEN && nowNanos - lastMessageNanos > config.idleTimeout().toNanos()) {
+        } else if (s == State.OPEN && nowNanos - lastMessageNanos > config.idleTimeout().toNanos()) {
             close(CloseCodes.IDLE, "idle for " + config.idleTimeout().toSeconds() + " s");
         }
     }
 
     boolean isOpen() {
-        return state != State.CLOSED;
+        return state.get() != State.CLOSED;
     }
 
     private Directory.WorkerHello workerHello(Frame.Hello h) {
@@ -448,11 +569,11 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         return new String(JsonWriter.wire(v), StandardCharsets.UTF_8);
     }
 
-    /** Graceful shutdown (after the pipeline drained): deliver the last acks, then 1001. */
-    void goingAway() {
+    /** Graceful shutdown (after the pipeline drained): deliver the last acks until the deadline, then 1001. */
+    void goingAway(long deadlineNanos) {
         Outbox out = outbox;
         if (out != null) {
-            out.awaitFlushed(java.time.Duration.ofSeconds(5));
+            out.awaitFlushed(deadlineNanos);
         }
         close(CloseCodes.GOING_AWAY, "brain shutting down");
     }

@@ -1,5 +1,6 @@
 package dev.z4j.brain.ingress;
 
+import dev.z4j.brain.ingress.ws.WsEndpoint;
 import dev.z4j.brain.pipeline.IngestPipeline;
 import dev.z4j.brain.protocol.Secrets;
 import dev.z4j.brain.registry.LocalAgents;
@@ -9,25 +10,48 @@ import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.StoreException;
 import io.helidon.websocket.WsListener;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The {@code /ws/agent} endpoint: makes one {@link AgentConnection} per socket and owns what they
  * share (auth, registry, pipeline, liveness, project secrets, the timeout watchdog).
+ *
+ * <p>Commands are delivered at least once until the agent's {@code command_ack}: a command is
+ * claimed for one socket; if that socket goes away before the ack (close, error, displacement,
+ * abrupt loss) the command is released back to pending and routed again, to whichever replica
+ * holds the agent. A periodic {@link #reconcile} on every replica (for the agents it holds)
+ * catches whatever a lost NOTIFY, a failed claim or a replica crash left behind.
  */
 public final class AgentGateway implements LocalAgents, AutoCloseable {
-    /** Pending commands pushed to an agent when one of its sockets connects. */
-    static final int DRAIN_ON_CONNECT = 500;
+    /** Commands looked at per agent set by one reconcile pass (and by the drain on connect). */
+    static final int RECONCILE_LIMIT = 500;
+    /** How often every replica reconciles the commands of the agents it holds. */
+    static final Duration RECONCILE_EVERY = Duration.ofSeconds(5);
+    /** A claim younger than this may still be on its way to the socket or its ack on the way back. */
+    static final Duration SETTLE = Duration.ofSeconds(1);
+    /**
+     * An unacknowledged command whose socket is not held here (and whose worker has no newer
+     * socket here) is taken back after this long: its replica probably died with it.
+     */
+    static final Duration ORPHAN_AFTER = Duration.ofSeconds(30);
+    /** Sockets a command is tried on before it is left pending for the reconcile. */
+    static final int MAX_PUSH_ATTEMPTS = 4;
     private static final Logger LOG = Logger.getLogger(AgentGateway.class.getName());
 
     /** A directory write that may fail; run off the socket's thread so a slow DB never stalls reads. */
@@ -53,6 +77,7 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         return t;
     });
     private final ExecutorService directoryWrites = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicBoolean reconciling = new AtomicBoolean();
 
     public AgentGateway(GatewayConfig config, Directory directory, CommandStore commands, IngestPipeline pipeline,
                         GatewayMetrics metrics, ConnectionRegistry registry) {
@@ -66,6 +91,8 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         this.liveness = new LivenessCoalescer(directory);
         timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(liveness::flush, 2, 2, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::reconcileHeldAgents, RECONCILE_EVERY.toMillis(),
+                RECONCILE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Connects the gateway to the replica registry (built after the gateway, which it calls back). */
@@ -75,21 +102,136 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
 
     // ------------------------------------------------------------------ LocalAgents (for the registry)
 
+    /**
+     * Claims the command for one of the agent's sockets here and pushes it. True once it is pushed
+     * here, or when it is no longer pending (another replica or socket won the claim, or it ended);
+     * false when this replica holds no socket of the agent or the database could not be asked
+     * (the caller then tells the other replicas; the reconcile retries in any case).
+     */
     @Override
     public boolean deliver(CommandStore.Command command) {
-        var slot = registry.any(command.agentId());
-        if (slot.isEmpty()) {
-            return false;
-        }
-        try {
-            if (commands.claim(command.id(), Instant.now())) { // only the winner pushes: no double execution
-                slot.get().push(command);
+        for (int attempt = 0; attempt < MAX_PUSH_ATTEMPTS; attempt++) {
+            Optional<ConnectionRegistry.Slot> slot = registry.any(command.agentId());
+            if (slot.isEmpty()) {
+                return false;
+            }
+            String socket = slot.get().socketId().wire();
+            try {
+                if (!commands.claim(command.id(), socket, Instant.now())) { // only the winner pushes
+                    return true;
+                }
+            } catch (StoreException e) {
+                metrics.commandDelivery("claim_failed");
+                LOG.log(Level.WARNING, "could not claim command " + command.id() + ": " + e.getMessage());
+                return false;
+            }
+            if (slot.get().push(command)) {
+                metrics.commandDelivery("pushed");
                 publish(new Notice(command.projectId(), Notice.COMMAND_CHANGED, 1, command.id().toString()));
+                return true;
+            }
+            // The socket began closing after we picked it (it is unregistered by now): take the
+            // claim back and try the agent's next socket.
+            try {
+                if (!commands.release(command.id(), socket)) {
+                    return true; // acknowledged meanwhile (by an earlier push of it): the agent has it
+                }
+                metrics.commandDelivery("released");
+            } catch (StoreException e) {
+                metrics.commandDelivery("release_failed");
+                LOG.log(Level.WARNING, "could not release command " + command.id() + ": " + e.getMessage());
+                return false; // dispatched to a socket that is gone: the reconcile takes it back
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A socket went away holding commands it was pushed but the agent never acknowledged: each is
+     * released (if still unacknowledged and still this socket's) and routed to wherever the agent
+     * is now. Runs on the caller's thread, which must not be a reader or the persister.
+     */
+    void releaseAndReroute(SocketId socket, Collection<CommandStore.Command> unacked) {
+        for (CommandStore.Command c : unacked) {
+            releaseAndReroute(c, socket.wire());
+        }
+    }
+
+    private void releaseAndReroute(CommandStore.Command c, String socket) {
+        try {
+            if (!commands.release(c.id(), socket)) {
+                return; // acknowledged, finished, expired, or already released by someone else
             }
         } catch (StoreException e) {
-            LOG.log(Level.WARNING, "could not claim command " + command.id() + ": " + e.getMessage());
+            metrics.commandDelivery("release_failed");
+            LOG.log(Level.WARNING, "could not release command " + c.id() + " (the reconcile will): " + e.getMessage());
+            return;
         }
-        return true;
+        metrics.commandDelivery("released");
+        publish(new Notice(c.projectId(), Notice.COMMAND_CHANGED, 1, c.id().toString()));
+        Registry r = replicas;
+        if (r != null) {
+            r.commandIssued(c); // here if we hold another socket of the agent, else the other replicas
+        } else {
+            deliver(c);
+        }
+    }
+
+    /**
+     * Puts right what a lost NOTIFY, a failed claim or release, or a replica crash left for these
+     * agents (all held here): unacknowledged commands whose socket is gone are released and routed
+     * again, then pending ones are pushed. Bounded per pass; leader-free (each replica does its own).
+     */
+    @Override
+    public void reconcile(Collection<UUID> agentIds) {
+        if (agentIds.isEmpty()) {
+            return;
+        }
+        try {
+            Instant now = Instant.now();
+            for (CommandStore.Command c : commands.unackedForAgents(agentIds, now.minus(SETTLE), RECONCILE_LIMIT)) {
+                if (socketGone(c, now)) {
+                    releaseAndReroute(c, c.dispatchedTo());
+                }
+            }
+            for (CommandStore.Command c : commands.pendingForAgents(agentIds, RECONCILE_LIMIT)) {
+                deliver(c);
+            }
+        } catch (StoreException | RuntimeException e) {
+            LOG.log(Level.WARNING, "command reconcile failed, will retry: {0}", e.getMessage());
+        }
+    }
+
+    /** Whether the socket an unacknowledged command was claimed for is gone. */
+    private boolean socketGone(CommandStore.Command c, Instant now) {
+        SocketId owner = SocketId.parse(c.dispatchedTo());
+        if (owner == null) {
+            return false; // claimed by an older brain without socket ids: it times out as before
+        }
+        Optional<ConnectionRegistry.Slot> here = registry.get(c.agentId(), owner.worker());
+        if (here.isPresent()) {
+            // Ours and live: wait for the ack. Another socket of that worker here: the owner was
+            // displaced or lost (a worker holds one socket at a time).
+            return !here.get().socketId().equals(owner);
+        }
+        return c.dispatchedAt() != null && c.dispatchedAt().isBefore(now.minus(ORPHAN_AFTER));
+    }
+
+    private void reconcileHeldAgents() {
+        if (!reconciling.compareAndSet(false, true)) {
+            return; // the previous pass is still running (slow database)
+        }
+        try {
+            directoryWrites.execute(() -> {
+                try {
+                    reconcile(registry.agents());
+                } finally {
+                    reconciling.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            reconciling.set(false);
+        }
     }
 
     @Override
@@ -111,13 +253,9 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         });
     }
 
-    /** Pushes the agent's pending commands to it (after a socket of it connected here). */
+    /** After a socket of the agent connected here: push what waited for it, take back what its old socket had. */
     void drainPending(java.util.UUID agentId) {
-        directoryWrite(() -> {
-            for (CommandStore.Command c : commands.pendingForAgent(agentId, DRAIN_ON_CONNECT)) {
-                deliver(c);
-            }
-        });
+        directoryWrite(() -> reconcile(List.of(agentId)));
     }
 
     void publish(Notice notice) {
@@ -134,8 +272,12 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         }
     }
 
-    /** The listener factory for {@code WsRouting.endpoint("/ws/agent", gateway::newListener)}. */
-    public WsListener newListener() {
+    /** {@code /ws/agent}: a message over Z4J_WS_MAX_FRAME_BYTES is refused with 4400 before it is read. */
+    public WsEndpoint endpoint() {
+        return new WsEndpoint("/ws/agent", this::newListener, config.maxMessageBytes(), CloseCodes.BAD_FRAME);
+    }
+
+    WsListener newListener() {
         return new AgentConnection(this);
     }
 
@@ -144,11 +286,23 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         return live.size();
     }
 
-    /** Closes every agent socket with 1001 (graceful shutdown, after the pipeline drained). */
-    public void closeAll() {
-        for (AgentConnection c : live) {
-            c.goingAway();
+    /**
+     * Closes every agent socket with 1001 (graceful shutdown, after the pipeline drained), all at
+     * once: each first gets until the shared deadline to write its last acks, so shutdown takes
+     * about {@code flushBudget} however many sockets there are.
+     */
+    public void closeAll(Duration flushBudget) {
+        long deadline = System.nanoTime() + flushBudget.toNanos();
+        try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (AgentConnection c : live) {
+                closing.execute(() -> c.goingAway(deadline));
+            }
         }
+    }
+
+    /** {@link #closeAll(Duration)} with 5 s for the last acks. */
+    public void closeAll() {
+        closeAll(Duration.ofSeconds(5));
     }
 
     @Override
@@ -218,6 +372,11 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
 
     void untrack(AgentConnection c) {
         live.remove(c);
+    }
+
+    /** A queue of writes run in order, for one connection. */
+    SerialWrites serialWrites() {
+        return new SerialWrites(directoryWrites);
     }
 
     void directoryWrite(DirectoryWrite write) {

@@ -66,8 +66,4 @@ final class BatchTracker {
         committed.put(batchId, counts);
         return copies == null ? 0 : copies;
     }
-
-    synchronized int inFlight() {
-        return inFlightCopies.size();
-    }
 }

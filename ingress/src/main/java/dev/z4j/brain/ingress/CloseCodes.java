@@ -7,6 +7,8 @@ public final class CloseCodes {
     public static final int NORMAL = 1000;
     /** Brain shutting down. */
     public static final int GOING_AWAY = 1001;
+    /** Never sent: counts sockets whose peer vanished without a close frame (reset, cut stream). */
+    public static final int ABNORMAL = 1006;
     /** Unexpected error, incl. post-handshake not-JSON / unknown type / v != 2 (as the reference). */
     public static final int INTERNAL = 1011;
     /** Displaced: the same (agent_id, worker_id) reconnected; the old socket gets this. */

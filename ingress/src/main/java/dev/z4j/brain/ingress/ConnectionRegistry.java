@@ -19,8 +19,14 @@ public final class ConnectionRegistry {
         /** When the socket's hello was accepted (cross-replica displacement keeps the newest). */
         java.time.Instant connectedAt();
 
-        /** Queues a claimed command for this socket's ordered writer. */
-        void push(dev.z4j.brain.store.CommandStore.Command command);
+        /** The id commands are claimed for ({@code CommandStore.claim}): unique to this socket. */
+        SocketId socketId();
+
+        /**
+         * Queues a command claimed for this socket on its ordered writer. False when the socket is
+         * already going away: the caller must release the claim.
+         */
+        boolean push(dev.z4j.brain.store.CommandStore.Command command);
     }
 
     /** What registering a socket did. */

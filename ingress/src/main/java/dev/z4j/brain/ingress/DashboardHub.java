@@ -1,5 +1,7 @@
 package dev.z4j.brain.ingress;
 
+import dev.z4j.brain.ingress.ws.WsEndpoint;
+import dev.z4j.brain.ingress.ws.WsProtocolError;
 import dev.z4j.brain.registry.LocalDashboard;
 import dev.z4j.brain.registry.Notice;
 import dev.z4j.brain.store.Directory;
@@ -40,6 +42,9 @@ public final class DashboardHub implements LocalDashboard {
     /** A notice waiting longer than this means the subscriber stopped reading. */
     static final Duration MAX_STALL = Duration.ofSeconds(5);
     static final int SLOW = 4409;
+    /** Dashboards send a subscribe and pings: anything larger is refused with 1009 before it is read. */
+    static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    static final int TOO_BIG = 1009;
 
     private final Directory directory;
     private final byte[] masterSecret;
@@ -68,7 +73,12 @@ public final class DashboardHub implements LocalDashboard {
         return t;
     }
 
-    public WsListener newListener() {
+    /** {@code /ws/dashboard}. */
+    public WsEndpoint endpoint() {
+        return new WsEndpoint("/ws/dashboard", this::newListener, MAX_MESSAGE_BYTES, TOO_BIG);
+    }
+
+    WsListener newListener() {
         return new Subscriber();
     }
 
@@ -249,7 +259,11 @@ public final class DashboardHub implements LocalDashboard {
 
         @Override
         public void onError(WsSession session, Throwable t) {
-            LOG.log(Level.FINE, "dashboard socket error", t);
+            if (t instanceof WsProtocolError e) {
+                close(e.closeCode(), e.getMessage());
+                return;
+            }
+            LOG.log(Level.FINE, "dashboard socket lost", t);
             cleanup();
         }
 

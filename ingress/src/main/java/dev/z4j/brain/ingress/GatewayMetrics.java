@@ -56,6 +56,11 @@ public final class GatewayMetrics {
         count("z4j_batches_resent_total", "outcome", outcome);
     }
 
+    /** What became of a command at this replica: pushed, released (socket gone), claim_failed, release_failed. */
+    void commandDelivery(String outcome) {
+        count("z4j_command_deliveries_total", "outcome", outcome);
+    }
+
     void closed(int code) {
         count("z4j_agent_closes_total", "code", Integer.toString(code));
     }

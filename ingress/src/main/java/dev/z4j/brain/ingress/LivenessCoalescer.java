@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,6 +20,7 @@ public final class LivenessCoalescer {
     private record Key(java.util.UUID agentId, String workerId) {}
 
     private final Directory directory;
+    private final ReentrantLock flushing = new ReentrantLock(); // not a monitor: the flush writes to the database
     // Swapped on flush; a heartbeat racing the swap may land in the old map and wait for the next one.
     private volatile ConcurrentHashMap<Key, Instant> latest = new ConcurrentHashMap<>();
 
@@ -32,7 +34,16 @@ public final class LivenessCoalescer {
     }
 
     /** Writes everything seen since the last flush; on failure keeps it for the next one. */
-    public synchronized int flush() {
+    public int flush() {
+        flushing.lock();
+        try {
+            return flushLocked();
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    private int flushLocked() {
         ConcurrentHashMap<Key, Instant> batch = latest;
         if (batch.isEmpty()) {
             return 0;

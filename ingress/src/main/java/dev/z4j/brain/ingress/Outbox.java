@@ -2,15 +2,19 @@ package dev.z4j.brain.ingress;
 
 import dev.z4j.brain.protocol.Frame;
 import dev.z4j.brain.protocol.FrameSigner;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * The single ordered writer of one connection. Any thread may {@link #enqueue} without blocking
  * (the persister must never wait on a slow socket); one short-lived virtual thread at a time
- * drains the queue, signing each frame as it sends it so seq order is wire order.
+ * drains the queue, signing each frame as it sends it so seq order is wire order. Only that one
+ * drainer ever writes, so the signer's lock is never contended.
  */
 final class Outbox {
     /** Frames waiting for a socket that stopped reading; beyond this the peer is not keeping up. */
@@ -18,7 +22,7 @@ final class Outbox {
     /** Above this many unsent frames, a second ack for a batch id already queued is not added. */
     static final int COALESCE_ABOVE = 256;
 
-    /** Sends signed bytes; throws when the socket is gone. */
+    /** Sends signed bytes; throws when the socket is gone (the outbox then fails). */
     interface Wire {
         void send(byte[] bytes) throws Exception;
     }
@@ -29,10 +33,14 @@ final class Outbox {
     private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
-    private final java.util.Set<String> queuedAcks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private final Set<String> queuedAcks = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** @param onFailure called once with a reason when the peer stops accepting frames */
+    /**
+     * @param onFailure called once, on a thread of its own (never the caller of {@link #enqueue}),
+     *                  with a reason when the peer stops accepting frames
+     */
     Outbox(FrameSigner signer, Wire wire, Consumer<String> onFailure) {
         this.signer = signer;
         this.wire = wire;
@@ -52,28 +60,29 @@ final class Outbox {
         }
     }
 
-    void enqueue(Frame frame) {
+    /** Never blocks. A frame queued after the outbox closed is dropped (false). */
+    boolean enqueue(Frame frame) {
         if (closed) {
-            return; // the agent resends whatever was not acked on its next connection
+            return false; // the agent resends whatever was not acked on its next connection
         }
         if (pending.incrementAndGet() > MAX_PENDING) {
             fail("outbound queue overflow: peer not reading");
-            return;
+            return false;
         }
         queue.add(frame);
         if (draining.compareAndSet(false, true)) {
             Thread.startVirtualThread(this::drain);
         }
+        return true;
     }
 
-    /** Waits (bounded) until every enqueued frame was written; used before a graceful close. */
-    boolean awaitFlushed(java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /** Waits until every enqueued frame was written or {@code deadlineNanos} passes; before a graceful close. */
+    boolean awaitFlushed(long deadlineNanos) {
         while ((pending.get() > 0 || draining.get()) && !closed) {
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() - deadlineNanos > 0) {
                 return false;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(1_000_000);
         }
         return true;
     }
@@ -107,10 +116,12 @@ final class Outbox {
     }
 
     private void fail(String reason) {
-        if (!closed) {
-            closed = true;
-            queue.clear();
-            onFailure.accept(reason);
+        closed = true;
+        queue.clear();
+        if (failed.compareAndSet(false, true)) {
+            // Closing a socket writes to it and tells other replicas: never on the enqueuing thread,
+            // which may be the persister acking every agent.
+            Thread.startVirtualThread(() -> onFailure.accept(reason));
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.z4j.brain.ingress.DashboardHub;
 import dev.z4j.brain.ingress.GatewayConfig;
 import dev.z4j.brain.ingress.GatewayMetrics;
 import dev.z4j.brain.ingress.RestApi;
+import dev.z4j.brain.ingress.ws.WsEndpoints;
 import dev.z4j.brain.pipeline.IngestPipeline;
 import dev.z4j.brain.registry.LocalRegistry;
 import dev.z4j.brain.registry.NoticeBatcher;
@@ -19,8 +20,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.websocket.WsConfig;
-import io.helidon.webserver.websocket.WsRouting;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -31,6 +30,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -55,12 +55,14 @@ public final class Brain implements AutoCloseable {
     private final NoticeBatcher notices;
     private final DashboardHub dashboard;
     private final WebServer server;
+    private final WsEndpoints webSockets;
     private final MaintenanceJobs jobs;
     private final HeaderTimeout headerTimeout;
     private final Optional<String> bootstrapAdminKey;
 
     private Brain(Database db, IngestPipeline pipeline, AgentGateway gateway, Registry registry, NoticeBatcher notices,
-                  DashboardHub dashboard, WebServer server, MaintenanceJobs jobs, HeaderTimeout headerTimeout,
+                  DashboardHub dashboard, WebServer server, WsEndpoints webSockets, MaintenanceJobs jobs,
+                  HeaderTimeout headerTimeout,
                   Optional<String> bootstrapAdminKey) {
         this.db = db;
         this.pipeline = pipeline;
@@ -69,6 +71,7 @@ public final class Brain implements AutoCloseable {
         this.notices = notices;
         this.dashboard = dashboard;
         this.server = server;
+        this.webSockets = webSockets;
         this.jobs = jobs;
         this.headerTimeout = headerTimeout;
         this.bootstrapAdminKey = bootstrapAdminKey;
@@ -129,10 +132,12 @@ public final class Brain implements AutoCloseable {
         registry.start();
         notices.attach(registry);
 
-        // 5. HTTP: home page, REST API, health, metrics, and the WebSocket routes. Helidon's own frame
-        //    cap is set above ours so that an oversize message reaches the gateway and gets 4400 + a
-        //    metric. Request bodies are capped (413), request heads must arrive in time, and the
+        // 5. HTTP: home page, REST API, health, metrics, and the two WebSocket paths, which our own
+        //    WebSocket layer upgrades (pings answered, every frame checked, a lost peer noticed at
+        //    once). Request bodies are capped (413), request heads must arrive in time, and the
         //    errors Helidon answers by itself (404, 413, 400) use the API's JSON envelope.
+        WsEndpoints webSockets = undo.add(new WsEndpoints(List.of(gateway.endpoint(), dashboard.endpoint())),
+                WsEndpoints::close);
         HeaderTimeout headerTimeout = undo.add(new HeaderTimeout(
                 Duration.ofSeconds(config.httpHeaderTimeoutSeconds()), metrics), HeaderTimeout::close);
         Supplier<HomePage.Health> health = () -> {
@@ -148,10 +153,8 @@ public final class Brain implements AutoCloseable {
                 .shutdownHook(false)
                 .maxPayloadSize(config.httpMaxBodyBytes())
                 .directHandlers(JsonErrors.handlers(config.httpMaxBodyBytes(), metrics))
-                .addProtocol(Http1Config.builder().addReceiveListener(headerTimeout).build())
-                .addProtocol(WsConfig.builder()
-                        .maxFrameLength((int) Math.min(Integer.MAX_VALUE - 8, 2L * config.wsMaxFrameBytes()))
-                        .build())
+                .addConnectionSelector(webSockets.selector(Http1Config.builder()
+                        .addReceiveListener(headerTimeout).build()))
                 .routing(r -> r
                         .get("/", new HomePage(health))
                         .register("/api/v1", new RestApi(db.directory(), config.secretBytes(), db.commands(),
@@ -170,9 +173,6 @@ public final class Brain implements AutoCloseable {
                         .get("/metrics", (req, res) -> res
                                 .header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                                 .send(metrics.scrape().getBytes(StandardCharsets.UTF_8))))
-                .addRouting(WsRouting.builder()
-                        .endpoint("/ws/agent", gateway::newListener)
-                        .endpoint("/ws/dashboard", dashboard::newListener))
                 .build(), WebServer::stop);
         server.start();
         if (!server.isRunning()) {
@@ -181,11 +181,13 @@ public final class Brain implements AutoCloseable {
                     null);
         }
 
-        // 6. Leader-elected background jobs: partitions, retention, stale-agent sweep, command timeouts.
+        // 6. Background jobs (each run skipped while another replica runs it): partitions, retention,
+        //    stale-agent sweep, command timeouts.
         MaintenanceJobs jobs = undo.add(new MaintenanceJobs(db, config, Clock.systemUTC(), registry),
                 MaintenanceJobs::close);
         jobs.start();
-        return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, jobs, headerTimeout, adminKey);
+        return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, webSockets, jobs, headerTimeout,
+                adminKey);
     }
 
     /**
@@ -250,6 +252,7 @@ public final class Brain implements AutoCloseable {
         registry.close();
         server.stop();
         headerTimeout.close();
+        webSockets.close();
         db.close();
     }
 
@@ -261,6 +264,7 @@ public final class Brain implements AutoCloseable {
         registry.close();
         server.stop();
         headerTimeout.close();
+        webSockets.close();
         gateway.close();
         db.close();
     }

@@ -14,8 +14,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Background jobs. They run on every replica but do work only while holding a cluster-wide
- * advisory lock (one leader at a time), unlike the original which ran them in every process.
+ * Background jobs. They are scheduled on every replica, but each run first tries a cluster-wide
+ * advisory lock named after the job and skips that run if another replica holds it, so one job
+ * never runs twice at once (the original ran them in every process). There is no leader: the
+ * next run tries again, on whichever replica gets there first.
  */
 final class MaintenanceJobs implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MaintenanceJobs.class.getName());
@@ -72,7 +74,7 @@ final class MaintenanceJobs implements AutoCloseable {
 
     private void guarded(String lock, Database.StoreJob job) {
         try {
-            db.runIfLeader(lock, job);
+            db.runIfNotRunningElsewhere(lock, job);
         } catch (StoreException | RuntimeException e) {
             LOG.log(Level.WARNING, "job " + lock + " failed, will retry: " + e.getMessage());
         }

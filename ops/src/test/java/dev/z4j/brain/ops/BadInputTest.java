@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.z4j.brain.protocol.Frame;
 import dev.z4j.brain.protocol.FrameSigner;
+import dev.z4j.brain.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -190,6 +191,55 @@ class BadInputTest {
         assertThat(brain.metric("z4j_events_rejected_total{reason=\"field_too_long\"}")).isEqualTo(before + 2);
         assertThat(brain.count("SELECT count(*) FROM events WHERE task_id = 'caps-ok'")).isEqualTo(1);
         assertThat(agent.isClosed()).isFalse();
+        agent.close();
+    }
+
+    /** Nested {@code depth} lists deep, inside an event's data. */
+    private static Map<String, Object> deepEvent(String taskId, int depth) {
+        Object tree = List.of();
+        for (int i = 0; i < depth; i++) {
+            tree = List.of(tree);
+        }
+        return TestAgent.taskEvent(taskId, "task.received", Instant.now(), Map.of("tree", tree));
+    }
+
+    /** What a Python agent can sign (deep data, long integers) is stored like anything else. */
+    @Test
+    void deepDataAndLongNumbersThatPythonAcceptsAreStored() throws Exception {
+        TestAgent agent = brain.newAgent("deep").connect(brain.port()).handshake();
+        agent.sendBatch("ev_deep", List.of(deepEvent("deep-1", Json.MAX_DEPTH - 10))); // the frame itself adds 6 levels
+        Map<String, Object> big = TestAgent.taskEvent("long-1", "task.received", Instant.now(),
+                Map.of("n", new java.math.BigInteger("9".repeat(1500))));
+        agent.sendBatch("ev_long", List.of(big));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                agent.acksFor("ev_deep").size() == 1 && agent.acksFor("ev_long").size() == 1);
+        assertThat(agent.acksFor("ev_deep").get(0)).isEqualTo(new Frame.EventBatchAck("ev_deep", 1, 1, 0));
+        assertThat(agent.acksFor("ev_long").get(0)).isEqualTo(new Frame.EventBatchAck("ev_long", 1, 1, 0));
+        assertThat(brain.count("SELECT count(*) FROM events WHERE task_id IN ('deep-1', 'long-1')")).isEqualTo(2);
+        assertThat(agent.isClosed()).isFalse();
+        agent.close();
+    }
+
+    /**
+     * Beyond even those limits a frame cannot be verified, but closing would make the agent
+     * re-send it after every reconnect, forever: it is acked as rejected and the session goes on.
+     */
+    @Test
+    void aBatchTooComplexToReadIsAckedAsRejectedAndTheSessionStays() throws Exception {
+        double before = brain.metric("z4j_frames_rejected_total{reason=\"too_complex\"}");
+        TestAgent agent = brain.newAgent("abyss").connect(brain.port()).handshake();
+        List<Map<String, Object>> events = List.of(deepEvent("abyss-1", 1100), TestAgent.taskEvent("abyss-2",
+                "task.received", Instant.now(), Map.of()));
+        agent.sendBatch("ev_abyss", events);
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.acksFor("ev_abyss").size() == 1);
+        assertThat(agent.acksFor("ev_abyss").get(0)).isEqualTo(new Frame.EventBatchAck("ev_abyss", 2, 0, 2));
+        agent.sendBatch("ev_abyss", events); // the agent's resend gets its ack too
+        agent.sendBatch("ev_after", TestAgent.lifecycle("after-abyss", Instant.now()));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                agent.acksFor("ev_abyss").size() == 2 && agent.acksFor("ev_after").size() == 1);
+        assertThat(agent.isClosed()).isFalse();
+        assertThat(brain.count("SELECT count(*) FROM events WHERE task_id LIKE 'abyss-%'")).isZero();
+        assertMetricGrew("z4j_frames_rejected_total{reason=\"too_complex\"}", before);
         agent.close();
     }
 

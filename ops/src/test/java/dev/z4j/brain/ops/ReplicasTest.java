@@ -172,6 +172,58 @@ class ReplicasTest {
         second.close();
     }
 
+    /** Same agent, same worker, a new socket (as a reconnecting agent process). */
+    private static TestAgent reconnect(TestAgent agent, BrainFixture to) throws Exception {
+        return new TestAgent(agent.agentId, agent.token, Base64.getUrlEncoder().encodeToString(agent.projectSecret),
+                agent.workerId).connect(to.port()).handshake();
+    }
+
+    @Test
+    void aCommandWhoseSocketDiedBeforeTheAckCompletesOnTheOtherReplica() throws Exception {
+        TestAgent agent = b.newAgent("dropped").silent().connect(b.port()).handshake(); // receives, never acks
+        String id = issue(a, agent.agentId, "cancel_task", 120).get("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.commands().size() == 1);
+        assertThat(status(a, id)).isEqualTo("dispatched");
+
+        agent.abort(); // the socket dies with the command pushed but not acknowledged
+        TestAgent back = reconnect(agent, a);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> status(a, id).equals("completed"));
+        assertThat(back.commands()).extracting(Frame::id).containsExactly(id);
+        assertThat(status(b, id)).isEqualTo("completed");
+        back.close();
+    }
+
+    @Test
+    void aCommandDispatchedByACrashedReplicaFollowsTheAgent() throws Exception {
+        TestAgent agent = a.newAgent("survivor").silent().connect(a.port()).handshake();
+        String id = issue(b, agent.agentId, "cancel_task", 120).get("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.commands().size() == 1);
+        a.halt(); // the replica holding the socket and the claim is gone
+
+        await().atMost(Duration.ofSeconds(10)).until(agent::isClosed);
+        TestAgent back = reconnect(agent, b);
+        await().atMost(Duration.ofSeconds(15)).until(() -> status(b, id).equals("completed"));
+        assertThat(back.commands()).extracting(Frame::id).containsExactly(id);
+        back.close();
+    }
+
+    @Test
+    void aPendingCommandNoReplicaWasToldAboutIsPushedByThePeriodicReconcile() throws Exception {
+        TestAgent agent = b.newAgent("forgotten").connect(b.port()).handshake();
+        String first = issue(a, agent.agentId, "cancel_task", 120).get("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(a, first).equals("completed")); // connect is long done
+        // Stored without commandIssued or NOTIFY, as if both were lost: only the reconcile can find it.
+        var stored = b.brain().database().commands().insert(new dev.z4j.brain.store.CommandStore.NewCommand(
+                b.brain().database().directory().projectBySlug("default").orElseThrow().id(),
+                java.util.UUID.fromString(agent.agentId), "cancel_task", "{\"type\":\"task\",\"id\":\"celery:t9\"}",
+                "{\"task_id\":\"t9\"}", 120, null, null), Instant.now());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> status(a, stored.id().toString()).equals("completed"));
+        assertThat(agent.commands()).extracting(Frame::id).containsExactly(first, stored.id().toString());
+        agent.close();
+    }
+
     @Test
     void replicaKilledUnderLoadLosesNoAckedEventAndPendingCommandsFollowTheAgent() throws Exception {
         TestAgent agent = a.newAgent("refugee").connect(a.port()).handshake();

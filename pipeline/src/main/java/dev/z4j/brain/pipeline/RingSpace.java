@@ -73,8 +73,4 @@ final class RingSpace {
             lock.unlock();
         }
     }
-
-    boolean hasParkedProducers() {
-        return parkedProducers.get() > 0;
-    }
 }

@@ -3,6 +3,7 @@ package dev.z4j.brain.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 
 /**
@@ -12,7 +13,15 @@ import java.io.IOException;
  * Agents write {@code type} before {@code payload}, so usually only the first ~150 bytes are read.
  */
 public final class FramePeek {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    // Skipping is iterative, so no nesting or number is too big to step over: a frame the full
+    // parser refuses as too complex can still be recognised and answered.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(Integer.MAX_VALUE)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
+            .build();
 
     /** The two fields, either of which may be null when absent or not a string. */
     public record Envelope(String type, String id) {}
@@ -44,6 +53,42 @@ public final class FramePeek {
             return new Envelope(type, id);
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * How many entries {@code payload.events} has, stepping over their contents without building
+     * them; -1 if the frame has no such array or is not JSON.
+     */
+    public static int eventCount(byte[] message, int offset, int length) {
+        try (JsonParser p = FACTORY.createParser(message, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return -1;
+            }
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                JsonToken v = p.nextToken();
+                if (v == JsonToken.START_OBJECT && name.equals("payload")) {
+                    String field;
+                    while ((field = p.nextFieldName()) != null) {
+                        JsonToken e = p.nextToken();
+                        if (e == JsonToken.START_ARRAY && field.equals("events")) {
+                            int n = 0;
+                            while (p.nextToken() != JsonToken.END_ARRAY) {
+                                p.skipChildren();
+                                n++;
+                            }
+                            return n;
+                        }
+                        p.skipChildren();
+                    }
+                    return -1;
+                }
+                p.skipChildren();
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 }

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -12,11 +13,13 @@ import java.util.function.Supplier;
  *
  * <p>Shared by every writer of one connection (acks, commands). The peer rejects a seq lower
  * than one it already saw, so {@link #signAndSend} signs and hands the bytes to the transport
- * under one lock: seq order is wire order.
+ * under one lock: seq order is wire order. That lock is a {@link ReentrantLock}, never a monitor:
+ * the transport blocks on a slow peer, and on Java 21 a virtual thread blocking inside
+ * {@code synchronized} pins its carrier (a few slow agents would stall every socket).
  */
 public final class FrameSigner {
 
-    /** Where signed bytes go; called while the signer's lock is held. */
+    /** Where signed bytes go; called while the signer's lock (not a monitor) is held. */
     @FunctionalInterface
     public interface Transport<E extends Exception> {
         void send(byte[] wire) throws E;
@@ -29,7 +32,8 @@ public final class FrameSigner {
     private Envelope envelope; // made on first use: many idle agent sockets never get a signed frame
     private final Clock clock;
     private final Supplier<String> nonces;
-    private long seq;
+    private final ReentrantLock lock = new ReentrantLock();
+    private long seq; // guarded by lock
 
     public FrameSigner(byte[] projectSecret, SessionBinding binding, Clock clock, Supplier<String> nonces) {
         this.projectSecret = projectSecret;
@@ -50,10 +54,19 @@ public final class FrameSigner {
     }
 
     /** Signs {@code frame} (its ts/nonce/seq/hmac are replaced) and returns the wire bytes. */
-    public synchronized byte[] sign(Frame frame) {
+    public byte[] sign(Frame frame) {
         if (!frame.type().signed()) {
             throw new IllegalArgumentException(frame.type().wire() + " frames are not signed");
         }
+        lock.lock();
+        try {
+            return signLocked(frame);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private byte[] signLocked(Frame frame) {
         Frame stamped = new Frame(frame.type(), frame.id(), Timestamps.format(clock.instant()),
                 nonces.get(), ++seq, null, frame.payload());
         Map<String, Object> wire = FrameCodec.encode(stamped);
@@ -65,13 +78,26 @@ public final class FrameSigner {
     }
 
     /** Signs and sends under one lock, so frames reach the transport in seq order. */
-    public synchronized <E extends Exception> void signAndSend(Frame frame, Transport<E> transport) throws E {
-        transport.send(sign(frame));
+    public <E extends Exception> void signAndSend(Frame frame, Transport<E> transport) throws E {
+        if (!frame.type().signed()) {
+            throw new IllegalArgumentException(frame.type().wire() + " frames are not signed");
+        }
+        lock.lock();
+        try {
+            transport.send(signLocked(frame));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Last seq assigned (0 before the first frame). */
-    public synchronized long lastSeq() {
-        return seq;
+    public long lastSeq() {
+        lock.lock();
+        try {
+            return seq;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Wire bytes of an unsigned frame (hello, hello_ack); {@code ts} as given. */

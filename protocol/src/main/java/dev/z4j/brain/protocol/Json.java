@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -19,19 +20,23 @@ import java.util.Map;
  * (decided lexically: no '.', 'e' or 'E'), floats {@link Double}, booleans, and JSON null as Java
  * {@code null}.
  *
- * <p>Anything else (invalid UTF-8, trailing data, nesting deeper than {@link #MAX_DEPTH}, lone
- * surrogates, non-finite numbers, numbers over 1000 digits) is a {@link ProtocolException} with
- * reason MALFORMED; no other exception escapes.
+ * <p>The limits are the reference's own (Python's {@code json} with its defaults), so that anything
+ * an agent could sign can be read here: nesting up to {@link #MAX_DEPTH}, numbers up to
+ * {@link #MAX_NUMBER_DIGITS} digits. Beyond them a {@link ProtocolException} with reason
+ * TOO_COMPLEX; anything else wrong (invalid UTF-8, trailing data, lone surrogates, non-finite
+ * numbers) is reason MALFORMED; no other exception escapes.
  */
 public final class Json {
-    /** Deepest nesting accepted. Real agent frames nest about 8 levels; Python stops near 1000. */
-    public static final int MAX_DEPTH = 128;
+    /** Deepest nesting accepted: Python's default recursion limit. Real agent frames nest about 8 levels. */
+    public static final int MAX_DEPTH = 1000;
+    /** Longest number accepted: Python refuses to read or write an int of more digits (int_max_str_digits). */
+    public static final int MAX_NUMBER_DIGITS = 4300;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION) // never echo agent bytes into messages
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_DEPTH + 1)
-                    .maxNumberLength(1000)
+                    .maxNumberLength(MAX_NUMBER_DIGITS)
                     .maxStringLength(64 * 1024 * 1024)
                     .build())
             .build();
@@ -55,6 +60,8 @@ public final class Json {
             return value;
         } catch (ProtocolException e) {
             throw e;
+        } catch (StreamConstraintsException e) {
+            throw tooComplex(firstLine(e.getMessage()));
         } catch (IOException | RuntimeException e) {
             // Jackson reports bad UTF-8, bad tokens and constraint breaches as IOExceptions.
             throw malformed("invalid JSON: " + firstLine(e.getMessage()));
@@ -65,7 +72,7 @@ public final class Json {
         switch (t) {
             case START_OBJECT: {
                 if (depth >= MAX_DEPTH) {
-                    throw malformed("nesting deeper than " + MAX_DEPTH);
+                    throw tooComplex("nesting deeper than " + MAX_DEPTH);
                 }
                 Map<String, Object> map = new LinkedHashMap<>();
                 String name;
@@ -78,7 +85,7 @@ public final class Json {
             }
             case START_ARRAY: {
                 if (depth >= MAX_DEPTH) {
-                    throw malformed("nesting deeper than " + MAX_DEPTH);
+                    throw tooComplex("nesting deeper than " + MAX_DEPTH);
                 }
                 List<Object> list = new ArrayList<>();
                 JsonToken v;
@@ -126,6 +133,10 @@ public final class Json {
             }
         }
         return s;
+    }
+
+    private static ProtocolException tooComplex(String message) {
+        return new ProtocolException(ProtocolException.Reason.TOO_COMPLEX, message);
     }
 
     private static ProtocolException malformed(String message) {

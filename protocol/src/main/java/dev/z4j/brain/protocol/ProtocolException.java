@@ -11,8 +11,10 @@ public final class ProtocolException extends RuntimeException {
 
     /** Why a frame was refused. Signature and replay reasons are the reference's SignatureError. */
     public enum Reason {
-        /** Not JSON, not UTF-8, too deep, trailing data, lone surrogate, non-finite number. */
+        /** Not JSON, not UTF-8, trailing data, lone surrogate, non-finite number. */
         MALFORMED(false),
+        /** Valid JSON nested deeper or with a longer number than the parser reads (see Json). */
+        TOO_COMPLEX(false),
         /** The message is not a JSON object or has no string {@code type}. */
         NOT_A_FRAME(false),
         UNKNOWN_TYPE(false),

@@ -40,8 +40,21 @@ class FramePeekTest {
         assertThat(peek("{\"type\":")).isNull();
     }
 
+    @Test
+    void countsTheEventsOfAFrameTooComplexForTheParser() {
+        String deep = "[".repeat(Json.MAX_DEPTH + 50) + "]".repeat(Json.MAX_DEPTH + 50);
+        String frame = "{\"v\":2,\"id\":\"ev_deep\",\"type\":\"event_batch\",\"payload\":{\"events\":[{\"data\":"
+                + deep + "},{\"n\":" + "7".repeat(Json.MAX_NUMBER_DIGITS + 1) + "},{}]},\"hmac\":\"x\"}";
+        byte[] b = frame.getBytes(StandardCharsets.UTF_8);
+        assertThat(FramePeek.typeAndId(b, 0, b.length)).isEqualTo(new FramePeek.Envelope("event_batch", "ev_deep"));
+        assertThat(FramePeek.eventCount(b, 0, b.length)).isEqualTo(3);
+        byte[] none = "{\"type\":\"heartbeat\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8);
+        assertThat(FramePeek.eventCount(none, 0, none.length)).isEqualTo(-1);
+    }
+
     @Property(tries = 1000)
     void neverThrows(@ForAll byte[] garbage) {
         FramePeek.typeAndId(garbage, 0, garbage.length);
+        FramePeek.eventCount(garbage, 0, garbage.length);
     }
 }

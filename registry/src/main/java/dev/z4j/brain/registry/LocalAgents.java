@@ -2,6 +2,7 @@ package dev.z4j.brain.registry;
 
 import dev.z4j.brain.store.CommandStore;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Set;
 import java.util.UUID;
 
@@ -10,9 +11,16 @@ public interface LocalAgents {
 
     /**
      * If this replica holds a socket of the command's agent: claim the command (pending ->
-     * dispatched, only one replica can win) and push it. Returns true if it was pushed here.
+     * dispatched, only one replica can win) and push it. Returns true if it was pushed here or is
+     * no longer pending; false if this replica holds no socket of the agent or could not claim.
      */
     boolean deliver(CommandStore.Command command);
+
+    /**
+     * For these agents (held here): release unacknowledged commands whose socket is gone and push
+     * pending ones. Blocks on the database; call it from a worker thread.
+     */
+    void reconcile(Collection<UUID> agentIds);
 
     /** Agent ids with at least one socket on this replica (a copy: for the reconcile pass). */
     Set<UUID> heldAgents();

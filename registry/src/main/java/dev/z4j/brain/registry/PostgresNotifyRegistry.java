@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
@@ -26,7 +27,9 @@ import org.postgresql.PGNotification;
  * Replicas on one PostgreSQL: one dedicated LISTEN connection per replica (not from the pool),
  * NOTIFY payloads carrying ids only, a self-NOTIFY watchdog that detects a silently dead listener,
  * reconnect with backoff, and a reconcile pass after every (re)connect that delivers whatever
- * was NOTIFYed while we were not listening.
+ * was NOTIFYed while we were not listening (the gateway also reconciles every few seconds).
+ * Dashboard notices are NOTIFYed from a bounded queue by one sender, so {@link #publish} never
+ * waits for a pool connection.
  */
 public final class PostgresNotifyRegistry implements Registry {
     private static final Logger LOG = Logger.getLogger(PostgresNotifyRegistry.class.getName());
@@ -38,7 +41,8 @@ public final class PostgresNotifyRegistry implements Registry {
     static final Duration PING_EVERY = Duration.ofSeconds(2);
     static final Duration WATCHDOG_TIMEOUT = Duration.ofSeconds(6);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    static final int RECONCILE_LIMIT = 500;
+    /** Dashboard notices waiting for the sender; beyond this they are dropped (and counted). */
+    static final int MAX_QUEUED_NOTICES = 10_000;
 
     private final Database db;
     private final LocalAgents agents;
@@ -47,10 +51,13 @@ public final class PostgresNotifyRegistry implements Registry {
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
     private final Counter reconnects;
     private final Counter notifications;
+    private final Counter noticesDropped;
+    private final LinkedBlockingQueue<String> outgoingNotices = new LinkedBlockingQueue<>(MAX_QUEUED_NOTICES);
     private volatile boolean running;
     private volatile boolean listening;
     private volatile long lastSelfHeardNanos;
     private Thread listener;
+    private Thread noticeSender;
 
     public PostgresNotifyRegistry(Database db, LocalAgents agents, LocalDashboard dashboard, MeterRegistry meters) {
         this.db = db;
@@ -60,6 +67,9 @@ public final class PostgresNotifyRegistry implements Registry {
                 .description("LISTEN connection re-established after a failure").register(meters);
         this.notifications = Counter.builder("z4j_registry_notifications_total")
                 .description("NOTIFY messages received from PostgreSQL").register(meters);
+        this.noticesDropped = Counter.builder("z4j_registry_notices_dropped_total")
+                .description("dashboard notices not sent to other replicas because the send queue was full")
+                .register(meters);
     }
 
     public String replicaId() {
@@ -70,6 +80,7 @@ public final class PostgresNotifyRegistry implements Registry {
     public void start() {
         running = true;
         listener = Thread.ofPlatform().name("z4j-listen").daemon().start(this::listenLoop);
+        noticeSender = Thread.ofVirtual().name("z4j-notice-sender").start(this::sendNotices);
     }
 
     @Override
@@ -86,10 +97,26 @@ public final class PostgresNotifyRegistry implements Registry {
         notifyQuietly(SOCKETS, replicaId + "|" + agentId + "|" + micros + "|" + workerId);
     }
 
+    /** Never blocks: the NOTIFY (which may wait for a pool connection) is sent by the notice sender. */
     @Override
     public void publish(Notice notice) {
         dashboard.deliver(notice);
-        notifyQuietly(DASHBOARD, replicaId + "|" + notice.encode());
+        if (!outgoingNotices.offer(replicaId + "|" + notice.encode())) {
+            noticesDropped.increment(); // a hint to refetch, not data: the next notice carries the news
+        }
+    }
+
+    private void sendNotices() {
+        while (running) {
+            try {
+                String payload = outgoingNotices.poll(250, TimeUnit.MILLISECONDS);
+                if (payload != null) {
+                    notifyQuietly(DASHBOARD, payload);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     @Override
@@ -100,6 +127,15 @@ public final class PostgresNotifyRegistry implements Registry {
     @Override
     public void close() {
         running = false;
+        if (noticeSender != null) {
+            // No interrupt: it would break the pooled connection of a NOTIFY in flight. The sender
+            // sees running == false within one poll.
+            try {
+                noticeSender.join(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (listener != null) {
             listener.interrupt();
             try {
@@ -220,14 +256,8 @@ public final class PostgresNotifyRegistry implements Registry {
     /** After a gap in listening: push every pending command of the agents we hold. */
     private void reconcile() {
         try {
-            var held = agents.heldAgents();
-            if (held.isEmpty()) {
-                return;
-            }
-            for (CommandStore.Command c : db.commands().pendingForAgents(held, RECONCILE_LIMIT)) {
-                agents.deliver(c);
-            }
-        } catch (StoreException | RuntimeException e) {
+            agents.reconcile(agents.heldAgents());
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "reconcile after LISTEN (re)connect failed: " + e.getMessage());
         }
     }

@@ -9,6 +9,11 @@ import java.util.UUID;
  * Operator commands and their lifecycle (docs/PROTOCOL.md 9.3): pending -> dispatched -> completed |
  * failed | timeout. Every transition is a conditional UPDATE, so two replicas can never both
  * claim, and a late result never overwrites a timeout. Thread-safe.
+ *
+ * <p>Delivery is at-least-once until the agent's {@code command_ack}: a claim names the socket it
+ * is for ({@code dispatchedTo}); until the agent acknowledges, losing that socket {@link #release
+ * releases} the command back to pending, and it is pushed again wherever the agent is. Agents
+ * drop a command id they already saw (300 s), so a repeat costs one more ack, not a second run.
  */
 public interface CommandStore {
 
@@ -16,9 +21,14 @@ public interface CommandStore {
     record NewCommand(UUID projectId, UUID agentId, String action, String targetJson, String parametersJson,
                       int timeoutSeconds, String issuedBy, String idempotencyKey) {}
 
+    /**
+     * A stored command. {@code dispatchedTo} is the socket it was claimed for (null unless
+     * dispatched); {@code ackedAt} is when the agent acknowledged it (null before).
+     */
     record Command(UUID id, UUID projectId, UUID agentId, String action, String targetJson, String parametersJson,
                    int timeoutSeconds, String issuedBy, String status, Instant issuedAt, Instant dispatchedAt,
-                   Instant finishedAt, Instant timeoutAt, String resultJson, String error) {}
+                   Instant finishedAt, Instant timeoutAt, String resultJson, String error, String dispatchedTo,
+                   Instant ackedAt) {}
 
     String PENDING = "pending";
     String DISPATCHED = "dispatched";
@@ -37,14 +47,37 @@ public interface CommandStore {
     /** Newest first; {@code status} null means any. */
     List<Command> list(UUID projectId, String status, int limit) throws StoreException;
 
-    /** pending -> dispatched if still pending and not expired; true only for the one caller that won. */
-    boolean claim(UUID id, Instant now) throws StoreException;
+    /**
+     * pending -> dispatched to {@code socket} if still pending and not expired; true only for the
+     * one caller that won.
+     */
+    boolean claim(UUID id, String socket, Instant now) throws StoreException;
+
+    /**
+     * dispatched -> pending again, only while it is still dispatched to {@code socket} and the agent
+     * has not acknowledged it (that socket went away first). True if it was released.
+     */
+    boolean release(UUID id, String socket) throws StoreException;
+
+    /**
+     * The agent's command_ack: from here on the command is the agent's and is never released.
+     * Allowed from pending/dispatched (an ack may overtake a release) and only for the command's own
+     * project and agent; a pending command becomes dispatched. True if this call recorded the ack.
+     */
+    boolean acknowledge(UUID id, UUID projectId, UUID agentId, Instant now) throws StoreException;
 
     /** Pending commands of an agent, oldest first (drained when the agent connects). */
     List<Command> pendingForAgent(UUID agentId, int limit) throws StoreException;
 
     /** Pending commands of any of these agents, oldest first (reconcile after a LISTEN gap). */
     List<Command> pendingForAgents(java.util.Collection<UUID> agentIds, int limit) throws StoreException;
+
+    /**
+     * Unexpired commands of any of these agents dispatched before {@code dispatchedBefore} and not
+     * acknowledged, oldest dispatch first (the reconcile releases those whose socket is gone).
+     */
+    List<Command> unackedForAgents(java.util.Collection<UUID> agentIds, Instant dispatchedBefore, int limit)
+            throws StoreException;
 
     /**
      * command_ack or command_result from the agent: success -> completed, else failed (error

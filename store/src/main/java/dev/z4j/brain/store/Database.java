@@ -48,10 +48,11 @@ public interface Database extends AutoCloseable {
     long applyRetention(Instant now, int retentionDays) throws StoreException;
 
     /**
-     * Runs {@code job} only if this process wins the cluster-wide lock {@code lockName}
-     * ({@code pg_try_advisory_lock}; always true on SQLite). Returns whether it ran.
+     * Runs {@code job} now unless another replica is running the job named {@code lockName} at this
+     * moment: a try-lock for this one run ({@code pg_try_advisory_lock}), not a leader election;
+     * the next run tries again, on whichever replica. Always runs on SQLite. Returns whether it ran.
      */
-    boolean runIfLeader(String lockName, StoreJob job) throws StoreException;
+    boolean runIfNotRunningElsewhere(String lockName, StoreJob job) throws StoreException;
 
     @FunctionalInterface
     interface StoreJob {

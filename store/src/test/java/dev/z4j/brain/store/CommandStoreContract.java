@@ -67,6 +67,8 @@ public abstract class CommandStoreContract {
         assertThat(c.issuedAt()).isEqualTo(now.truncatedTo(ChronoUnit.MICROS));
         assertThat(c.timeoutAt()).isEqualTo(c.issuedAt().plusSeconds(60));
         assertThat(c.dispatchedAt()).isNull();
+        assertThat(c.dispatchedTo()).isNull();
+        assertThat(c.ackedAt()).isNull();
         assertThat(c.finishedAt()).isNull();
         assertThat(c.resultJson()).isNull();
         assertThat(c.error()).isNull();
@@ -77,7 +79,7 @@ public abstract class CommandStoreContract {
         assertThat(commands().get(UUID.randomUUID())).isEmpty();
 
         Command newer = commands().insert(command(otherAgent, 60, null), now.plusSeconds(1));
-        commands().claim(newer.id(), now.plusSeconds(2));
+        commands().claim(newer.id(), "socket-1", now.plusSeconds(2));
         assertThat(commands().list(project, null, 10)).extracting(Command::id).containsExactly(newer.id(), c.id());
         assertThat(commands().list(project, null, 1)).extracting(Command::id).containsExactly(newer.id());
         assertThat(commands().list(project, CommandStore.PENDING, 10)).containsExactly(c);
@@ -120,7 +122,7 @@ public abstract class CommandStoreContract {
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             Callable<Boolean> claim = () -> {
                 start.await();
-                return commands().claim(c.id(), now.plusMillis(10));
+                return commands().claim(c.id(), "socket-1", now.plusMillis(10));
             };
             for (int i = 0; i < threads; i++) {
                 results.add(pool.submit(claim));
@@ -135,17 +137,18 @@ public abstract class CommandStoreContract {
         Command claimed = commands().get(c.id()).orElseThrow();
         assertThat(claimed.status()).isEqualTo(CommandStore.DISPATCHED);
         assertThat(claimed.dispatchedAt()).isEqualTo(now.plusMillis(10).truncatedTo(ChronoUnit.MICROS));
-        assertThat(commands().claim(c.id(), now.plusSeconds(1))).isFalse();
-        assertThat(commands().claim(UUID.randomUUID(), now)).isFalse();
+        assertThat(claimed.dispatchedTo()).isEqualTo("socket-1");
+        assertThat(commands().claim(c.id(), "socket-1", now.plusSeconds(1))).isFalse();
+        assertThat(commands().claim(UUID.randomUUID(), "socket-1", now)).isFalse();
     }
 
     @Test
     void anExpiredPendingCommandCannotBeClaimed() throws Exception {
         Instant issued = Instant.now().minusSeconds(120);
         Command c = commands().insert(command(agent, 60, null), issued);
-        assertThat(commands().claim(c.id(), issued.plusSeconds(60))).isFalse(); // timeout_at itself is too late
+        assertThat(commands().claim(c.id(), "socket-1", issued.plusSeconds(60))).isFalse(); // timeout_at itself is too late
         assertThat(commands().get(c.id()).orElseThrow().status()).isEqualTo(CommandStore.PENDING);
-        assertThat(commands().claim(c.id(), issued.plusSeconds(59))).isTrue();
+        assertThat(commands().claim(c.id(), "socket-1", issued.plusSeconds(59))).isTrue();
     }
 
     @Test
@@ -156,7 +159,7 @@ public abstract class CommandStoreContract {
         assertThat(commands().finish(c.id(), project, otherAgent, true, "{}", null, now)).isFalse();
         assertThat(commands().get(c.id()).orElseThrow().status()).isEqualTo(CommandStore.PENDING);
 
-        assertThat(commands().claim(c.id(), now)).isTrue();
+        assertThat(commands().claim(c.id(), "socket-1", now)).isTrue();
         Instant done = now.plusSeconds(3);
         assertThat(commands().finish(c.id(), project, agent, true, "{\"revoked\":true,\"n\":3}", null, done)).isTrue();
         Command completed = commands().get(c.id()).orElseThrow();
@@ -181,7 +184,7 @@ public abstract class CommandStoreContract {
     void aLateResultAfterTheTimeoutIsIgnored() throws Exception {
         Instant base = Instant.parse("2002-02-02T00:00:00.000001Z");
         Command c = commands().insert(command(agent, 60, null), base);
-        assertThat(commands().claim(c.id(), base.plusSeconds(1))).isTrue();
+        assertThat(commands().claim(c.id(), "socket-1", base.plusSeconds(1))).isTrue();
         assertThat(commands().expire(base.plusSeconds(61))).extracting(Command::id).contains(c.id());
 
         assertThat(commands().finish(c.id(), project, agent, true, "{\"ok\":true}", null, base.plusSeconds(62))).isFalse();
@@ -197,7 +200,7 @@ public abstract class CommandStoreContract {
         Instant base = Instant.parse("2001-01-01T00:00:00.000001Z");
         Command pending = commands().insert(command(agent, 10, null), base);
         Command dispatched = commands().insert(command(otherAgent, 29, null), base.plusNanos(1_000));
-        assertThat(commands().claim(dispatched.id(), base.plusSeconds(1))).isTrue();
+        assertThat(commands().claim(dispatched.id(), "socket-1", base.plusSeconds(1))).isTrue();
         Command notYet = commands().insert(command(agent, 31, null), base);
         Command finished = commands().insert(command(agent, 10, null), base);
         assertThat(commands().finish(finished.id(), project, agent, true, "{}", null, base.plusSeconds(2))).isTrue();
@@ -224,7 +227,7 @@ public abstract class CommandStoreContract {
         Command first = commands().insert(command(agent, 600, null), now.minusSeconds(3));
         Command third = commands().insert(command(agent, 600, null), now.minusSeconds(1));
         Command claimed = commands().insert(command(agent, 600, null), now.minusSeconds(4));
-        assertThat(commands().claim(claimed.id(), now)).isTrue();
+        assertThat(commands().claim(claimed.id(), "socket-1", now)).isTrue();
         commands().insert(command(agent, 60, null), now.minusSeconds(200)); // expired, not yet swept
         Command others = commands().insert(command(otherAgent, 600, null), now.minusMillis(2_500));
 
@@ -236,6 +239,90 @@ public abstract class CommandStoreContract {
         assertThat(commands().pendingForAgents(List.of(otherAgent, UUID.randomUUID()), 10)).extracting(Command::id)
                 .containsExactly(others.id());
         assertThat(commands().pendingForAgents(List.of(), 10)).isEmpty();
+    }
+
+    @Test
+    void aReleaseReturnsAnUnacknowledgedCommandToPendingOnlyForItsOwnSocket() throws Exception {
+        Instant now = Instant.now();
+        Command c = commands().insert(command(agent, 60, null), now);
+        assertThat(commands().release(c.id(), "socket-1")).isFalse(); // still pending: nothing to release
+        assertThat(commands().claim(c.id(), "socket-1", now)).isTrue();
+
+        assertThat(commands().release(c.id(), "socket-2")).isFalse(); // another socket's release changes nothing
+        assertThat(commands().get(c.id()).orElseThrow().dispatchedTo()).isEqualTo("socket-1");
+
+        assertThat(commands().release(c.id(), "socket-1")).isTrue();
+        Command released = commands().get(c.id()).orElseThrow();
+        assertThat(released.status()).isEqualTo(CommandStore.PENDING);
+        assertThat(released.dispatchedTo()).isNull();
+        assertThat(released.dispatchedAt()).isNull();
+        assertThat(commands().pendingForAgent(agent, 10)).extracting(Command::id).containsExactly(c.id());
+        assertThat(commands().release(c.id(), "socket-1")).isFalse(); // once
+
+        // it follows the agent: another socket claims it
+        assertThat(commands().claim(c.id(), "socket-2", now.plusSeconds(1))).isTrue();
+        assertThat(commands().get(c.id()).orElseThrow().dispatchedTo()).isEqualTo("socket-2");
+    }
+
+    @Test
+    void afterTheAgentsAckACommandIsNeverReleased() throws Exception {
+        Instant now = Instant.now();
+        Command c = commands().insert(command(agent, 60, null), now);
+        assertThat(commands().claim(c.id(), "socket-1", now)).isTrue();
+        assertThat(commands().acknowledge(c.id(), UUID.randomUUID(), agent, now)).isFalse();
+        assertThat(commands().acknowledge(c.id(), project, otherAgent, now)).isFalse();
+
+        Instant acked = now.plusMillis(5);
+        assertThat(commands().acknowledge(c.id(), project, agent, acked)).isTrue();
+        assertThat(commands().acknowledge(c.id(), project, agent, acked.plusSeconds(1))).isFalse(); // recorded once
+        assertThat(commands().release(c.id(), "socket-1")).isFalse();
+        Command owned = commands().get(c.id()).orElseThrow();
+        assertThat(owned.status()).isEqualTo(CommandStore.DISPATCHED);
+        assertThat(owned.ackedAt()).isEqualTo(acked.truncatedTo(ChronoUnit.MICROS));
+
+        assertThat(commands().finish(c.id(), project, agent, true, "{}", null, now.plusSeconds(1))).isTrue();
+        assertThat(commands().acknowledge(c.id(), project, agent, now.plusSeconds(2))).isFalse(); // finished
+        assertThat(commands().get(c.id()).orElseThrow().status()).isEqualTo(CommandStore.COMPLETED);
+    }
+
+    @Test
+    void anAckThatOvertakesAReleaseStillMakesTheCommandTheAgents() throws Exception {
+        Instant now = Instant.now();
+        Command c = commands().insert(command(agent, 60, null), now);
+        assertThat(commands().claim(c.id(), "socket-1", now)).isTrue();
+        assertThat(commands().release(c.id(), "socket-1")).isTrue();
+
+        assertThat(commands().acknowledge(c.id(), project, agent, now.plusSeconds(1))).isTrue();
+        Command owned = commands().get(c.id()).orElseThrow();
+        assertThat(owned.status()).isEqualTo(CommandStore.DISPATCHED);
+        assertThat(owned.dispatchedAt()).isEqualTo(now.plusSeconds(1).truncatedTo(ChronoUnit.MICROS));
+        assertThat(commands().pendingForAgent(agent, 10)).isEmpty(); // not pushed again
+    }
+
+    @Test
+    void unackedForAgentsListsOnlyDispatchedUnacknowledgedUnexpiredOlderThanTheCut() throws Exception {
+        Instant now = Instant.now();
+        Command old = commands().insert(command(agent, 600, null), now.minusSeconds(30));
+        assertThat(commands().claim(old.id(), "socket-1", now.minusSeconds(20))).isTrue();
+        Command older = commands().insert(command(otherAgent, 600, null), now.minusSeconds(40));
+        assertThat(commands().claim(older.id(), "socket-9", now.minusSeconds(25))).isTrue();
+        Command recent = commands().insert(command(agent, 600, null), now.minusSeconds(30));
+        assertThat(commands().claim(recent.id(), "socket-1", now.minusSeconds(1))).isTrue();
+        Command acked = commands().insert(command(agent, 600, null), now.minusSeconds(30));
+        assertThat(commands().claim(acked.id(), "socket-1", now.minusSeconds(20))).isTrue();
+        assertThat(commands().acknowledge(acked.id(), project, agent, now.minusSeconds(19))).isTrue();
+        commands().insert(command(agent, 600, null), now.minusSeconds(30)); // pending
+        Command expired = commands().insert(command(agent, 25, null), now.minusSeconds(30));
+        assertThat(commands().claim(expired.id(), "socket-1", now.minusSeconds(20))).isTrue(); // timeout_at passed
+
+        Instant cut = now.minusSeconds(10);
+        assertThat(commands().unackedForAgents(Set.of(agent, otherAgent), cut, 10)).extracting(Command::id)
+                .containsExactly(older.id(), old.id());
+        assertThat(commands().unackedForAgents(Set.of(agent, otherAgent), cut, 1)).extracting(Command::id)
+                .containsExactly(older.id());
+        assertThat(commands().unackedForAgents(List.of(agent), cut, 10)).singleElement()
+                .satisfies(c -> assertThat(c.dispatchedTo()).isEqualTo("socket-1"));
+        assertThat(commands().unackedForAgents(List.of(), cut, 10)).isEmpty();
     }
 
     @Test

@@ -23,7 +23,7 @@ final class PgCommandStore implements CommandStore {
 
     private static final String COLUMNS = """
             id, project_id, agent_id, action, target::text, parameters::text, timeout_seconds, issued_by, status,
-            issued_at, dispatched_at, finished_at, timeout_at, result::text, error""";
+            issued_at, dispatched_at, finished_at, timeout_at, result::text, error, dispatched_to, acked_at""";
 
     private static final String SELECT = "SELECT " + COLUMNS + " FROM commands ";
 
@@ -38,8 +38,23 @@ final class PgCommandStore implements CommandStore {
     private static final String BY_KEY = SELECT + "WHERE project_id = ? AND idempotency_key = ?";
 
     private static final String CLAIM = """
-            UPDATE commands SET status = 'dispatched', dispatched_at = ?
+            UPDATE commands SET status = 'dispatched', dispatched_at = ?, dispatched_to = ?
              WHERE id = ? AND status = 'pending' AND timeout_at > ?""";
+
+    private static final String RELEASE = """
+            UPDATE commands SET status = 'pending', dispatched_at = NULL, dispatched_to = NULL
+             WHERE id = ? AND status = 'dispatched' AND dispatched_to = ? AND acked_at IS NULL""";
+
+    // An ack may reach us after a release put the command back to pending: it is the agent's anyway.
+    private static final String ACKNOWLEDGE = """
+            UPDATE commands SET acked_at = ?, status = 'dispatched', dispatched_at = coalesce(dispatched_at, ?)
+             WHERE id = ? AND project_id = ? AND agent_id = ? AND status IN ('pending', 'dispatched')
+               AND acked_at IS NULL""";
+
+    private static final String UNACKED_FOR_AGENTS = SELECT + """
+             WHERE agent_id = ANY (?::uuid[]) AND status = 'dispatched' AND acked_at IS NULL
+               AND dispatched_at < ? AND timeout_at > ?
+             ORDER BY dispatched_at, id LIMIT ?""";
 
     private static final String PENDING_FOR_AGENTS = SELECT + """
              WHERE agent_id = ANY (?::uuid[]) AND status = 'pending' AND timeout_at > ?
@@ -121,14 +136,62 @@ final class PgCommandStore implements CommandStore {
     }
 
     @Override
-    public boolean claim(UUID id, Instant now) throws StoreException {
+    public boolean claim(UUID id, String socket, Instant now) throws StoreException {
         OffsetDateTime at = ts(micros(now));
         return transactions.inTransaction("claim command", c -> {
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                 ps.setObject(1, at);
-                ps.setObject(2, id);
-                ps.setObject(3, at);
+                ps.setString(2, socket);
+                ps.setObject(3, id);
+                ps.setObject(4, at);
                 return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean release(UUID id, String socket) throws StoreException {
+        return transactions.inTransaction("release command", c -> {
+            try (PreparedStatement ps = c.prepareStatement(RELEASE)) {
+                ps.setObject(1, id);
+                ps.setString(2, socket);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean acknowledge(UUID id, UUID projectId, UUID agentId, Instant now) throws StoreException {
+        OffsetDateTime at = ts(micros(now));
+        return transactions.inTransaction("acknowledge command", c -> {
+            try (PreparedStatement ps = c.prepareStatement(ACKNOWLEDGE)) {
+                ps.setObject(1, at);
+                ps.setObject(2, at);
+                ps.setObject(3, id);
+                ps.setObject(4, projectId);
+                ps.setObject(5, agentId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<Command> unackedForAgents(Collection<UUID> agentIds, Instant dispatchedBefore, int limit)
+            throws StoreException {
+        requirePositive(limit);
+        if (agentIds.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = agentIds.stream().map(UUID::toString).toArray(String[]::new);
+        OffsetDateTime before = ts(micros(dispatchedBefore));
+        OffsetDateTime now = ts(micros(Instant.now()));
+        return transactions.inTransaction("unacked commands", c -> {
+            try (PreparedStatement ps = c.prepareStatement(UNACKED_FOR_AGENTS)) {
+                ps.setArray(1, c.createArrayOf("text", ids));
+                ps.setObject(2, before);
+                ps.setObject(3, now);
+                ps.setInt(4, limit);
+                return rows(ps);
             }
         });
     }
@@ -193,7 +256,7 @@ final class PgCommandStore implements CommandStore {
                 out.add(new Command(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
                         rs.getString(4), rs.getString(5), rs.getString(6), rs.getInt(7), rs.getString(8), rs.getString(9),
                         instant(rs, 10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14),
-                        rs.getString(15)));
+                        rs.getString(15), rs.getString(16), instant(rs, 17)));
             }
         }
         return out;

@@ -49,7 +49,7 @@ public final class PostgresDatabase implements Database {
     private final PgDirectory directory;
     private final PgCommandStore commands;
     private final EventPartitions partitions;
-    private final LeaderLock leaderLock;
+    private final JobLock jobLock;
 
     private PostgresDatabase(HikariDataSource dataSource, HikariConfig poolConfig, long statementTimeoutMs) {
         this.dataSource = dataSource;
@@ -59,7 +59,7 @@ public final class PostgresDatabase implements Database {
         this.directory = new PgDirectory(transactions);
         this.commands = new PgCommandStore(transactions);
         this.partitions = new EventPartitions(transactions);
-        this.leaderLock = new LeaderLock(dataSource);
+        this.jobLock = new JobLock(dataSource);
     }
 
     public static PostgresDatabase open(DatabaseConfig config) throws StoreException {
@@ -217,8 +217,8 @@ public final class PostgresDatabase implements Database {
     }
 
     @Override
-    public boolean runIfLeader(String lockName, StoreJob job) throws StoreException {
-        return leaderLock.runIfLeader(lockName, job);
+    public boolean runIfNotRunningElsewhere(String lockName, StoreJob job) throws StoreException {
+        return jobLock.runIfFree(lockName, job);
     }
 
     /** The pool, for callers that need plain JDBC (tests, diagnostics). */

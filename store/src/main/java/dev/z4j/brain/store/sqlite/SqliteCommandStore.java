@@ -21,7 +21,7 @@ final class SqliteCommandStore implements CommandStore {
 
     private static final String COLUMNS = """
             id, project_id, agent_id, action, target, parameters, timeout_seconds, issued_by, status,
-            issued_at, dispatched_at, finished_at, timeout_at, result, error""";
+            issued_at, dispatched_at, finished_at, timeout_at, result, error, dispatched_to, acked_at""";
 
     private static final String SELECT = "SELECT " + COLUMNS + " FROM commands ";
 
@@ -34,8 +34,23 @@ final class SqliteCommandStore implements CommandStore {
             RETURNING\s""" + COLUMNS;
 
     private static final String CLAIM = """
-            UPDATE commands SET status = 'dispatched', dispatched_at = ?1
+            UPDATE commands SET status = 'dispatched', dispatched_at = ?1, dispatched_to = ?3
              WHERE id = ?2 AND status = 'pending' AND timeout_at > ?1""";
+
+    private static final String RELEASE = """
+            UPDATE commands SET status = 'pending', dispatched_at = NULL, dispatched_to = NULL
+             WHERE id = ?1 AND status = 'dispatched' AND dispatched_to = ?2 AND acked_at IS NULL""";
+
+    // An ack may reach us after a release put the command back to pending: it is the agent's anyway.
+    private static final String ACKNOWLEDGE = """
+            UPDATE commands SET acked_at = ?1, status = 'dispatched', dispatched_at = coalesce(dispatched_at, ?1)
+             WHERE id = ?2 AND project_id = ?3 AND agent_id = ?4 AND status IN ('pending', 'dispatched')
+               AND acked_at IS NULL""";
+
+    private static final String UNACKED_FOR_AGENTS = SELECT + """
+            WHERE agent_id IN (SELECT value FROM json_each(?1)) AND status = 'dispatched' AND acked_at IS NULL
+              AND dispatched_at < ?2 AND timeout_at > ?3
+            ORDER BY dispatched_at, id LIMIT ?4""";
 
     // The agent ids arrive as one JSON array so any number of them fits one statement.
     private static final String PENDING_FOR_AGENTS = SELECT + """
@@ -117,13 +132,60 @@ final class SqliteCommandStore implements CommandStore {
     }
 
     @Override
-    public boolean claim(UUID id, Instant now) throws StoreException {
+    public boolean claim(UUID id, String socket, Instant now) throws StoreException {
         long at = Micros.of(now);
         return writer.inTransaction("claiming command", connection -> {
             try (PreparedStatement update = connection.prepareStatement(CLAIM)) {
                 update.setLong(1, at);
                 update.setString(2, id.toString());
+                update.setString(3, socket);
                 return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean release(UUID id, String socket) throws StoreException {
+        return writer.inTransaction("releasing command", connection -> {
+            try (PreparedStatement update = connection.prepareStatement(RELEASE)) {
+                update.setString(1, id.toString());
+                update.setString(2, socket);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean acknowledge(UUID id, UUID projectId, UUID agentId, Instant now) throws StoreException {
+        long at = Micros.of(now);
+        return writer.inTransaction("acknowledging command", connection -> {
+            try (PreparedStatement update = connection.prepareStatement(ACKNOWLEDGE)) {
+                update.setLong(1, at);
+                update.setString(2, id.toString());
+                update.setString(3, projectId.toString());
+                update.setString(4, agentId.toString());
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<Command> unackedForAgents(Collection<UUID> agentIds, Instant dispatchedBefore, int limit)
+            throws StoreException {
+        requirePositive(limit);
+        if (agentIds.isEmpty()) {
+            return List.of();
+        }
+        String ids = agentIds.stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(",", "[", "]"));
+        long before = Micros.of(dispatchedBefore);
+        long now = Micros.of(Instant.now());
+        return reader.read("reading unacknowledged commands", connection -> {
+            try (PreparedStatement query = connection.prepareStatement(UNACKED_FOR_AGENTS)) {
+                query.setString(1, ids);
+                query.setLong(2, before);
+                query.setLong(3, now);
+                query.setInt(4, limit);
+                return rows(query);
             }
         });
     }
@@ -193,7 +255,7 @@ final class SqliteCommandStore implements CommandStore {
                 out.add(new Command(UUID.fromString(rs.getString(1)), UUID.fromString(rs.getString(2)),
                         UUID.fromString(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getString(6), rs.getInt(7),
                         rs.getString(8), rs.getString(9), instant(rs, 10), instant(rs, 11), instant(rs, 12),
-                        instant(rs, 13), rs.getString(14), rs.getString(15)));
+                        instant(rs, 13), rs.getString(14), rs.getString(15), rs.getString(16), instant(rs, 17)));
             }
         }
         return out;

@@ -147,9 +147,9 @@ public final class SqliteDatabase implements Database {
                 .deleteReceivedBefore(now.minus(retentionDays, ChronoUnit.DAYS));
     }
 
-    /** A single process owns the file, so it is always the leader. */
+    /** A single process owns the file, so no other replica can be running the job. */
     @Override
-    public boolean runIfLeader(String lockName, StoreJob job) throws StoreException {
+    public boolean runIfNotRunningElsewhere(String lockName, StoreJob job) throws StoreException {
         job.run();
         return true;
     }

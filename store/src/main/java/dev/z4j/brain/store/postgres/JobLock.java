@@ -9,18 +9,19 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * Cluster-wide "only one replica runs this job now": a session advisory lock taken with
- * pg_try_advisory_lock on a connection held for the whole job, so the lock dies with the session
- * if the replica does.
+ * Cluster-wide "no other replica runs this job right now": a session advisory lock tried with
+ * pg_try_advisory_lock for one run only, on a connection held for the whole run, so the lock dies
+ * with the session if the replica does. There is no leader: every run is a fresh try, and
+ * whichever replica gets the lock for that run does it.
  */
-final class LeaderLock {
+final class JobLock {
     private final DataSource dataSource;
 
-    LeaderLock(DataSource dataSource) {
+    JobLock(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    boolean runIfLeader(String lockName, StoreJob job) throws StoreException {
+    boolean runIfFree(String lockName, StoreJob job) throws StoreException {
         try (Connection c = dataSource.getConnection()) {
             if (!call(c, "SELECT pg_try_advisory_lock(hashtext(?))", lockName)) {
                 return false;
@@ -32,7 +33,7 @@ final class LeaderLock {
             }
             return true;
         } catch (SQLException e) {
-            throw PgErrors.translate("leader lock " + lockName, e);
+            throw PgErrors.translate("job lock " + lockName, e);
         }
     }
 
