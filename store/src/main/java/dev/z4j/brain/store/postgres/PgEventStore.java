@@ -107,9 +107,10 @@ public final class PgEventStore implements EventStore {
             TaskMerge.columnList(), TaskMerge.insertValues(DIALECT),
             String.join(", ", TaskMerge.updatedColumns()), String.join(",\n                           ", TaskMerge.updateValues(DIALECT)));
 
+    // queues '{}' (none known yet), as on SQLite, whose column cannot be NULL.
     private static final String UPSERT_WORKERS = """
-            INSERT INTO workers AS w (project_id, engine, name, state, last_heartbeat)
-            SELECT u.project_id, u.engine, u.name, 'online', u.seen
+            INSERT INTO workers AS w (project_id, engine, name, state, last_heartbeat, queues)
+            SELECT u.project_id, u.engine, u.name, 'online', u.seen, '{}'
               FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) AS u(project_id, engine, name, seen)
             ON CONFLICT (project_id, engine, name) DO UPDATE SET
                 state = CASE WHEN w.last_heartbeat IS NULL OR EXCLUDED.last_heartbeat >= w.last_heartbeat
