@@ -9,7 +9,10 @@ import dev.z4j.brain.store.postgres.SharedPostgres;
 import dev.z4j.brain.store.sqlite.SqliteDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -263,8 +267,25 @@ final class StoreTwins implements AutoCloseable {
             case "_text" -> sqlite ? json(raw.toString()) : Arrays.asList((Object[]) ((Array) raw).getArray());
             case "int2", "int4", "int8", "serial", "bigserial" -> ((Number) raw).longValue();
             case "bool" -> sqlite ? ((Number) raw).longValue() != 0 : raw;
-            default -> raw.toString();
+            default -> text(raw.toString());
         };
+    }
+
+    /**
+     * Long text as its start, length and a digest: compared just as exactly, but a failure report
+     * stays readable when 8192-character values differ.
+     */
+    static String text(String s) {
+        if (s == null || s.length() <= 80) {
+            return s;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return s.substring(0, 12) + "...[" + s.codePointCount(0, s.length()) + " chars, sha256 "
+                    + HexFormat.of().formatHex(digest, 0, 6) + "]";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Instant micros(long micros) {

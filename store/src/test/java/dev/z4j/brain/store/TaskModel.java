@@ -49,12 +49,12 @@ final class TaskModel {
         Map<String, Object> row = tasks.computeIfAbsent(e.taskId(), TaskModel::newRow);
         TaskFacts f = e.task();
         Instant at = micros(e.occurredAt());
-        set(row, "name", FieldCaps.cut(f.name(), FieldCaps.TASK_NAME));
-        set(row, "queue", FieldCaps.reference(e.queue()));
+        set(row, "name", StoreTwins.text(FieldCaps.cut(f.name(), FieldCaps.TASK_NAME)));
+        set(row, "queue", StoreTwins.text(FieldCaps.reference(e.queue())));
         set(row, "priority", TaskFold.priority(f.priority()));
         set(row, "retry_count", f.retryCount() == null ? null : f.retryCount().longValue());
-        set(row, "parent_task_id", TaskFold.canvasReference(f.parentTaskId(), e.taskId()));
-        set(row, "root_task_id", TaskFold.canvasReference(f.rootTaskId(), e.taskId()));
+        set(row, "parent_task_id", StoreTwins.text(TaskFold.canvasReference(f.parentTaskId(), e.taskId())));
+        set(row, "root_task_id", StoreTwins.text(TaskFold.canvasReference(f.rootTaskId(), e.taskId())));
         String state = f.state();
         if (state == null) {
             return;
@@ -77,7 +77,7 @@ final class TaskModel {
                 later(row, "started_at", at);
                 set(row, "args", json(f.argsJson()));
                 set(row, "kwargs", json(f.kwargsJson()));
-                set(row, "worker_name", FieldCaps.reference(e.worker()));
+                set(row, "worker_name", StoreTwins.text(FieldCaps.reference(e.worker())));
             }
             case "success" -> {
                 later(row, "finished_at", at);
@@ -88,8 +88,8 @@ final class TaskModel {
             }
             case "failure" -> {
                 later(row, "finished_at", at);
-                row.put("exception", FieldCaps.cut(f.exception(), FieldCaps.FAILURE_TEXT));
-                row.put("traceback", FieldCaps.cut(f.traceback(), FieldCaps.FAILURE_TEXT));
+                row.put("exception", StoreTwins.text(FieldCaps.cut(f.exception(), FieldCaps.FAILURE_TEXT)));
+                row.put("traceback", StoreTwins.text(FieldCaps.cut(f.traceback(), FieldCaps.FAILURE_TEXT)));
             }
             case "revoked" -> later(row, "finished_at", at);
             default -> { }
