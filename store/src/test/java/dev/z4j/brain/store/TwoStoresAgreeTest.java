@@ -259,6 +259,33 @@ class TwoStoresAgreeTest {
     }
 
     @Test
+    void valuesAtEveryCapFitBothSchemas() throws Exception {
+        // Caps count characters, as varchar(n) and SQLite's length() do: values exactly at the cap,
+        // made of two-unit characters, must be accepted by both databases and stored whole.
+        String engine = EMOJI.repeat(FieldCaps.ENGINE);
+        String taskId = EMOJI.repeat(FieldCaps.TASK_ID);
+        String reference = "r" + EMOJI.repeat(FieldCaps.REFERENCE - 1); // not the task id: no self-reference
+        TaskFacts facts = Facts.of("task.received").name(EMOJI.repeat(FieldCaps.TASK_NAME))
+                .parent(reference).root(reference).build();
+        Ev e = new Ev(java.util.UUID.randomUUID(), 0, engine, taskId, EMOJI.repeat(FieldCaps.KIND), T0, T0,
+                "{}", facts, reference, reference);
+        Ev started = new Ev(java.util.UUID.randomUUID(), 0, engine, taskId, "task.started", T0.plusSeconds(1),
+                T0.plusSeconds(1), "{}", Facts.of("task.started").build(), null, reference);
+        write(e, started);
+
+        twins.assertSameRows(twin);
+        assertThat(twins.pgRows(twin, "tasks")).singleElement().satisfies(t -> assertThat(t)
+                .containsEntry("engine", StoreTwins.text(engine)).containsEntry("task_id", StoreTwins.text(taskId))
+                .containsEntry("name", StoreTwins.text(EMOJI.repeat(FieldCaps.TASK_NAME)))
+                .containsEntry("queue", StoreTwins.text(reference)).containsEntry("worker_name", StoreTwins.text(reference))
+                .containsEntry("parent_task_id", StoreTwins.text(reference))
+                .containsEntry("root_task_id", StoreTwins.text(reference)));
+        assertThat(twins.pgRows(twin, "workers")).extracting(w -> w.get("name")).containsExactly(StoreTwins.text(reference));
+        assertThat(twins.pgRows(twin, "events")).extracting(r -> r.get("kind"))
+                .contains(StoreTwins.text(EMOJI.repeat(FieldCaps.KIND)));
+    }
+
+    @Test
     void subMicrosecondTimesLandTheSameOnBoth() throws Exception {
         Instant at = T0.plusNanos(1_500); // 1.5 us: rounding would make 2 us, truncation 1 us
         write(received("t", at).receivedAt(at.plusSeconds(1)));
