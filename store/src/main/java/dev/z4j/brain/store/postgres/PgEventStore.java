@@ -29,8 +29,9 @@ import org.postgresql.copy.CopyIn;
 /**
  * The ingest hot path: one transaction per batch that COPYs the events into a session-local
  * staging table, merges them into {@code events} skipping duplicates, and applies the task,
- * worker, queue and agent projections with one statement each for the rows really inserted.
- * Owned by one persister thread, so its buffers are reused without locking.
+ * worker and queue projections with one statement each for the rows really inserted (the task
+ * rows folded per task in memory first, then COPYed and merged set-wise), and marks the agents
+ * seen. Owned by one persister thread, so its buffers are reused without locking.
  */
 public final class PgEventStore implements EventStore {
 
