@@ -12,7 +12,9 @@ import java.util.function.Function;
  * <ul>
  *   <li>an engine worker named by a new event ({@code data.worker}) was seen at the event's
  *       occurred_at; stored, it goes online unless the stored heartbeat is newer (an old event
- *       proves nothing about now), and its heartbeat only moves forward;</li>
+ *       proves nothing about now), and its heartbeat only moves forward. Any kind counts as a
+ *       sighting, worker.offline included, as in the original brain; offline comes from the
+ *       stale-worker sweep;</li>
  *   <li>a queue named by a new event was seen at its occurred_at; last_seen_at only moves forward;</li>
  *   <li>an agent was seen at the receive time of any event it sent, a resent duplicate included
  *       (it proves the agent is alive); last_seen_at only moves forward.</li>
