@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -37,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@link #writeNew} gets rows never stored before on every call, so every row is a real insert
  * and the tasks table grows; {@link #writeDuplicates} resends one batch that is already stored,
  * which is what an agent's resend after a lost ack costs (merge finds only conflicts, the
- * projections have nothing to do).
+ * projections have nothing to do); {@link #writeLifecycleEnds} writes the started and succeeded
+ * events of tasks whose received event is stored already, so every task row is an update (the
+ * ON CONFLICT path and its state precedence), as when a lifecycle spans batches.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -70,6 +73,33 @@ public class PersisterWriteBenchmark {
         @TearDown(Level.Invocation)
         public void check() {
             requireAll(inserted, true, "fresh rows");
+        }
+    }
+
+    /**
+     * 500 lifecycles whose task.received events are written before the call (outside the measured
+     * time); the call writes their 1000 started and succeeded events.
+     */
+    @State(Scope.Thread)
+    public static class LifecycleEnds {
+        List<EventRow> rows;
+        boolean[] inserted;
+
+        @Setup(Level.Invocation)
+        public void next(PersisterWriteBenchmark bench) throws StoreException {
+            List<EventRow> lifecycles = CeleryEvents.rows(ROWS * 3 / 2, bench.random, Instant.now(), bench.project,
+                    bench.agent);
+            List<EventRow> received = new ArrayList<>(ROWS / 2);
+            rows = new ArrayList<>(ROWS);
+            for (int i = 0; i < lifecycles.size(); i++) {
+                (i % 3 == 0 ? received : rows).add(lifecycles.get(i));
+            }
+            requireAll(bench.store.write(received), true, "received events");
+        }
+
+        @TearDown(Level.Invocation)
+        public void check() {
+            requireAll(inserted, true, "lifecycle ends");
         }
     }
 
@@ -112,6 +142,13 @@ public class PersisterWriteBenchmark {
     @OperationsPerInvocation(ROWS)
     public boolean[] writeDuplicates() throws StoreException {
         return store.write(alreadyStored);
+    }
+
+    /** Score: rows/s of started and succeeded events whose tasks exist (1000 per call, 500 task updates). */
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public boolean[] writeLifecycleEnds(LifecycleEnds batch) throws StoreException {
+        return batch.inserted = store.write(batch.rows);
     }
 
     List<EventRow> newRows() {

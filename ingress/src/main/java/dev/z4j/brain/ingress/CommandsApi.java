@@ -30,8 +30,13 @@ final class CommandsApi {
             "restart_worker", "pool_grow", "pool_shrink", "add_consumer", "cancel_consumer", "rate_limit",
             "reconcile_task", "schedule.enable", "schedule.disable", "schedule.trigger_now", "schedule.delete",
             "schedule.resync", "schedule.fire");
+    /**
+     * The statuses a command can have: the list filter accepts exactly these. The schema also allows
+     * 'cancelled', but nothing sets it (there is no cancel of a command), so filtering on it could
+     * only ever return nothing: it is refused like any other unknown status.
+     */
     static final Set<String> STATUSES = Set.of(CommandStore.PENDING, CommandStore.DISPATCHED, CommandStore.COMPLETED,
-            CommandStore.FAILED, CommandStore.TIMEOUT, "cancelled");
+            CommandStore.FAILED, CommandStore.TIMEOUT);
     static final int MAX_WIRE_TIMEOUT = 3600;
 
     private final Directory directory;
@@ -97,7 +102,8 @@ final class CommandsApi {
     void list(Directory.Project project, ServerRequest req, ServerResponse res) throws StoreException, RestApi.ApiError {
         String status = req.query().first("status").orElse(null);
         if (status != null && !STATUSES.contains(status)) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "status must be one of " + new java.util.TreeSet<>(STATUSES));
+            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "unknown status '" + status + "'; supported: "
+                    + new java.util.TreeSet<>(STATUSES));
         }
         int limit;
         try {

@@ -4,7 +4,9 @@ import dev.z4j.brain.protocol.JsonWriter;
 import dev.z4j.brain.protocol.ProtocolException;
 import dev.z4j.brain.protocol.Timestamps;
 import dev.z4j.brain.store.EventRow;
+import dev.z4j.brain.store.FieldCaps;
 import dev.z4j.brain.store.TaskFacts;
+import dev.z4j.brain.store.TaskFold;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,25 +14,19 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Turns one agent event object into an {@link EventRow} (docs/PROTOCOL.md 7.3):
- * field caps, kind, clamped occurred_at, and the content-derived id that makes resends,
+ * Turns one agent event object into an {@link EventRow}: field caps ({@link FieldCaps}), kind,
+ * clamped occurred_at, and the content-derived id that makes resends,
  * restarts, reconnects and N agents reporting the same Celery event collapse into one row.
  */
 public final class EventNormalizer {
     /** uuid5 namespace of the original brain. */
     static final UUID NAMESPACE = UUID.fromString("c4d2c84e-2f0a-4b6c-9c5b-1d6f9a1e7c2a");
-    static final int MAX_ENGINE = 40;
-    static final int MAX_KIND = 80;
-    static final int MAX_TASK_ID = 200;
-    static final int MAX_TASK_NAME = 500;
-    static final int MAX_TEXT = 8192;
     static final Duration PAST_CLAMP = Duration.ofDays(400);
     static final Duration FUTURE_CLAMP = Duration.ofSeconds(60);
 
@@ -42,7 +38,6 @@ public final class EventNormalizer {
     private static final Map<String, String> TASK_STATE = Map.of(
             "task.received", "received", "task.started", "started", "task.succeeded", "success",
             "task.failed", "failure", "task.retried", "retry", "task.revoked", "revoked");
-    private static final Set<String> PRIORITIES = Set.of("critical", "high", "normal", "low");
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -64,25 +59,29 @@ public final class EventNormalizer {
 
     public static EventRow normalize(Map<String, Object> event, UUID projectId, UUID agentId, Instant receivedAt)
             throws Rejected {
-        String engine = requiredText(event.get("engine"), "engine", MAX_ENGINE);
-        String rawKind = requiredText(event.get("kind"), "kind", MAX_KIND);
+        String engine = requiredText(event.get("engine"), "engine", FieldCaps.ENGINE);
+        String rawKind = requiredText(event.get("kind"), "kind", FieldCaps.KIND);
         String kind = KINDS.contains(rawKind) ? rawKind : "unknown";
         Object tid = event.get("task_id");
-        String taskId = tid == null ? "" : text(tid, "task_id", MAX_TASK_ID);
+        String taskId = tid == null ? "" : text(tid, "task_id", FieldCaps.TASK_ID);
         Instant occurredAt = occurredAt(event.get("occurred_at"), receivedAt);
         Map<String, Object> data = event.get("data") instanceof Map<?, ?> m ? cast(m) : Map.of();
         String payload = json(data);
 
         UUID id = eventId(projectId, agentId, taskId, kind, occurredAt, event);
-        String queue = nonEmptyString(data.get("queue"), MAX_TASK_ID);
-        String worker = nonEmptyString(data.get("worker"), MAX_TASK_ID);
+        String queue = reference(data.get("queue"));
+        String worker = reference(data.get("worker"));
         TaskFacts task = taskId.isEmpty() || kind.equals("unknown") || !kind.startsWith("task.")
                 ? null : taskFacts(kind, taskId, data);
         return new EventRow(id, projectId, agentId, engine, taskId, kind, occurredAt, receivedAt, payload, task,
                 queue, worker);
     }
 
-    /** docs/PROTOCOL.md 7.3; events with neither a task id nor a v4/v7 id get a content hash (never random). */
+    /**
+     * Task events: uuid5 of project, task id, kind and whole seconds of occurred_at, so every agent
+     * reporting the same broker event agrees; others: uuid5 of the agent's v4/v7 id, and events with
+     * neither get a content hash (never random, so a resend stays a duplicate).
+     */
     static UUID eventId(UUID projectId, UUID agentId, String taskId, String kind, Instant occurredAt,
                         Map<String, Object> event) {
         if (!taskId.isEmpty()) {
@@ -136,12 +135,9 @@ public final class EventNormalizer {
 
     private static TaskFacts taskFacts(String kind, String taskId, Map<String, Object> data) {
         String state = TASK_STATE.get(kind);
-        String name = truncate(nonEmptyString(data.get("task_name"), Integer.MAX_VALUE), MAX_TASK_NAME);
-        String priority = null;
-        if (data.get("priority") instanceof String p) {
-            String lower = p.toLowerCase(Locale.ROOT);
-            priority = PRIORITIES.contains(lower) ? lower : "normal";
-        }
+        String name = data.get("task_name") instanceof String n && !n.isEmpty()
+                ? FieldCaps.cut(n, FieldCaps.TASK_NAME) : null;
+        String priority = data.get("priority") instanceof String p ? TaskFold.priority(p) : null;
         boolean received = kind.equals("task.received");
         boolean startedOrReceived = received || kind.equals("task.started");
         String args = startedOrReceived && data.containsKey("args") ? json(data.get("args")) : null;
@@ -150,23 +146,16 @@ public final class EventNormalizer {
         String result = succeeded && data.containsKey("result") ? json(data.get("result")) : null;
         Long runtimeMs = succeeded && data.get("runtime_ms") instanceof Number n ? n.longValue() : null;
         boolean failed = kind.equals("task.failed");
-        String exception = failed ? truncate(asText(data.get("exception")), MAX_TEXT) : null;
-        String traceback = failed ? truncate(asText(data.get("traceback")), MAX_TEXT) : null;
+        String exception = failed ? FieldCaps.cut(asText(data.get("exception")), FieldCaps.FAILURE_TEXT) : null;
+        String traceback = failed ? FieldCaps.cut(asText(data.get("traceback")), FieldCaps.FAILURE_TEXT) : null;
         Integer retryCount = data.get("retry_count") instanceof Long l && l >= 0 && l <= Integer.MAX_VALUE
                 ? l.intValue() : null;
-        String parent = received ? canvasRef(data.get("parent_task_id"), taskId) : null;
-        String root = received ? canvasRef(data.get("root_task_id"), taskId) : null;
+        String parent = received && data.get("parent_task_id") instanceof String ref
+                ? TaskFold.canvasReference(ref, taskId) : null;
+        String root = received && data.get("root_task_id") instanceof String ref
+                ? TaskFold.canvasReference(ref, taskId) : null;
         return new TaskFacts(state, name, priority, args, kwargs, result, runtimeMs, exception, traceback,
                 retryCount, parent, root);
-    }
-
-    /** Parent/root references: dropped when too long, containing NUL, or pointing at the task itself. */
-    private static String canvasRef(Object raw, String taskId) {
-        if (!(raw instanceof String s) || s.isEmpty() || s.length() > MAX_TASK_ID || s.indexOf('\0') >= 0
-                || s.equals(taskId)) {
-            return null;
-        }
-        return s;
     }
 
     private static String requiredText(Object raw, String field, int max) throws Rejected {
@@ -174,8 +163,8 @@ public final class EventNormalizer {
         if (s == null || s.isEmpty()) {
             throw new Rejected("missing_" + field, field + " must be a non-empty string");
         }
-        if (s.length() > max) {
-            throw new Rejected("field_too_long", field + " longer than " + max + " chars");
+        if (!FieldCaps.fits(s, max)) {
+            throw new Rejected("field_too_long", field + " longer than " + max + " characters");
         }
         return s;
     }
@@ -184,14 +173,15 @@ public final class EventNormalizer {
         if (!(raw instanceof String s)) {
             throw new Rejected("bad_" + field, field + " must be a string");
         }
-        if (s.length() > max) {
-            throw new Rejected("field_too_long", field + " longer than " + max + " chars");
+        if (!FieldCaps.fits(s, max)) {
+            throw new Rejected("field_too_long", field + " longer than " + max + " characters");
         }
         return s;
     }
 
-    private static String nonEmptyString(Object raw, int max) {
-        return raw instanceof String s && !s.isEmpty() && s.length() <= max ? s : null;
+    /** A queue or worker name; absent when not a string, empty or too long (a cut name would name another). */
+    private static String reference(Object raw) {
+        return raw instanceof String s ? FieldCaps.reference(s) : null;
     }
 
     private static String asText(Object raw) {
@@ -199,10 +189,6 @@ public final class EventNormalizer {
             return null;
         }
         return raw instanceof String s ? s : json(raw);
-    }
-
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     /**

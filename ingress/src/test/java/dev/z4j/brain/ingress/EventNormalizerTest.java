@@ -123,6 +123,73 @@ class EventNormalizerTest {
         assertThat(f.task().traceback()).hasSize(8192);
     }
 
+    private static final String EMOJI = "\uD83D\uDE00"; // one code point, two UTF-16 chars
+
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1)))) {
+                return true;
+            }
+            if (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
+                return true;
+            }
+            if (Character.isHighSurrogate(c)) {
+                i++;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void cutsAtTheCapNeverSplitAnEmojiAndCountCharactersAsTheDatabasesDo() throws Exception {
+        // The emoji is the 8192nd character (code point) of the exception, the 500th of the name:
+        // both fit their cap exactly, as they would in a varchar column.
+        Map<String, Object> failed = new LinkedHashMap<>();
+        failed.put("exception", "x".repeat(8191) + EMOJI + "tail");
+        failed.put("traceback", "y".repeat(8191) + EMOJI);
+        failed.put("task_name", "n".repeat(499) + EMOJI + "more");
+        EventRow f = EventNormalizer.normalize(event("task.failed", "t", "2026-05-01T12:00:01Z", failed),
+                PROJECT, AGENT, NOW);
+
+        assertThat(f.task().exception()).isEqualTo("x".repeat(8191) + EMOJI);
+        assertThat(f.task().traceback()).isEqualTo("y".repeat(8191) + EMOJI);
+        assertThat(f.task().name()).isEqualTo("n".repeat(499) + EMOJI);
+
+        // One more character before the emoji: it no longer fits and goes whole, never half.
+        failed.put("exception", "x".repeat(8192) + EMOJI);
+        failed.put("task_name", "n".repeat(500) + EMOJI);
+        EventRow g = EventNormalizer.normalize(event("task.failed", "t", "2026-05-01T12:00:01Z", failed),
+                PROJECT, AGENT, NOW);
+        assertThat(g.task().exception()).isEqualTo("x".repeat(8192));
+        assertThat(g.task().name()).isEqualTo("n".repeat(500));
+        assertThat(hasLoneSurrogate(g.task().exception())).isFalse();
+    }
+
+    @Test
+    void identityAndReferenceCapsCountCharactersNotUtf16Units() throws Exception {
+        String emojiTaskId = EMOJI.repeat(200); // 200 characters, 400 UTF-16 units: fits varchar(200)
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("queue", EMOJI.repeat(200));
+        data.put("worker", EMOJI.repeat(200));
+        EventRow r = EventNormalizer.normalize(event("task.received", emojiTaskId, "2026-05-01T12:00:00Z", data),
+                PROJECT, AGENT, NOW);
+        assertThat(r.taskId()).isEqualTo(emojiTaskId);
+        assertThat(r.queue()).isEqualTo(EMOJI.repeat(200));
+        assertThat(r.worker()).isEqualTo(EMOJI.repeat(200));
+
+        // One character over: the task id is refused, a queue or worker name is dropped (not cut:
+        // a cut name would name another queue).
+        Map<String, Object> tooLong = event("task.received", EMOJI.repeat(201), "2026-05-01T12:00:00Z", Map.of());
+        assertThatThrownBy(() -> EventNormalizer.normalize(tooLong, PROJECT, AGENT, NOW))
+                .isInstanceOfSatisfying(EventNormalizer.Rejected.class,
+                        e -> assertThat(e.reason()).isEqualTo("field_too_long"));
+        data.put("queue", EMOJI.repeat(201));
+        EventRow dropped = EventNormalizer.normalize(event("task.received", "t", "2026-05-01T12:00:00Z", data),
+                PROJECT, AGENT, NOW);
+        assertThat(dropped.queue()).isNull();
+    }
+
     @Test
     void nulCharactersDoNotMakeTheEventUnstorable() throws Exception {
         Map<String, Object> data = Map.of("text", "a\u0000b", "literal", "back\\u0000slash");

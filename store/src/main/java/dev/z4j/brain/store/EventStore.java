@@ -13,7 +13,10 @@ public interface EventStore {
     /**
      * Persists {@code events} in ONE transaction: inserts every event whose (projectId, id) is not
      * stored yet (looking at its receive day and the day before, so a resend straddling midnight
-     * UTC is still a duplicate), then applies the task / worker / queue projections set-wise.
+     * UTC is still a duplicate; SQLite looks at all stored events), then applies the task / worker /
+     * queue projections set-wise to the events it inserted, by the rules of {@link TaskFold},
+     * {@link TaskMerge} and {@link ActivityFold}, and marks the sending agents seen for all events,
+     * duplicates included.
      *
      * @return {@code inserted[i]} is true iff {@code events.get(i)} created a new row; of several
      *         equal ids within one call only the first can be true

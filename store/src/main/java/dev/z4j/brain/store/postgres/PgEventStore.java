@@ -1,8 +1,12 @@
 package dev.z4j.brain.store.postgres;
 
+import dev.z4j.brain.store.ActivityFold;
 import dev.z4j.brain.store.EventRow;
 import dev.z4j.brain.store.EventStore;
 import dev.z4j.brain.store.StoreException;
+import dev.z4j.brain.store.TaskFold;
+import dev.z4j.brain.store.TaskMerge;
+import dev.z4j.brain.store.TaskUpdate;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,11 +17,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.ToIntFunction;
@@ -27,8 +29,9 @@ import org.postgresql.copy.CopyIn;
 /**
  * The ingest hot path: one transaction per batch that COPYs the events into a session-local
  * staging table, merges them into {@code events} skipping duplicates, and applies the task,
- * worker, queue and agent projections with one statement each for the rows really inserted.
- * Owned by one persister thread, so its buffers are reused without locking.
+ * worker and queue projections with one statement each for the rows really inserted (the task
+ * rows folded per task in memory first, then COPYed and merged set-wise), and marks the agents
+ * seen. Owned by one persister thread, so its buffers are reused without locking.
  */
 public final class PgEventStore implements EventStore {
 
@@ -52,65 +55,67 @@ public final class PgEventStore implements EventStore {
             ON CONFLICT DO NOTHING
             RETURNING project_id, id""";
 
-    private static final String COPY_TASKS = """
-            COPY z4j_task_staging (project_id, engine, task_id, name, queue, last_state, last_state_at,
-                                   first_terminal_state, priority, args, kwargs, result, runtime_ms,
-                                   exception, traceback, clear_failure, retry_count, received_at,
-                                   started_at, finished_at, worker_name, parent_task_id, root_task_id) FROM STDIN""";
+    private static final String COPY_TASKS =
+            "COPY z4j_task_staging (" + String.join(", ", TaskMerge.FIELDS) + ") FROM STDIN";
 
-    // State precedence (docs/ARCHITECTURE.md, "Task projection") against the row as it was before this batch:
-    // terminal beats non-terminal, never the reverse, same tier only if not older than the row's
-    // latest lifecycle time. Informational fields are written whatever the state outcome.
+    /** TaskMerge's rules over the staging row {@code s} and the stored row {@code t}. */
+    private static final TaskMerge.Dialect DIALECT = new TaskMerge.Dialect() {
+        @Override
+        public String given(String field) {
+            return "s." + field;
+        }
+
+        @Override
+        public String stored(String column) {
+            return "t." + column;
+        }
+
+        @Override
+        public String latest(String... times) {
+            return "GREATEST(" + String.join(", ", times) + ")"; // ignores NULLs
+        }
+
+        @Override
+        public String earliest(String a, String b) {
+            return "LEAST(" + a + ", " + b + ")";
+        }
+
+        @Override
+        public String now() {
+            return "now()";
+        }
+
+        @Override
+        public String minusInfinity() {
+            return "'-infinity'::timestamptz";
+        }
+    };
+
+    // One folded row per task (TaskFold), combined with the stored row by TaskMerge's rules. The
+    // update reads its staging row through a subquery (a primary-key lookup) because EXCLUDED
+    // only carries tasks columns, not the fold's state facts.
     private static final String MERGE_TASKS = """
-            INSERT INTO tasks AS t (project_id, engine, task_id, name, queue, state, priority, args, kwargs,
-                                    result, exception, traceback, retry_count, received_at, started_at,
-                                    finished_at, runtime_ms, worker_name, parent_task_id, root_task_id)
-            SELECT s.project_id, s.engine, s.task_id, s.name, s.queue, COALESCE(s.last_state, 'pending'),
-                   COALESCE(s.priority, 'normal'), s.args, s.kwargs, s.result, s.exception, s.traceback,
-                   COALESCE(s.retry_count, 0), s.received_at, s.started_at, s.finished_at, s.runtime_ms,
-                   s.worker_name, s.parent_task_id, s.root_task_id
+            INSERT INTO tasks AS t (%s)
+            SELECT %s
               FROM z4j_task_staging s
              ORDER BY s.project_id, s.engine, s.task_id
             ON CONFLICT (project_id, engine, task_id) DO UPDATE SET
-                (state, priority, retry_count, exception, traceback) = (
-                    SELECT CASE
-                             WHEN s.last_state IS NULL THEN t.state
-                             WHEN t.state IN ('success', 'failure', 'revoked')
-                                  AND s.last_state NOT IN ('success', 'failure', 'revoked') THEN t.state
-                             WHEN GREATEST(t.finished_at, t.started_at, t.received_at) IS NULL
-                                  OR s.last_state_at >= LEAST(GREATEST(t.finished_at, t.started_at, t.received_at), now())
-                                  THEN s.last_state
-                             WHEN s.first_terminal_state IS NOT NULL
-                                  AND t.state NOT IN ('success', 'failure', 'revoked') THEN s.first_terminal_state
-                             ELSE t.state
-                           END,
-                           COALESCE(s.priority, t.priority),
-                           COALESCE(s.retry_count, t.retry_count),
-                           CASE WHEN s.clear_failure THEN NULL ELSE COALESCE(s.exception, t.exception) END,
-                           CASE WHEN s.clear_failure THEN NULL ELSE COALESCE(s.traceback, t.traceback) END
+                (%s, updated_at) = (
+                    SELECT %s, now()
                       FROM z4j_task_staging s
                      WHERE s.project_id = EXCLUDED.project_id AND s.engine = EXCLUDED.engine
-                       AND s.task_id = EXCLUDED.task_id),
-                name           = COALESCE(EXCLUDED.name, t.name),
-                queue          = COALESCE(EXCLUDED.queue, t.queue),
-                args           = COALESCE(EXCLUDED.args, t.args),
-                kwargs         = COALESCE(EXCLUDED.kwargs, t.kwargs),
-                result         = COALESCE(EXCLUDED.result, t.result),
-                received_at    = COALESCE(EXCLUDED.received_at, t.received_at),
-                started_at     = COALESCE(EXCLUDED.started_at, t.started_at),
-                finished_at    = COALESCE(EXCLUDED.finished_at, t.finished_at),
-                runtime_ms     = COALESCE(EXCLUDED.runtime_ms, t.runtime_ms),
-                worker_name    = COALESCE(EXCLUDED.worker_name, t.worker_name),
-                parent_task_id = COALESCE(EXCLUDED.parent_task_id, t.parent_task_id),
-                root_task_id   = COALESCE(EXCLUDED.root_task_id, t.root_task_id),
-                updated_at     = now()""";
+                       AND s.task_id = EXCLUDED.task_id)""".formatted(
+            TaskMerge.columnList(), TaskMerge.insertValues(DIALECT),
+            String.join(", ", TaskMerge.updatedColumns()), String.join(",\n                           ", TaskMerge.updateValues(DIALECT)));
 
+    // queues '{}' (none known yet), as on SQLite, whose column cannot be NULL.
     private static final String UPSERT_WORKERS = """
-            INSERT INTO workers AS w (project_id, engine, name, state, last_heartbeat)
-            SELECT u.project_id, u.engine, u.name, 'online', u.seen
+            INSERT INTO workers AS w (project_id, engine, name, state, last_heartbeat, queues)
+            SELECT u.project_id, u.engine, u.name, 'online', u.seen, '{}'
               FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) AS u(project_id, engine, name, seen)
             ON CONFLICT (project_id, engine, name) DO UPDATE SET
-                state = 'online',
+                state = CASE WHEN w.last_heartbeat IS NULL OR EXCLUDED.last_heartbeat >= w.last_heartbeat
+                             THEN 'online' ELSE w.state END,
                 last_heartbeat = GREATEST(w.last_heartbeat, EXCLUDED.last_heartbeat)""";
 
     private static final String TOUCH_QUEUES = """
@@ -126,8 +131,6 @@ public final class PgEventStore implements EventStore {
               FROM unnest(?::uuid[], ?::timestamptz[]) AS u(id, seen)
              WHERE a.id = u.id AND (a.last_seen_at IS NULL OR a.last_seen_at < u.seen)""";
 
-    private static final Comparator<EventRow> BY_OCCURRED = Comparator.comparing(EventRow::occurredAt);
-
     private final Transactions transactions;
     private final CopyBuffer buffer = new CopyBuffer(64 * 1024);
 
@@ -142,9 +145,17 @@ public final class PgEventStore implements EventStore {
         }
         return transactions.inTransaction("write events", c -> {
             boolean[] inserted = mergeEvents(c, events);
-            projectTasks(c, events, inserted);
-            projectWorkersAndQueues(c, events, inserted);
-            touchAgents(c, events);
+            List<EventRow> fresh = new ArrayList<>(inserted.length);
+            for (int i = 0; i < inserted.length; i++) {
+                if (inserted[i]) {
+                    fresh.add(events.get(i));
+                }
+            }
+            if (!fresh.isEmpty()) {
+                projectTasks(c, fresh);
+                projectWorkersAndQueues(c, fresh);
+            }
+            touchAgents(c, ActivityFold.agents(events));
             return inserted;
         });
     }
@@ -213,32 +224,21 @@ public final class PgEventStore implements EventStore {
         return LocalDate.ofInstant(receivedAt, ZoneOffset.UTC);
     }
 
-    private void projectTasks(Connection c, List<EventRow> events, boolean[] inserted) throws SQLException {
-        Map<TaskKey, List<EventRow>> byTask = new TreeMap<>(); // sorted keys: same lock order on every replica
-        for (int i = 0; i < inserted.length; i++) {
-            EventRow e = events.get(i);
-            if (inserted[i] && e.task() != null && e.taskId() != null && !e.taskId().isEmpty()) {
-                byTask.computeIfAbsent(new TaskKey(e.projectId(), e.engine(), e.taskId()), k -> new ArrayList<>()).add(e);
-            }
-        }
-        if (byTask.isEmpty()) {
+    private void projectTasks(Connection c, List<EventRow> fresh) throws SQLException {
+        List<TaskUpdate> updates = TaskFold.fold(fresh);
+        if (updates.isEmpty()) {
             return;
         }
         buffer.clear();
-        for (Map.Entry<TaskKey, List<EventRow>> entry : byTask.entrySet()) {
-            TaskKey key = entry.getKey();
-            List<EventRow> taskEvents = entry.getValue();
-            taskEvents.sort(BY_OCCURRED); // stable: equal times keep arrival order
-            TaskUpdate u = new TaskUpdate(key.projectId(), key.engine(), key.taskId());
-            for (EventRow e : taskEvents) {
-                u.apply(e);
-            }
-            buffer.uuid(u.projectId).text(u.engine).text(u.taskId).text(u.name).text(u.queue)
-                    .text(u.lastState).timestamp(u.lastStateAt).text(u.firstTerminalState).text(u.priority)
-                    .text(u.argsJson).text(u.kwargsJson).text(u.resultJson).number(u.runtimeMs)
-                    .text(u.exception).text(u.traceback).bool(u.clearFailure).number(u.retryCount)
-                    .timestamp(u.receivedAt).timestamp(u.startedAt).timestamp(u.finishedAt)
-                    .text(u.workerName).text(u.parentTaskId).text(u.rootTaskId).endRow();
+        for (TaskUpdate u : updates) { // columns in TaskMerge.FIELDS order
+            buffer.uuid(u.projectId()).text(u.engine()).text(u.taskId()).text(u.name()).text(u.queue())
+                    .text(u.priority()).text(u.argsJson()).text(u.kwargsJson()).text(u.resultJson())
+                    .number(u.runtimeMs()).number(u.retryCount()).text(u.workerName()).text(u.parentTaskId())
+                    .text(u.rootTaskId()).bool(u.replacesFailureText()).text(u.exception()).text(u.traceback())
+                    .timestamp(u.receivedAt()).timestamp(u.startedAt()).timestamp(u.finishedAt())
+                    .text(u.insertState()).text(u.firstTerminalState()).text(u.lastTerminalState())
+                    .timestamp(u.lastTerminalAt()).text(u.lastNonTerminalState()).timestamp(u.lastNonTerminalAt())
+                    .endRow();
         }
         copy(c, COPY_TASKS);
         try (PreparedStatement ps = c.prepareStatement(MERGE_TASKS)) {
@@ -246,27 +246,13 @@ public final class PgEventStore implements EventStore {
         }
     }
 
-    private static void projectWorkersAndQueues(Connection c, List<EventRow> events, boolean[] inserted)
-            throws SQLException {
-        Map<NamedKey, Instant> workers = new TreeMap<>();
-        Map<NamedKey, Instant> queues = new TreeMap<>();
-        for (int i = 0; i < inserted.length; i++) {
-            if (!inserted[i]) {
-                continue;
-            }
-            EventRow e = events.get(i);
-            if (e.worker() != null && !e.worker().isEmpty()) {
-                workers.merge(new NamedKey(e.projectId(), e.engine(), e.worker()), e.occurredAt(), PgEventStore::later);
-            }
-            if (e.queue() != null && !e.queue().isEmpty()) {
-                queues.merge(new NamedKey(e.projectId(), e.engine(), e.queue()), e.occurredAt(), PgEventStore::later);
-            }
-        }
-        upsertNamed(c, UPSERT_WORKERS, workers);
-        upsertNamed(c, TOUCH_QUEUES, queues);
+    private static void projectWorkersAndQueues(Connection c, List<EventRow> fresh) throws SQLException {
+        upsertNamed(c, UPSERT_WORKERS, ActivityFold.workers(fresh));
+        upsertNamed(c, TOUCH_QUEUES, ActivityFold.queues(fresh));
     }
 
-    private static void upsertNamed(Connection c, String sql, Map<NamedKey, Instant> rows) throws SQLException {
+    private static void upsertNamed(Connection c, String sql, Map<ActivityFold.Named, Instant> rows)
+            throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
@@ -276,7 +262,7 @@ public final class PgEventStore implements EventStore {
         String[] names = new String[n];
         String[] seen = new String[n];
         int i = 0;
-        for (Map.Entry<NamedKey, Instant> r : rows.entrySet()) {
+        for (Map.Entry<ActivityFold.Named, Instant> r : rows.entrySet()) {
             projects[i] = r.getKey().projectId().toString();
             engines[i] = r.getKey().engine();
             names[i] = r.getKey().name();
@@ -291,11 +277,7 @@ public final class PgEventStore implements EventStore {
         }
     }
 
-    private static void touchAgents(Connection c, List<EventRow> events) throws SQLException {
-        Map<UUID, Instant> agents = new TreeMap<>();
-        for (EventRow e : events) {
-            agents.merge(e.agentId(), e.receivedAt(), PgEventStore::later);
-        }
+    private static void touchAgents(Connection c, Map<UUID, Instant> agents) throws SQLException {
         String[] ids = new String[agents.size()];
         String[] seen = new String[agents.size()];
         int i = 0;
@@ -322,31 +304,5 @@ public final class PgEventStore implements EventStore {
         }
     }
 
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
     private record EventKey(UUID projectId, UUID id) {}
-
-    record TaskKey(UUID projectId, String engine, String taskId) implements Comparable<TaskKey> {
-        @Override
-        public int compareTo(TaskKey o) {
-            int c = projectId.compareTo(o.projectId);
-            if (c == 0) {
-                c = engine.compareTo(o.engine);
-            }
-            return c != 0 ? c : taskId.compareTo(o.taskId);
-        }
-    }
-
-    record NamedKey(UUID projectId, String engine, String name) implements Comparable<NamedKey> {
-        @Override
-        public int compareTo(NamedKey o) {
-            int c = projectId.compareTo(o.projectId);
-            if (c == 0) {
-                c = engine.compareTo(o.engine);
-            }
-            return c != 0 ? c : name.compareTo(o.name);
-        }
-    }
 }

@@ -36,11 +36,12 @@ public final class PostgresDatabase implements Database {
                 received_day date NOT NULL, payload jsonb NOT NULL) ON COMMIT DELETE ROWS;
             CREATE TEMP TABLE IF NOT EXISTS z4j_task_staging (
                 project_id uuid NOT NULL, engine text NOT NULL, task_id text NOT NULL, name text, queue text,
-                last_state text, last_state_at timestamptz, first_terminal_state text, priority text,
-                args jsonb, kwargs jsonb, result jsonb, runtime_ms bigint, exception text, traceback text,
-                clear_failure boolean NOT NULL, retry_count integer, received_at timestamptz,
-                started_at timestamptz, finished_at timestamptz, worker_name text, parent_task_id text,
-                root_task_id text, PRIMARY KEY (project_id, engine, task_id)) ON COMMIT DELETE ROWS""";
+                priority text, args jsonb, kwargs jsonb, result jsonb, runtime_ms bigint, retry_count integer,
+                worker_name text, parent_task_id text, root_task_id text, replaces_failure_text boolean NOT NULL,
+                exception text, traceback text, received_at timestamptz, started_at timestamptz,
+                finished_at timestamptz, insert_state text NOT NULL, first_terminal_state text,
+                last_terminal_state text, last_terminal_at timestamptz, last_non_terminal_state text,
+                last_non_terminal_at timestamptz, PRIMARY KEY (project_id, engine, task_id)) ON COMMIT DELETE ROWS""";
 
     private final HikariDataSource dataSource;
     private final HikariConfig poolConfig;

@@ -1,17 +1,18 @@
 package dev.z4j.brain.store.sqlite;
 
+import dev.z4j.brain.store.ActivityFold;
 import dev.z4j.brain.store.EventRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * What inserted events say besides tasks: engine workers are online with their latest heartbeat,
- * queues were seen, agents were seen. Coalesced per key in Java; times only move forward.
+ * Writes what {@link ActivityFold} collapsed: engine workers and queues seen by new events, agents
+ * seen by any event. Times only move forward; an old event does not bring a worker back online.
  */
 final class ActivityProjection {
     private static final String UPSERT_WORKER = """
@@ -36,42 +37,32 @@ final class ActivityProjection {
             UPDATE agents SET last_seen_at = max(coalesce(last_seen_at, ?1), ?1) WHERE id = ?2
             """;
 
-    private record Named(UUID projectId, String engine, String name) {}
-
     private ActivityProjection() {}
 
-    static void apply(Connection connection, List<EventRow> inserted, long nowMicros) throws SQLException {
-        Map<Named, Long> workers = new LinkedHashMap<>();
-        Map<Named, Long> queues = new LinkedHashMap<>();
-        Map<UUID, Long> agents = new LinkedHashMap<>();
-        for (EventRow row : inserted) {
-            long occurred = Micros.of(row.occurredAt());
-            if (row.worker() != null) {
-                workers.merge(new Named(row.projectId(), row.engine(), row.worker()), occurred, Math::max);
-            }
-            if (row.queue() != null) {
-                queues.merge(new Named(row.projectId(), row.engine(), row.queue()), occurred, Math::max);
-            }
-            agents.merge(row.agentId(), Micros.of(row.receivedAt()), Math::max);
-        }
-        upsertNamed(connection, UPSERT_WORKER, workers, nowMicros);
-        upsertNamed(connection, UPSERT_QUEUE, queues, nowMicros);
-        touchAgents(connection, agents);
+    /** Workers and queues named by the events that were new. */
+    static void applyNamed(Connection connection, List<EventRow> inserted, long nowMicros) throws SQLException {
+        upsertNamed(connection, UPSERT_WORKER, ActivityFold.workers(inserted), nowMicros);
+        upsertNamed(connection, UPSERT_QUEUE, ActivityFold.queues(inserted), nowMicros);
     }
 
-    private static void upsertNamed(Connection connection, String sql, Map<Named, Long> seen, long nowMicros)
-            throws SQLException {
+    /** Agents that sent any of {@code received}, resent duplicates included. */
+    static void touchAgents(Connection connection, List<EventRow> received) throws SQLException {
+        touch(connection, ActivityFold.agents(received));
+    }
+
+    private static void upsertNamed(Connection connection, String sql, Map<ActivityFold.Named, Instant> seen,
+                                    long nowMicros) throws SQLException {
         if (seen.isEmpty()) {
             return;
         }
         try (PreparedStatement upsert = connection.prepareStatement(sql)) {
-            for (Map.Entry<Named, Long> entry : seen.entrySet()) {
-                Named named = entry.getKey();
+            for (Map.Entry<ActivityFold.Named, Instant> entry : seen.entrySet()) {
+                ActivityFold.Named named = entry.getKey();
                 upsert.setString(1, UUID.randomUUID().toString());
                 upsert.setString(2, named.projectId().toString());
                 upsert.setString(3, named.engine());
                 upsert.setString(4, named.name());
-                upsert.setLong(5, entry.getValue());
+                upsert.setLong(5, Micros.of(entry.getValue()));
                 upsert.setLong(6, nowMicros);
                 upsert.setLong(7, nowMicros);
                 upsert.addBatch();
@@ -80,13 +71,13 @@ final class ActivityProjection {
         }
     }
 
-    private static void touchAgents(Connection connection, Map<UUID, Long> agents) throws SQLException {
+    private static void touch(Connection connection, Map<UUID, Instant> agents) throws SQLException {
         if (agents.isEmpty()) {
             return;
         }
         try (PreparedStatement touch = connection.prepareStatement(TOUCH_AGENT)) {
-            for (Map.Entry<UUID, Long> entry : agents.entrySet()) {
-                touch.setLong(1, entry.getValue());
+            for (Map.Entry<UUID, Instant> entry : agents.entrySet()) {
+                touch.setLong(1, Micros.of(entry.getValue()));
                 touch.setString(2, entry.getKey().toString());
                 touch.addBatch();
             }

@@ -3,13 +3,14 @@ package dev.z4j.brain.store.sqlite;
 import dev.z4j.brain.store.EventRow;
 import dev.z4j.brain.store.EventStore;
 import dev.z4j.brain.store.StoreException;
+import dev.z4j.brain.store.TaskFold;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Persists a batch in one transaction on the shared writer: insert new events, then project only
- * the events that were new, so a resent batch changes nothing.
+ * the events that were new, so a resent batch changes nothing but its agent's last_seen_at.
  */
 final class SqliteEventStore implements EventStore {
     private final LockedConnection writer;
@@ -33,9 +34,10 @@ final class SqliteEventStore implements EventStore {
             }
             if (!fresh.isEmpty()) {
                 long now = Micros.of(Instant.now());
-                TaskProjection.apply(connection, TaskChange.collapse(fresh), now);
-                ActivityProjection.apply(connection, fresh, now);
+                TaskProjection.apply(connection, TaskFold.fold(fresh), now);
+                ActivityProjection.applyNamed(connection, fresh, now);
             }
+            ActivityProjection.touchAgents(connection, events);
             return inserted;
         });
     }

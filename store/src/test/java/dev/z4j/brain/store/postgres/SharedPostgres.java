@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One embedded PostgreSQL for the whole test JVM; each test class gets its own fresh database. */
-final class SharedPostgres {
+public final class SharedPostgres {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres postgres;
     // held strongly so the level sticks: zonky logs every initdb line at INFO
@@ -40,7 +40,7 @@ final class SharedPostgres {
     }
 
     /** Creates an empty database and returns its libpq-style URL (credentials included). */
-    static String freshDatabaseUrl(String prefix) {
+    public static String freshDatabaseUrl(String prefix) {
         String name = prefix.toLowerCase() + "_" + COUNTER.incrementAndGet();
         try (Connection c = instance().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
@@ -58,7 +58,7 @@ final class SharedPostgres {
         return PostgresDatabase.open(config(url, 10_000), Duration.ofSeconds(2));
     }
 
-    static PostgresDatabase openMigrated(String url) throws StoreException {
+    public static PostgresDatabase openMigrated(String url) throws StoreException {
         PostgresDatabase db = open(url);
         db.migrate();
         return db;
