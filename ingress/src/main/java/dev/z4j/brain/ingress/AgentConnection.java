@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,11 +53,16 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
 
     private enum State { AWAITING_HELLO, OPEN, CLOSED }
 
+    /** How long a graceful shutdown waits for an agent to answer its 1001 beyond the flush budget. */
+    private static final long CLOSE_ANSWER_NANOS = 1_000_000_000L;
+
     private final AgentGateway gateway;
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
     private final ByteArrayOutputStream fragments = new ByteArrayOutputStream();
     private final BatchTracker batches = new BatchTracker();
+    /** Counted down when the socket layer reports the end (peer's close frame, or a failure). */
+    private final CountDownLatch socketEnded = new CountDownLatch(1);
     private final long openedNanos = System.nanoTime();
     private final SerialWrites writes;
     private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_HELLO);
@@ -121,6 +128,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     @Override
     public void onClose(WsSession session, int status, String reason) {
         cleanup();
+        socketEnded.countDown();
     }
 
     /**
@@ -138,6 +146,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         if (cleanup()) {
             metrics.closed(CloseCodes.ABNORMAL);
         }
+        socketEnded.countDown();
     }
 
     /** Another socket of the same (agent, worker) took over. */
@@ -576,5 +585,13 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             out.awaitFlushed(deadlineNanos);
         }
         close(CloseCodes.GOING_AWAY, "brain shutting down");
+        // The close frame is written on another thread: wait for the peer's answer (bounded), or the
+        // server's stop would cut the socket first and the agent would see 1006, not 1001.
+        try {
+            socketEnded.await(Math.max(0, deadlineNanos - System.nanoTime()) + CLOSE_ANSWER_NANOS,
+                    TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
