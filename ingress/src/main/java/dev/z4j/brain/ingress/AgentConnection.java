@@ -54,7 +54,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     private volatile long lastMessageNanos = openedNanos;
     private BearerAuth.Result auth;
     private WsSession session;
-    private Directory.Agent agent;
+    private volatile Directory.Agent agent;
     private String workerId;
     private Instant connectedAt;
     private FrameVerifier verifier;
@@ -110,6 +110,12 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     public void onError(WsSession session, Throwable t) {
         LOG.log(Level.FINE, "agent socket error", t);
         cleanup();
+    }
+
+    /** The agent id once authenticated (null before, or when authentication failed). */
+    UUID agentId() {
+        Directory.Agent a = agent;
+        return a == null ? null : a.id();
     }
 
     /** Another socket of the same (agent, worker) took over. */

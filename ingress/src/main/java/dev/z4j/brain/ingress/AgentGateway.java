@@ -111,6 +111,19 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         });
     }
 
+    /** The agent was deleted: every socket of it here closes with 4003 (hello or not yet). */
+    @Override
+    public int revoke(UUID agentId) {
+        int closed = 0;
+        for (AgentConnection c : live) {
+            if (agentId.equals(c.agentId())) {
+                c.close(CloseCodes.REVOKED, "agent revoked");
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     /** Pushes the agent's pending commands to it (after a socket of it connected here). */
     void drainPending(java.util.UUID agentId) {
         directoryWrite(() -> {

@@ -35,6 +35,8 @@ public final class PostgresNotifyRegistry implements Registry {
     static final String SOCKETS = "z4j_sockets";
     static final String DASHBOARD = "z4j_dashboard";
     static final String WATCHDOG = "z4j_watchdog";
+    /** Deleted agents: payload = agent id; every replica (this one included) closes its sockets with 4003. */
+    static final String REVOCATIONS = "z4j_revocations";
     static final Duration PING_EVERY = Duration.ofSeconds(2);
     static final Duration WATCHDOG_TIMEOUT = Duration.ofSeconds(6);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -87,6 +89,12 @@ public final class PostgresNotifyRegistry implements Registry {
     }
 
     @Override
+    public void agentRevoked(UUID agentId) {
+        agents.revoke(agentId); // ours now; the others when the NOTIFY arrives
+        notifyQuietly(REVOCATIONS, agentId.toString());
+    }
+
+    @Override
     public void publish(Notice notice) {
         dashboard.deliver(notice);
         notifyQuietly(DASHBOARD, replicaId + "|" + notice.encode());
@@ -119,7 +127,7 @@ public final class PostgresNotifyRegistry implements Registry {
             try (Connection c = db.dedicatedConnection()) {
                 try (Statement s = c.createStatement()) {
                     s.execute("SET application_name = 'z4j-listen-" + replicaId + "'"); // findable in pg_stat_activity
-                    for (String channel : List.of(COMMANDS, SOCKETS, DASHBOARD, WATCHDOG)) {
+                    for (String channel : List.of(COMMANDS, SOCKETS, DASHBOARD, WATCHDOG, REVOCATIONS)) {
                         s.execute("LISTEN " + channel);
                     }
                 }
@@ -198,6 +206,10 @@ public final class PostgresNotifyRegistry implements Registry {
                         dashboard.deliver(Notice.decode(payload.substring(bar + 1)));
                     }
                 }
+                case REVOCATIONS -> {
+                    UUID agent = UUID.fromString(payload);
+                    work.execute(() -> agents.revoke(agent));
+                }
                 default -> LOG.log(Level.FINE, "notification on unexpected channel {0}", channel);
             }
         } catch (RuntimeException e) {
@@ -217,7 +229,7 @@ public final class PostgresNotifyRegistry implements Registry {
         }
     }
 
-    /** After a gap in listening: push every pending command of the agents we hold. */
+    /** After a gap in listening: push every pending command of the agents we hold, drop deleted agents. */
     private void reconcile() {
         try {
             var held = agents.heldAgents();
@@ -226,6 +238,11 @@ public final class PostgresNotifyRegistry implements Registry {
             }
             for (CommandStore.Command c : db.commands().pendingForAgents(held, RECONCILE_LIMIT)) {
                 agents.deliver(c);
+            }
+            for (UUID agent : held) { // a revocation NOTIFYed while we were not listening
+                if (db.directory().agentById(agent).isEmpty()) {
+                    agents.revoke(agent);
+                }
             }
         } catch (StoreException | RuntimeException e) {
             LOG.log(Level.WARNING, "reconcile after LISTEN (re)connect failed: " + e.getMessage());
