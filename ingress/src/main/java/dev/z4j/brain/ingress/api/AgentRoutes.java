@@ -75,7 +75,6 @@ public final class AgentRoutes {
         AgentRoster.AgentRecord row = access.agents().get(call.project.id(), creds.agentId())
                 .orElseThrow(() -> new StoreException("agent " + creds.agentId() + " vanished", true, null));
         audit.success(call, "agent.token.minted", "agent", creds.agentId(), Map.of("name", creds.name()));
-        registry.publish(new Notice(call.project.id(), Notice.AGENT_CHANGED, 1, creds.agentId().toString()));
         return new AgentMinted(shape(row), creds.token(), creds.hmacSecret(), creds.agentId(), creds.projectId(),
                 creds.projectSlug(), creds.name());
     }

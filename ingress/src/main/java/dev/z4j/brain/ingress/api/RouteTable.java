@@ -86,8 +86,8 @@ public final class RouteTable implements HttpService {
             refuse(res, e, requestId);
         } catch (StoreException e) {
             refuse(res, storeError(route, e, requestId), requestId);
-        } catch (CloseConnectionException e) {
-            throw e;
+        } catch (CloseConnectionException | io.helidon.http.HttpException | io.helidon.http.RequestException e) {
+            throw e; // the server's own answers (413 body too large, a vanished client): not ours to rewrite
         } catch (Exception e) {
             LOG.log(Level.WARNING, "internal error in " + route + " request_id=" + requestId, e);
             refuse(res, new ApiError(Status.INTERNAL_SERVER_ERROR_500, "internal_error",
