@@ -165,6 +165,10 @@ public final class Brain implements AutoCloseable {
                 .addProtocol(Http1Config.builder().addReceiveListener(headerTimeout).build())
                 .addProtocol(WsConfig.builder()
                         .maxFrameLength((int) Math.min(Integer.MAX_VALUE - 8, 2L * config.wsMaxFrameBytes()))
+                        // Browser origins allowed to open a socket (Z4J_PUBLIC_URL, Z4J_ALLOWED_ORIGINS):
+                        // Helidon refuses any other Origin at the handshake (403); with none configured
+                        // it requires the Origin to match the Host. The dashboard gate checks again.
+                        .origins(browserOrigins(config))
                         .build())
                 .routing(r -> r
                         .get("/", config.dashboardDist() != null ? new DashboardFiles(config.dashboardDist())
@@ -208,6 +212,15 @@ public final class Brain implements AutoCloseable {
         started.set(true);
         return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, jobs, headerTimeout, firstStart,
                 api);
+    }
+
+    static java.util.Set<String> browserOrigins(BrainConfig config) {
+        java.util.Set<String> origins = new java.util.LinkedHashSet<>();
+        if (config.operator().publicUrl() != null) {
+            origins.add(dev.z4j.brain.ingress.api.Origins.origin(config.operator().publicUrl()));
+        }
+        config.operator().extraOrigins().forEach(o -> origins.add(dev.z4j.brain.ingress.api.Origins.origin(o)));
+        return origins;
     }
 
     /**

@@ -65,6 +65,8 @@ final class JsonErrors implements DirectHandler {
             case 405 -> "method_not_allowed";
             case 413 -> "payload_too_large";
             case 400 -> "bad_request";
+            case 401 -> "unauthenticated";
+            case 403 -> "forbidden";
             case 500 -> "internal_error";
             default -> status.code() >= 500 ? "internal_error" : "bad_request";
         };
