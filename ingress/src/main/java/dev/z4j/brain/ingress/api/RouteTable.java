@@ -82,6 +82,8 @@ public final class RouteTable implements HttpService {
         try {
             Call call = admit(route, req, res, requestId, ip);
             render(route, res, route.handler.handle(call));
+            LOG.log(Level.FINE, "{0} {1} {2} request_id={3}",
+                    new Object[] {route.method.text(), req.path().rawPath(), res.status().code(), requestId});
         } catch (ApiError e) {
             refuse(res, e, requestId);
         } catch (StoreException e) {
@@ -190,6 +192,8 @@ public final class RouteTable implements HttpService {
     }
 
     private void refuse(ServerResponse res, ApiError e, String requestId) {
+        LOG.log(e.status.code() >= 500 ? Level.WARNING : Level.FINE, "refused {0} {1}: {2} request_id={3}",
+                new Object[] {e.status.code(), e.code, e.getMessage(), requestId});
         Counter.builder("z4j_api_refusals_total").tag("status", String.valueOf(e.status.code())).tag("error", e.code)
                 .description("operator API answers with an error envelope").register(meters).increment();
         send(res, e.status, envelope(e, requestId));
