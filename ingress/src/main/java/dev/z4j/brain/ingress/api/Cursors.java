@@ -14,12 +14,16 @@ import java.util.UUID;
  * Clients treat them as opaque; a malformed one means "first page".
  */
 public final class Cursors {
+    /** As Python's isoformat() writes a UTC datetime: microseconds and "+00:00". */
+    private static final java.time.format.DateTimeFormatter ISO =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx");
+
     private Cursors() {}
 
     public record Position(Instant at, UUID id) {}
 
     public static String encode(Instant at, UUID id) {
-        String iso = OffsetDateTime.ofInstant(at, ZoneOffset.UTC).toString();
+        String iso = ISO.format(OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
         String json = "[[\"dt\",\"" + iso + "\"],\"" + id + "\"]";
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }

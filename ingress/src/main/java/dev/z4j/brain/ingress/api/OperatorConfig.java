@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The operator-side settings (read and validated from {@code Z4J_*} by the ops module).
  *
- * @param dev                  {@code Z4J_ENVIRONMENT=dev}: plain-HTTP cookie names without Secure, localhost origins
+ * @param dev                  {@code Z4J_ENVIRONMENT=dev}: plain-HTTP cookie names without Secure; sockets without Origin
  * @param sameSite             {@code lax} or {@code strict} for the session cookie
  * @param publicUrl            the origin browsers use (scheme://host[:port]); null = none configured
  * @param extraOrigins         further allowed browser origins (CORS-style list)

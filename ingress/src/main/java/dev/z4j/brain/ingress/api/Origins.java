@@ -8,10 +8,10 @@ import java.util.Set;
 
 /**
  * Which browser origins are ours (for {@code /ws/dashboard}): the public URL's origin and the extra
- * allowed origins; in dev also any {@code http://localhost:PORT} / {@code http://127.0.0.1:PORT}.
- * Behind a proxy the browser's Origin names the proxy, so it is the configured public URL that
- * decides, never the Host header. With no public URL configured, the page must come from the host
- * the request was sent to (same origin).
+ * allowed origins. Behind a proxy the browser's Origin names the proxy, so it is the configured
+ * public URL that decides, never the Host header. With none configured, the page must come from
+ * the host the request was sent to (same origin). A request without Origin (not a browser) is
+ * allowed only in dev.
  */
 public final class Origins {
     private final Set<String> allowed = new HashSet<>();
@@ -51,9 +51,6 @@ public final class Origins {
             return false;
         }
         if (allowed.contains(o)) {
-            return true;
-        }
-        if (dev && o.matches("http://(localhost|127\\.0\\.0\\.1)(:\\d+)?")) {
             return true;
         }
         if (!configured && host != null) {

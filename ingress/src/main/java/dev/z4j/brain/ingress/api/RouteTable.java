@@ -103,8 +103,8 @@ public final class RouteTable implements HttpService {
             Caller caller;
             try {
                 caller = authenticator.resolve(req.headers(), ip);
-            } catch (ApiError e) {
-                caller = Caller.ANONYMOUS; // a dead key does not stop a public route
+            } catch (ApiError | StoreException e) {
+                caller = Caller.ANONYMOUS; // a dead key or a database outage does not stop a public route
             }
             return new Call(req, res, caller, requestId, ip, clock.instant(), null, null);
         }
