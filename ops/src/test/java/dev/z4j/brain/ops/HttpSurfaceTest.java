@@ -73,6 +73,13 @@ class HttpSurfaceTest {
                     .isEqualTo(res.headers().firstValue("X-Request-Id").orElseThrow());
             assertThat(body.path("details").isObject()).as(path).isTrue();
         }
+        // the caller's X-Request-Id (when sane) is the one echoed, in the body and the header
+        HttpResponse<String> traced = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + brain.port() + "/api/v1/projects"))
+                .header("X-Request-Id", "trace-42.a").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(traced.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(traced.body()).path("request_id").asText()).isEqualTo("trace-42.a");
+        assertThat(traced.headers().firstValue("X-Request-Id")).hasValue("trace-42.a");
         HttpResponse<String> wrongMethod = brain.post("/api/v1/projects/default/stats", "{}", brain.adminKey());
         assertThat(wrongMethod.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(wrongMethod.body()).has("error")).isTrue();
