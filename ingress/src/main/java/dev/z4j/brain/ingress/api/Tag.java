@@ -24,7 +24,10 @@ public enum Tag {
     USERS("users", "users", false),
     API_KEYS("api-keys", "admin", false),
     NOTIFICATIONS("user-notifications", "notifications", false),
+    SCHEDULES("schedules", "schedules", false),
     DASHBOARD("dashboard", "dashboard", false),
+    /** Browser sessions only, as in the original (no scope maps to it). */
+    TRENDS("trends", null, false),
     SYSTEM("system", null, false);
 
     public final String label;
