@@ -5,7 +5,9 @@
 #   1. ./z4j-brain agents create --project default --name w --count 3 --json | head -1
 #      prints one JSON object with a token (the CLI works before the server ever ran)
 #   2. ./z4j-brain serves: GET / is the home page, /health/ready is UP, an unknown /api path is JSON
-#   3. SIGTERM stops it gracefully
+#   3. the first admin is made with the printed setup token, and an operator session with curl and a
+#      cookie jar mints and revokes an agent (ops/e2e/operator-flow.sh)
+#   4. SIGTERM stops it gracefully
 #
 # Needs curl. Run from anywhere: ops/e2e/launcher-check.sh
 set -euo pipefail
@@ -69,13 +71,19 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 [ -n "$port" ] || { echo "./z4j-brain did not report a port within 60 s" >&2; exit 1; }
-grep -q '^  z4j_admin_' "$work/serve.out" || { echo "first start did not print an admin key" >&2; exit 1; }
+grep -q '^  z4k_' "$work/serve.out" || { echo "first start did not print an admin key" >&2; exit 1; }
 
 step="checking GET /, /health/ready and an unknown /api path"
 curl -fsS "http://127.0.0.1:$port/" | grep -q '<h1>z4j brain</h1>' || { echo "GET / is not the home page" >&2; exit 1; }
 curl -fsS "http://127.0.0.1:$port/health/ready" | grep -q '"status":"UP"' || { echo "/health/ready is not UP" >&2; exit 1; }
 notfound=$(curl -sS -o "$work/404.out" -w '%{http_code} %{content_type}' "http://127.0.0.1:$port/api/v1/nope")
 [ "$notfound" = "404 application/json" ] || { echo "unknown /api path answered '$notfound'" >&2; exit 1; }
+
+step="an operator session with curl and a cookie jar (ops/e2e/operator-flow.sh)"
+setup_token=$(sed -nE 's#.*/setup\?token=([A-Za-z0-9_-]+).*#\1#p' "$work/serve.out")
+[ -n "$setup_token" ] || { echo "first start did not print a setup link" >&2; exit 1; }
+ops/e2e/operator-flow.sh "http://localhost:$port" setup "$setup_token" >"$work/operator.out" 2>&1
+tail -1 "$work/operator.out"
 
 step="stopping the brain with SIGTERM"
 kill -TERM "$brain_pid"

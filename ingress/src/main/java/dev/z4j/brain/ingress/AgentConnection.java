@@ -75,7 +75,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     private volatile long lastMessageNanos = openedNanos;
     private BearerAuth.Result auth;
     private WsSession session;
-    private Directory.Agent agent;
+    private volatile Directory.Agent agent;
     private String workerId;
     private volatile SocketId socketId;
     private volatile Instant connectedAt;
@@ -147,6 +147,12 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             metrics.closed(CloseCodes.ABNORMAL);
         }
         socketEnded.countDown();
+    }
+
+    /** The agent id once authenticated (null before, or when authentication failed). */
+    UUID agentId() {
+        Directory.Agent a = agent;
+        return a == null ? null : a.id();
     }
 
     /** Another socket of the same (agent, worker) took over. */

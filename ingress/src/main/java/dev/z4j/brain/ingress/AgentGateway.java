@@ -253,6 +253,19 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         });
     }
 
+    /** The agent was deleted: every socket of it here closes with 4003 (hello or not yet). */
+    @Override
+    public int revoke(UUID agentId) {
+        int closed = 0;
+        for (AgentConnection c : live) {
+            if (agentId.equals(c.agentId())) {
+                c.close(CloseCodes.REVOKED, "agent revoked");
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     /** After a socket of the agent connected here: push what waited for it, take back what its old socket had. */
     void drainPending(java.util.UUID agentId) {
         directoryWrite(() -> reconcile(List.of(agentId)));

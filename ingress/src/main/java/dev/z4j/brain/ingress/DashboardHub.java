@@ -11,6 +11,7 @@ import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,16 +30,17 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code /ws/dashboard}: operators' live change feed. Authenticated with an admin key (header) or a
- * short-lived single-use ticket ({@code ?ticket=}, for browsers that cannot set headers); the first
- * message subscribes to one project; notices are small JSON objects, coalesced per subscriber.
+ * {@code /ws/dashboard}: operators' live change feed. Authenticated by the browser's session cookie
+ * (with an Origin check), an API key (header) or a short-lived single-use ticket ({@code ?ticket=});
+ * the first message subscribes to one project the caller may see (UUID, or slug); notices are small
+ * JSON objects, coalesced per subscriber.
  * Each subscriber has a bounded queue: a slow one is disconnected, never waited on.
  */
 public final class DashboardHub implements LocalDashboard {
     private static final Logger LOG = Logger.getLogger(DashboardHub.class.getName());
     /** Distinct pending notices per subscriber; beyond this they coalesce per topic (subject dropped). */
     static final int MAX_DISTINCT = 32;
-    static final Duration TICKET_TTL = Duration.ofSeconds(60);
+    public static final Duration TICKET_TTL = Duration.ofSeconds(60);
     /** A notice waiting longer than this means the subscriber stopped reading. */
     static final Duration MAX_STALL = Duration.ofSeconds(5);
     static final int SLOW = 4409;
@@ -47,29 +49,34 @@ public final class DashboardHub implements LocalDashboard {
     static final int TOO_BIG = 1009;
 
     private final Directory directory;
-    private final byte[] masterSecret;
+    private final DashboardAuth auth;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
-    private final Map<String, Instant> tickets = new ConcurrentHashMap<>();
+    private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Counter dropped;
     private final Counter delivered;
+    private final Counter originsRefused;
 
-    public DashboardHub(Directory directory, byte[] masterSecret, MeterRegistry meters) {
+    private record Ticket(Instant expires, DashboardAuth.Viewer viewer) {}
+
+    public DashboardHub(Directory directory, DashboardAuth auth, MeterRegistry meters) {
         this.directory = directory;
-        this.masterSecret = masterSecret;
+        this.auth = auth;
         this.dropped = Counter.builder("z4j_dashboard_slow_disconnects_total").register(meters);
         this.delivered = Counter.builder("z4j_dashboard_notices_sent_total").register(meters);
+        this.originsRefused = Counter.builder("z4j_dashboard_origin_refused_total")
+                .description("dashboard handshakes refused with 403 for a foreign Origin").register(meters);
         Gauge.builder("z4j_dashboard_subscribers", subscribers, Set::size).register(meters);
     }
 
-    /** Issues a ticket for one {@code /ws/dashboard} connection within 60 s (POST /api/v1/dashboard/ticket). */
-    public String newTicket() {
+    /** Issues a ticket for one {@code /ws/dashboard} connection by {@code viewer} within 60 s. */
+    public String newTicket(DashboardAuth.Viewer viewer) {
         byte[] b = new byte[24];
         random.nextBytes(b);
         String t = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         Instant now = Instant.now();
-        tickets.values().removeIf(exp -> exp.isBefore(now)); // keep the map small
-        tickets.put(t, now.plus(TICKET_TTL));
+        tickets.values().removeIf(x -> x.expires().isBefore(now)); // keep the map small
+        tickets.put(t, new Ticket(now.plus(TICKET_TTL), viewer));
         return t;
     }
 
@@ -95,44 +102,48 @@ public final class DashboardHub implements LocalDashboard {
         return subscribers.size();
     }
 
-    private boolean authorised(HttpPrologue prologue, Headers headers) {
-        String key = BearerAuth.parseToken(headers.first(HeaderNames.AUTHORIZATION).orElse(null));
-        if (key != null) {
-            try {
-                return directory.adminKeyByHash(Credentials.adminKeyHash(masterSecret, key)).isPresent();
-            } catch (StoreException e) {
-                return false;
-            }
-        }
+    /** A ticket from {@link #newTicket} (single use), for clients that can send neither cookie nor header. */
+    public Optional<DashboardAuth.Viewer> redeem(String ticket) {
+        Ticket t = tickets.remove(ticket);
+        return t != null && t.expires().isAfter(Instant.now()) ? Optional.of(t.viewer()) : Optional.empty();
+    }
+
+    private DashboardAuth.Verdict authorise(HttpPrologue prologue, Headers headers) {
         Optional<String> ticket = prologue.query().first("ticket").asOptional();
-        if (ticket.isEmpty()) {
-            return false;
+        if (ticket.isPresent() && !headers.contains(HeaderNames.COOKIE) && !headers.contains(HeaderNames.AUTHORIZATION)) {
+            return auth.redeemTicket(ticket.get()).map(DashboardAuth.Verdict::allow)
+                    .orElse(DashboardAuth.Verdict.refuse(CloseCodes.UNAUTHORIZED, "unknown or expired ticket"));
         }
-        Instant expires = tickets.remove(ticket.get()); // single use
-        return expires != null && expires.isAfter(Instant.now());
+        return auth.upgrade(headers);
     }
 
     /** One operator's socket. Notices merge per topic while waiting, so the queue stays tiny. */
     private final class Subscriber implements WsListener {
         private final Map<String, Notice> pending = new LinkedHashMap<>();
         private final AtomicBoolean draining = new AtomicBoolean();
-        private volatile boolean authorised;
+        private volatile DashboardAuth.Verdict verdict;
         private volatile UUID projectId;
         private volatile boolean closed;
         private long stuckSince; // guarded by pending: since when notices wait with no send completing
         private WsSession session;
 
+        /** A foreign Origin never gets a socket: our WebSocket layer answers the exception with 403. */
         @Override
-        public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-            authorised = authorised(prologue, headers);
+        public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+            if (!auth.allowsOrigin(headers)) {
+                originsRefused.increment();
+                throw new WsUpgradeException("origin not allowed");
+            }
+            verdict = authorise(prologue, headers);
             return Optional.empty();
         }
 
         @Override
         public void onOpen(WsSession session) {
             this.session = session;
-            if (!authorised) {
-                close(CloseCodes.UNAUTHORIZED, "admin key or ticket required");
+            DashboardAuth.Verdict v = verdict;
+            if (v == null || v.viewer() == null) {
+                close(v == null ? CloseCodes.UNAUTHORIZED : v.closeCode(), v == null ? "unauthorized" : v.reason());
             }
         }
 
@@ -166,6 +177,10 @@ public final class DashboardHub implements LocalDashboard {
             }
             if (project == null) {
                 close(CloseCodes.BAD_FRAME, "first message must be {\"type\":\"subscribe\",\"project_id\":...}");
+                return;
+            }
+            if (!verdict.viewer().mayWatch(project)) {
+                close(CloseCodes.SIGNATURE, "not a member of this project"); // 4403, as for a foreign Origin
                 return;
             }
             projectId = project;

@@ -1,13 +1,13 @@
 package dev.z4j.brain.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.http.Status;
+import dev.z4j.brain.ingress.api.ApiError;
 import java.util.Map;
 
 /**
  * Text a REST client sends must be stored exactly as sent, on PostgreSQL and SQLite alike: no NUL
  * character (PostgreSQL text and jsonb cannot hold one) and no unpaired UTF-16 surrogate (UTF-8
- * cannot encode one; the drivers would silently store '?'). Refused up front with a 400 that
+ * cannot encode one; the drivers would silently store '?'). Refused up front with a 422 that
  * names the field, instead of a database error mistaken for an outage or a duplicate. The CLI
  * applies the same rule to the names it is given.
  */
@@ -30,23 +30,23 @@ public final class StorableText {
         return null;
     }
 
-    static String check(String field, String value) throws RestApi.ApiError {
+    public static String check(String field, String value) throws ApiError {
         String problem = problem(value);
         if (problem != null) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " " + problem);
+            throw ApiError.validation(field, problem);
         }
         return value;
     }
 
     /** Every key and string value in {@code node}; the error names the path, e.g. {@code target.id}. */
-    static void checkTree(String path, JsonNode node) throws RestApi.ApiError {
+    public static void checkTree(String path, JsonNode node) throws ApiError {
         if (node.isTextual()) {
             check(path, node.textValue());
         } else if (node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 String keyProblem = problem(e.getKey());
                 if (keyProblem != null) {
-                    throw new RestApi.ApiError(Status.BAD_REQUEST_400, path + " has a key that " + keyProblem);
+                    throw ApiError.validation(path, "has a key that " + keyProblem);
                 }
                 checkTree(path + "." + e.getKey(), e.getValue());
             }

@@ -69,7 +69,7 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     Agent newAgent(String name) throws Exception {
-        String token = Credentials.newToken();
+        String token = dev.z4j.brain.ingress.api.Tokens.random();
         UUID id = db.directory().createAgent(project, name, Secrets.tokenHash(MASTER, token)).id();
         return new Agent(id, token);
     }

@@ -131,6 +131,11 @@ class SlowPeersTest {
         }
 
         @Override
+        public void agentRevoked(UUID agentId) {
+            gateway.revoke(agentId);
+        }
+
+        @Override
         public boolean healthy() {
             return true;
         }

@@ -5,7 +5,8 @@ import dev.z4j.brain.ingress.ConnectionRegistry;
 import dev.z4j.brain.ingress.DashboardHub;
 import dev.z4j.brain.ingress.GatewayConfig;
 import dev.z4j.brain.ingress.GatewayMetrics;
-import dev.z4j.brain.ingress.RestApi;
+import dev.z4j.brain.ingress.api.OperatorApi;
+import dev.z4j.brain.ingress.api.RouteTable;
 import dev.z4j.brain.ingress.ws.WsEndpoints;
 import dev.z4j.brain.pipeline.IngestPipeline;
 import dev.z4j.brain.registry.LocalRegistry;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,12 +60,12 @@ public final class Brain implements AutoCloseable {
     private final WsEndpoints webSockets;
     private final MaintenanceJobs jobs;
     private final HeaderTimeout headerTimeout;
-    private final Optional<String> bootstrapAdminKey;
+    private final Bootstrap.FirstStart firstStart;
+    private final RouteTable api;
 
     private Brain(Database db, IngestPipeline pipeline, AgentGateway gateway, Registry registry, NoticeBatcher notices,
                   DashboardHub dashboard, WebServer server, WsEndpoints webSockets, MaintenanceJobs jobs,
-                  HeaderTimeout headerTimeout,
-                  Optional<String> bootstrapAdminKey) {
+                  HeaderTimeout headerTimeout, Bootstrap.FirstStart firstStart, RouteTable api) {
         this.db = db;
         this.pipeline = pipeline;
         this.gateway = gateway;
@@ -74,7 +76,8 @@ public final class Brain implements AutoCloseable {
         this.webSockets = webSockets;
         this.jobs = jobs;
         this.headerTimeout = headerTimeout;
-        this.bootstrapAdminKey = bootstrapAdminKey;
+        this.firstStart = firstStart;
+        this.api = api;
     }
 
     /**
@@ -94,16 +97,25 @@ public final class Brain implements AutoCloseable {
     }
 
     private static Brain start(BrainConfig config, StartUndo undo) throws StoreException {
-        // 1. Storage: open, migrate, and on an empty database create project "default" + an admin key.
+        // 1. Storage: open and migrate.
         Database db = undo.add(Databases.open(new DatabaseConfig(config.databaseUrl(), config.home(),
                 config.statementTimeoutMs(), config.dbPoolSize())), Database::close);
         db.migrate();
-        Optional<String> adminKey = Bootstrap.firstStart(db.directory(), config.secretBytes());
 
         // 2. Metrics registry scraped at /metrics.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
+
+        // 2b. The operator side (users, sessions, API keys, roles, audit), and on an empty database:
+        //     project "default", the first admin (Z4J_BOOTSTRAP_ADMIN_*) or a setup token, an admin:* key.
+        AtomicBoolean started = new AtomicBoolean();
+        Clock clock = Clock.systemUTC();
+        OperatorApi operator = new OperatorApi(new OperatorApi.Deps(db.access(), db.directory(), db.commands(),
+                config.secretBytes(), config.operator(), clock, d -> Thread.sleep(d), metrics,
+                config.commandTimeoutSeconds(), HomePage.VERSION, config.postgres() ? "postgresql" : "sqlite",
+                db::ping, started::get));
+        Bootstrap.FirstStart firstStart = Bootstrap.firstStart(db, operator, config, clock.instant());
 
         // 3. The ingest pipeline: Disruptor ring -> batching persister -> acks after commit -> notices.
         NoticeBatcher notices = undo.add(new NoticeBatcher(NOTICE_TICK), NoticeBatcher::close);
@@ -124,13 +136,14 @@ public final class Brain implements AutoCloseable {
                 Duration.ofSeconds(config.wsHelloTimeoutSeconds()), HEARTBEAT_INTERVAL_SECONDS, BRAIN_VERSION);
         AgentGateway gateway = undo.add(new AgentGateway(gatewayConfig, db.directory(), db.commands(), pipeline,
                 new GatewayMetrics(metrics, sockets::agentCount), sockets), AgentGateway::close);
-        DashboardHub dashboard = new DashboardHub(db.directory(), config.secretBytes(), metrics);
+        DashboardHub dashboard = new DashboardHub(db.directory(), operator.dashboardAuth(), metrics);
         Registry registry = undo.add(config.registryBackend().equals("postgres_notify")
                 ? new PostgresNotifyRegistry(db, gateway, dashboard, metrics)
                 : new LocalRegistry(gateway, dashboard), Registry::close);
         gateway.attach(registry);
         registry.start();
         notices.attach(registry);
+        RouteTable api = operator.routeTable(registry, dashboard);
 
         // 5. HTTP: home page, REST API, health, metrics, and the two WebSocket paths, which our own
         //    WebSocket layer upgrades (pings answered, every frame checked, a lost peer noticed at
@@ -156,9 +169,10 @@ public final class Brain implements AutoCloseable {
                 .addConnectionSelector(webSockets.selector(Http1Config.builder()
                         .addReceiveListener(headerTimeout).build()))
                 .routing(r -> r
-                        .get("/", new HomePage(health))
-                        .register("/api/v1", new RestApi(db.directory(), config.secretBytes(), db.commands(),
-                                registry, dashboard, config.commandTimeoutSeconds()))
+                        .get("/", config.dashboardDist() != null ? new DashboardFiles(config.dashboardDist())
+                                : new HomePage(health))
+                        .register("/api/v1", api)
+                        .get("/setup", new SetupPage(db.access().accounts(), clock))
                         .get("/health/live", (req, res) -> res
                                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                                 .send("{\"status\":\"UP\"}"))
@@ -172,7 +186,12 @@ public final class Brain implements AutoCloseable {
                         })
                         .get("/metrics", (req, res) -> res
                                 .header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                                .send(metrics.scrape().getBytes(StandardCharsets.UTF_8))))
+                                .send(metrics.scrape().getBytes(StandardCharsets.UTF_8)))
+                        .update(rules -> {
+                            if (config.dashboardDist() != null) { // last: every other GET is the dashboard's
+                                rules.get("/*", new DashboardFiles(config.dashboardDist()));
+                            }
+                        }))
                 .build(), WebServer::stop);
         server.start();
         if (!server.isRunning()) {
@@ -183,11 +202,12 @@ public final class Brain implements AutoCloseable {
 
         // 6. Background jobs (each run skipped while another replica runs it): partitions, retention,
         //    stale-agent sweep, command timeouts.
-        MaintenanceJobs jobs = undo.add(new MaintenanceJobs(db, config, Clock.systemUTC(), registry),
+        MaintenanceJobs jobs = undo.add(new MaintenanceJobs(db, config, clock, registry),
                 MaintenanceJobs::close);
         jobs.start();
+        started.set(true);
         return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, webSockets, jobs, headerTimeout,
-                adminKey);
+                firstStart, api);
     }
 
     /**
@@ -231,9 +251,29 @@ public final class Brain implements AutoCloseable {
         return registry;
     }
 
-    /** The admin key created on this start (first start on an empty database only). */
+    /** The admin:* API key created on this start (first start on an empty database only). */
     public Optional<String> bootstrapAdminKey() {
-        return bootstrapAdminKey;
+        return firstStart.adminKey();
+    }
+
+    /** The one-time setup token minted on this start while no operator account exists. */
+    public Optional<String> setupToken() {
+        return firstStart.setupToken();
+    }
+
+    /** The operator API's routes (for its OpenAPI description and tests). */
+    public RouteTable api() {
+        return api;
+    }
+
+    /** Where browsers reach this brain: Z4J_PUBLIC_URL, else this listener. */
+    String publicUrl(BrainConfig config) {
+        if (config.operator().publicUrl() != null) {
+            return config.operator().publicUrl().replaceAll("/+$", "");
+        }
+        String host = config.bindHost().equals("0.0.0.0") || config.bindHost().equals("::") ? "localhost"
+                : config.bindHost();
+        return "http://" + host + ":" + port();
     }
 
     /**

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Logger;
+import dev.z4j.brain.ingress.api.OperatorConfig;
+import dev.z4j.brain.ingress.api.Origins;
+import dev.z4j.brain.ingress.api.Passwords;
 
 /**
  * Every setting of the brain, read from {@code Z4J_*} environment variables in ONE place,
@@ -40,7 +43,18 @@ public record BrainConfig(
         int batchMaxEvents,              // Z4J_BATCH_MAX_EVENTS (2000)
         int batchLingerMs,               // Z4J_BATCH_LINGER_MS (2)
         int httpMaxBodyBytes,            // Z4J_HTTP_MAX_BODY_BYTES (1048576): larger request bodies get 413
-        int httpHeaderTimeoutSeconds) {  // Z4J_HTTP_HEADER_TIMEOUT_SECONDS (10): request head must arrive by then
+        int httpHeaderTimeoutSeconds,    // Z4J_HTTP_HEADER_TIMEOUT_SECONDS (10): request head must arrive by then
+        OperatorConfig operator,         // sessions, cookies, logins, passwords, origins (see operator())
+        BootstrapAdmin bootstrapAdmin,   // Z4J_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD/_DISPLAY_NAME; null when unset
+        Path dashboardDist) {            // Z4J_DASHBOARD_DIST: a dashboard build served at /; null = none
+
+    /** The first admin, created at start while no user exists. */
+    public record BootstrapAdmin(String email, String password, String displayName) {
+        @Override
+        public String toString() {
+            return "BootstrapAdmin[" + email + ", password hidden]";
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(BrainConfig.class.getName());
     static final int MIN_SECRET_BYTES = 32;
@@ -120,7 +134,84 @@ public record BrainConfig(
                 e.integer("Z4J_BATCH_MAX_EVENTS", 2000, 1, 100_000),
                 e.integer("Z4J_BATCH_LINGER_MS", 2, 0, 1000),
                 e.integer("Z4J_HTTP_MAX_BODY_BYTES", 1_048_576, 1024, 67_108_864),
-                e.integer("Z4J_HTTP_HEADER_TIMEOUT_SECONDS", 10, 1, 300));
+                e.integer("Z4J_HTTP_HEADER_TIMEOUT_SECONDS", 10, 1, 300),
+                operator(e), bootstrapAdmin(e), dashboardDist(e));
+    }
+
+    /** The operator side: the original brain's defaults, each overridable. */
+    static OperatorConfig operator(Env e) {
+        String environment = e.text("Z4J_ENVIRONMENT", "production").toLowerCase(Locale.ROOT);
+        if (!environment.equals("production") && !environment.equals("dev")) {
+            throw new ConfigException("Z4J_ENVIRONMENT must be 'production' or 'dev', was '" + environment + "'");
+        }
+        String sameSite = e.text("Z4J_SESSION_SAMESITE", "lax").toLowerCase(Locale.ROOT);
+        if (!sameSite.equals("lax") && !sameSite.equals("strict")) {
+            throw new ConfigException("Z4J_SESSION_SAMESITE must be 'lax' or 'strict', was '" + sameSite + "'");
+        }
+        String publicUrl = e.text("Z4J_PUBLIC_URL", null);
+        if (publicUrl != null) {
+            publicUrl = url("Z4J_PUBLIC_URL", publicUrl);
+        }
+        List<String> origins = new ArrayList<>();
+        String extra = e.text("Z4J_ALLOWED_ORIGINS", null);
+        if (extra != null) {
+            for (String o : extra.split(",")) {
+                if (!o.isBlank()) {
+                    origins.add(url("Z4J_ALLOWED_ORIGINS", o.strip()));
+                }
+            }
+        }
+        String trust = e.text("Z4J_TRUST_FORWARDED_FOR", "false").toLowerCase(Locale.ROOT);
+        if (!trust.equals("true") && !trust.equals("false")) {
+            throw new ConfigException("Z4J_TRUST_FORWARDED_FOR must be 'true' or 'false', was '" + trust + "'");
+        }
+        return new OperatorConfig(environment.equals("dev"), sameSite,
+                Duration.ofSeconds(e.integer("Z4J_SESSION_LIFETIME_SECONDS", 604_800, 300, 31_536_000)),
+                Duration.ofSeconds(e.integer("Z4J_SESSION_REMEMBER_SECONDS", 2_592_000, 300, 31_536_000)),
+                Duration.ofSeconds(e.integer("Z4J_SESSION_IDLE_TIMEOUT_SECONDS", 1_800, 60, 31_536_000)),
+                e.integer("Z4J_LOGIN_LOCKOUT_THRESHOLD", 10, 1, 1000),
+                Duration.ofSeconds(e.integer("Z4J_LOGIN_LOCKOUT_SECONDS", 900, 1, 86_400)),
+                Duration.ofMillis(e.integer("Z4J_LOGIN_MIN_DURATION_MS", 300, 0, 10_000)),
+                Duration.ofMillis(e.integer("Z4J_LOGIN_BACKOFF_MAX_MS", 5_000, 0, 60_000)),
+                e.integer("Z4J_PASSWORD_MIN_LENGTH", 12, 8, 128),
+                new Passwords.Params(e.integer("Z4J_ARGON2_TIME_COST", 3, 1, 100),
+                        e.integer("Z4J_ARGON2_MEMORY_COST", 65_536, 8, 4_194_304),
+                        e.integer("Z4J_ARGON2_PARALLELISM", 4, 1, 64)),
+                publicUrl, List.copyOf(origins), trust.equals("true"), Duration.ofMinutes(15));
+    }
+
+    private static String url(String name, String value) {
+        try {
+            Origins.origin(value);
+            return value;
+        } catch (IllegalArgumentException ex) {
+            throw new ConfigException(name + " must be an http(s) URL such as https://z4j.example.com, was '" + value + "'");
+        }
+    }
+
+    static BootstrapAdmin bootstrapAdmin(Env e) {
+        String email = e.text("Z4J_BOOTSTRAP_ADMIN_EMAIL", null);
+        String password = e.env().get("Z4J_BOOTSTRAP_ADMIN_PASSWORD"); // as given: spaces may be part of it
+        if (email == null && (password == null || password.isEmpty())) {
+            return null;
+        }
+        if (email == null || password == null || password.isEmpty()) {
+            throw new ConfigException("Z4J_BOOTSTRAP_ADMIN_EMAIL and Z4J_BOOTSTRAP_ADMIN_PASSWORD must be set together");
+        }
+        return new BootstrapAdmin(email, password, e.text("Z4J_BOOTSTRAP_ADMIN_DISPLAY_NAME", null));
+    }
+
+    static Path dashboardDist(Env e) {
+        String dist = e.text("Z4J_DASHBOARD_DIST", null);
+        if (dist == null) {
+            return null;
+        }
+        Path p = Path.of(dist).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(p.resolve("index.html"))) {
+            throw new ConfigException("Z4J_DASHBOARD_DIST must be a folder holding index.html (a dashboard build), was '"
+                    + dist + "'");
+        }
+        return p;
     }
 
     private static void checkSecret(String name, String value) {
@@ -160,7 +251,7 @@ public record BrainConfig(
     }
 
     /** Typed reads with messages that name the variable. */
-    private record Env(Map<String, String> env) {
+    record Env(Map<String, String> env) {
         String text(String name, String dflt) {
             String v = env.get(name);
             return v == null || v.isBlank() ? dflt : v.strip();

@@ -18,14 +18,20 @@ final class HomePage implements Handler {
 
     private static final String[][] API = {
             {"/ws/agent", "WebSocket for agents (z4j protocol v2, bearer token)"},
-            {"/ws/dashboard", "WebSocket change feed for operators (admin key or ?ticket=)"},
-            {"POST /api/v1/projects/{slug}/agents", "mint an agent: {\"name\"} &rarr; agent_id, token, hmac_secret (shown once)"},
+            {"/ws/dashboard", "WebSocket change feed for operators (session cookie, API key or ?ticket=)"},
+            {"GET /setup", "first-admin form (only while no user exists)"},
+            {"POST /api/v1/auth/login, /auth/logout, GET /api/v1/auth/me", "browser sessions (cookies + CSRF)"},
+            {"/api/v1/projects[/{slug}]", "projects"},
+            {"/api/v1/projects/{slug}/agents[/{id}]", "list, mint {\"name\"} &rarr; {agent, token, hmac_secret}, revoke"},
+            {"/api/v1/users, /api/v1/projects/{slug}/memberships", "users and project roles"},
+            {"/api/v1/api-keys", "personal API keys (z4k_...) with scopes"},
+            {"GET /api/v1/projects/{slug}/audit", "audit log (csv, json, xlsx exports)"},
             {"GET /api/v1/projects/{slug}/stats", "event and task counts, agents and workers online"},
             {"POST /api/v1/projects/{slug}/commands", "issue a command to an agent (202, stored pending)"},
             {"GET /api/v1/commands/{id}", "one command's status"},
             {"GET /api/v1/projects/{slug}/commands?status=", "recent commands of a project"},
-            {"POST /api/v1/dashboard/ticket", "single-use 60 s ticket for /ws/dashboard"},
-            {"GET /health/live, /health/ready", "liveness; readiness (database and pipeline)"},
+            {"GET /api/v1/openapi.json", "the whole operator API, generated from its route table"},
+            {"GET /health/live, /health/ready, /api/v1/health", "liveness; readiness (database and pipeline)"},
             {"GET /metrics", "Prometheus metrics"},
     };
 
@@ -58,8 +64,9 @@ final class HomePage implements Handler {
                 <a href="/health/ready">/health/ready</a> &middot; <a href="/health/live">/health/live</a>
                 &middot; <a href="/metrics">/metrics</a></p>
                 <h2>HTTP API</h2>
-                <p>Every <code>/api/v1</code> call takes an admin key as <code>Authorization: Bearer ...</code>
-                and answers errors as <code>{"error": "..."}</code>. The same table is in the README (section HTTP).</p>
+                <p><code>/api/v1</code> takes a browser session (cookies, with <code>X-CSRF-Token</code> on writes) or
+                an API key as <code>Authorization: Bearer z4k_...</code>, and answers errors as
+                <code>{"error", "message", "request_id", "details"}</code>. The README (section HTTP) has the full table.</p>
                 <table>
                 %s</table>
                 </body></html>

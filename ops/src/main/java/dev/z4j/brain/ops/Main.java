@@ -1,7 +1,7 @@
 package dev.z4j.brain.ops;
 
-import dev.z4j.brain.ingress.Credentials;
-import dev.z4j.brain.ingress.RestApi;
+import dev.z4j.brain.ingress.api.AgentCredentials;
+import dev.z4j.brain.ingress.api.ApiError;
 import dev.z4j.brain.ingress.StorableText;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
@@ -29,7 +29,7 @@ public final class Main {
               agents create --project SLUG --name NAME [--count N] [--json]
                                                       mint agent credentials (token shown once);
                                                       --json prints one JSON object per agent per line
-              admin-keys create [--name NAME]         mint an admin API key (shown once)
+              admin-keys create [--name NAME]         mint an admin:* API key (shown once)
             configuration: Z4J_* environment variables (see README)""";
 
     private Main() {}
@@ -78,8 +78,14 @@ public final class Main {
     private static int serve(BrainConfig config, PrintStream out) throws StoreException {
         Brain brain = Brain.start(config);
         brain.bootstrapAdminKey().ifPresent(key -> {
-            out.println("Project 'default' created. Admin API key (shown once, store it now):");
+            out.println("Admin API key (admin:*, shown once, store it now):");
             out.println("  " + key);
+        });
+        brain.setupToken().ifPresent(token -> {
+            out.println("No operator account yet. Create the first admin within "
+                    + config.operator().setupTokenTtl().toMinutes() + " minutes at:");
+            out.println("  " + brain.publicUrl(config) + "/setup?token=" + token);
+            out.println("(or set Z4J_BOOTSTRAP_ADMIN_EMAIL and Z4J_BOOTSTRAP_ADMIN_PASSWORD and restart)");
         });
         out.println("z4j brain listening on http://" + config.bindHost() + ":" + brain.port()
                 + " (" + (config.postgres() ? "PostgreSQL" : "SQLite at " + config.home().resolve("z4j.db")) + ")");
@@ -141,20 +147,21 @@ public final class Main {
         return withDatabase(config, err, db -> {
             Directory.Project project = db.directory().projectBySlug(slug)
                     .orElseThrow(() -> new UsageException("no project '" + slug + "'"));
-            List<RestApi.AgentCredentials> minted = new ArrayList<>();
+            List<AgentCredentials> minted = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
                 try {
-                    minted.add(RestApi.mint(db.directory(), config.secretBytes(), project,
-                            count == 1 ? name : name + "-" + i));
-                } catch (RestApi.ApiError e) {
-                    throw new UsageException(e.getMessage());
+                    minted.add(AgentCredentials.mint(db.directory(), config.secretBytes(), project.id(),
+                            project.slug(), count == 1 ? name : name + "-" + i));
+                } catch (ApiError e) {
+                    throw new UsageException(e.getMessage().startsWith("name") ? "--name " + e.getMessage()
+                            : e.getMessage());
                 }
             }
             if (json) {
                 // JSON Lines: `... --json | head -1 | jq .token` reads the first agent
                 minted.forEach(c -> out.println(c.toJson().toString()));
             } else {
-                for (RestApi.AgentCredentials c : minted) {
+                for (AgentCredentials c : minted) {
                     out.println("agent " + c.name() + " (" + c.agentId() + ") in project " + c.projectSlug());
                     out.println("  Z4J_AGENT_ID=" + c.agentId());
                     out.println("  Z4J_TOKEN=" + c.token());
@@ -171,9 +178,7 @@ public final class Main {
         }
         String name = storable("--name", option(a, "--name", "cli"));
         return withDatabase(config, err, db -> {
-            String key = Credentials.newAdminKey();
-            db.directory().createAdminKey(name, Credentials.adminKeyHash(config.secretBytes(), key));
-            out.println(key);
+            out.println(Bootstrap.newAdminKey(db, config.secretBytes(), name, java.time.Instant.now()));
         });
     }
 

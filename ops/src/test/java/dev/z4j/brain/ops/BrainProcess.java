@@ -52,7 +52,7 @@ final class BrainProcess implements AutoCloseable {
             String key = null;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    if (line.strip().startsWith("z4j_admin_")) {
+                    if (line.strip().startsWith("z4k_")) {
                         key = line.strip();
                     }
                     Matcher m = LISTENING.matcher(line);

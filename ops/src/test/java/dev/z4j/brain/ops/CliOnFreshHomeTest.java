@@ -76,7 +76,7 @@ class CliOnFreshHomeTest {
         assertThat(project.out()).startsWith("project shop ");
         Run key = run(freshHome("keys"), "admin-keys", "create");
         assertThat(key.exit()).as(key.err()).isZero();
-        assertThat(key.out().strip()).startsWith("z4j_admin_");
+        assertThat(key.out().strip()).startsWith("z4k_");
         Run text = run(freshHome("text"), "agents", "create", "--project", "default", "--name", "solo");
         assertThat(text.exit()).as(text.err()).isZero();
         assertThat(text.out()).contains("Z4J_TOKEN=");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The commands list filter accepts the statuses a command can have, and names any other value it refuses. */
+/** The commands list filter accepts the statuses a command can have, and refuses any other value by name (422). */
 class CommandListFilterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,11 +55,18 @@ class CommandListFilterTest {
         }
 
         // Nothing ever sets 'cancelled': a filter on it would silently match nothing.
-        for (String bad : List.of("cancelled", "PENDING", "")) {
+        for (String bad : List.of("cancelled", "PENDING", "nope")) {
             HttpResponse<String> res = list(bad);
-            assertThat(res.statusCode()).as(bad).isEqualTo(400);
-            assertThat(JSON.readTree(res.body()).get("error").asText()).as(bad)
-                    .isEqualTo("unknown status '" + bad + "'; supported: [completed, dispatched, failed, pending, timeout]");
+            assertThat(res.statusCode()).as(bad).isEqualTo(422);
+            JsonNode body = JSON.readTree(res.body());
+            assertThat(body.get("error").asText()).as(bad).isEqualTo("validation_error");
+            assertThat(body.get("message").asText()).as(bad)
+                    .isEqualTo("status: unknown status '" + bad + "'; supported: [completed, dispatched, failed, pending, timeout]");
+            assertThat(body.path("details").path("field").asText()).as(bad).isEqualTo("status");
         }
+        // An empty query parameter is an absent one (as for every parameter of the operator API).
+        HttpResponse<String> empty = list("");
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(empty.body()).get("commands")).extracting(c -> c.get("id").asText()).containsExactly(id);
     }
 }

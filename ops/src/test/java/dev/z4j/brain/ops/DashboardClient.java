@@ -37,6 +37,19 @@ final class DashboardClient implements WebSocket.Listener, AutoCloseable {
         return c;
     }
 
+    /** A browser's socket: the given headers (e.g. Cookie and Origin), no Authorization. */
+    static DashboardClient openWith(int port, java.util.Map<String, String> headers) {
+        DashboardClient c = new DashboardClient();
+        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(b::header);
+        c.ws = b.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/dashboard"), c).join();
+        return c;
+    }
+
+    void send(String text) {
+        ws.sendText(text, true).join();
+    }
+
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);

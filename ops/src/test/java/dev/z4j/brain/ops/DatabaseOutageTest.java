@@ -41,6 +41,11 @@ class DatabaseOutageTest {
             assertThat(brain.metric("z4j_pipeline_store_retries_total")).isPositive();
             assertThat(brain.get("/health/live", null).statusCode()).isEqualTo(200);
             assertThat(brain.get("/health/ready", null).statusCode()).isEqualTo(503);
+            var apiReady = brain.get("/api/v1/health/ready", brain.adminKey()); // a key cannot be checked now
+            assertThat(apiReady.statusCode()).isEqualTo(503);
+            assertThat(apiReady.body()).isEqualTo("{\"status\":\"unready\",\"reason\":\"database\"}");
+            assertThat(brain.get("/api/v1/health", null).statusCode()).isEqualTo(200);
+            assertThat(brain.get("/api/v1/projects", brain.adminKey()).statusCode()).isEqualTo(503);
             assertThat(agent.acks().size()).as("no acks while nothing can commit")
                     .isLessThanOrEqualTo(ackedAtOutage + 64);
             assertThat(agent.isClosed()).isFalse();

@@ -3,6 +3,7 @@ package dev.z4j.brain.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a browser, a curl user, a too-big upload and a slow or vanishing client see: a home page at
- * /, JSON errors under /api, 413 for bodies over the limit, closed connections for request heads
+ * /, JSON error envelopes (with the request id) for unknown paths, 413 for bodies over the limit, closed connections for request heads
  * that never finish, and one DEBUG line (not a WARNING with a stack trace) for a peer that left.
  */
 class HttpSurfaceTest {
@@ -65,8 +66,20 @@ class HttpSurfaceTest {
             HttpResponse<String> res = brain.get(path, brain.adminKey());
             assertThat(res.statusCode()).as(path).isEqualTo(404);
             assertThat(res.headers().firstValue("Content-Type")).as(path).hasValue("application/json");
-            assertThat(JSON.readTree(res.body()).path("error").asText()).as(path).contains("GET " + path);
+            JsonNode body = JSON.readTree(res.body());
+            assertThat(body.path("error").asText()).as(path).isEqualTo("not_found");
+            assertThat(body.path("message").asText()).as(path).contains("GET " + path);
+            assertThat(body.path("request_id").asText()).as(path).isNotBlank()
+                    .isEqualTo(res.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(body.path("details").isObject()).as(path).isTrue();
         }
+        // the caller's X-Request-Id (when sane) is the one echoed, in the body and the header
+        HttpResponse<String> traced = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + brain.port() + "/api/v1/projects"))
+                .header("X-Request-Id", "trace-42.a").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(traced.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(traced.body()).path("request_id").asText()).isEqualTo("trace-42.a");
+        assertThat(traced.headers().firstValue("X-Request-Id")).hasValue("trace-42.a");
         HttpResponse<String> wrongMethod = brain.post("/api/v1/projects/default/stats", "{}", brain.adminKey());
         assertThat(wrongMethod.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(wrongMethod.body()).has("error")).isTrue();
@@ -80,18 +93,19 @@ class HttpSurfaceTest {
         // Announced length over the limit: refused from the headers, the body is never buffered.
         Answer declared = exchange(head + "Content-Length: " + (DEFAULT_MAX_BODY + 1) + "\r\n\r\n{\"name\":\"");
         assertThat(declared.status()).isEqualTo(413);
-        assertThat(JSON.readTree(declared.body()).path("error").asText()).contains("Z4J_HTTP_MAX_BODY_BYTES");
+        assertThat(JSON.readTree(declared.body()).path("error").asText()).isEqualTo("payload_too_large");
+        assertThat(JSON.readTree(declared.body()).path("message").asText()).contains("Z4J_HTTP_MAX_BODY_BYTES");
         // Chunked, no length: refused as soon as the chunks add up to more than the limit.
         Answer chunked = exchange(head + "Transfer-Encoding: chunked\r\n\r\n"
                 + Integer.toHexString(DEFAULT_MAX_BODY + 1) + "\r\n{\"name\":\"");
         assertThat(chunked.status()).isEqualTo(413);
-        assertThat(JSON.readTree(chunked.body()).path("error").asText()).contains("Z4J_HTTP_MAX_BODY_BYTES");
+        assertThat(JSON.readTree(chunked.body()).path("message").asText()).contains("Z4J_HTTP_MAX_BODY_BYTES");
         assertThat(brain.metric("z4j_http_errors_total{status=\"413\"}")).isEqualTo(before + 2);
         // A body within the limit is still read and judged on its content.
         HttpResponse<String> big = brain.post("/api/v1/projects/default/agents",
                 "{\"name\":\"" + "n".repeat(500_000) + "\"}", brain.adminKey());
-        assertThat(big.statusCode()).isEqualTo(400);
-        assertThat(big.body()).contains("name longer than 200");
+        assertThat(big.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(big.body()).path("message").asText()).isEqualTo("name: must be 1..200 characters");
     }
 
     @Test
@@ -125,7 +139,7 @@ class HttpSurfaceTest {
         };
         Logger root = Logger.getLogger("");
         Logger peerGone = Logger.getLogger(PeerGoneFilter.class.getName());
-        Logger restApi = Logger.getLogger("dev.z4j.brain.ingress.RestApi");
+        Logger restApi = Logger.getLogger("dev.z4j.brain.ingress.api.Call");
         Level peerGoneLevel = peerGone.getLevel();
         Level restApiLevel = restApi.getLevel();
         root.addHandler(capture);

@@ -86,7 +86,7 @@ class ReplicasTest {
         TestAgent agent = a.newAgent("refuser");
         var res = a.post("/api/v1/projects/default/commands", "{\"agent_id\":\"" + agent.agentId
                 + "\",\"action\":\"format_disk\",\"target\":{\"type\":\"task\"}}", a.adminKey());
-        assertThat(res.statusCode()).isEqualTo(400);
+        assertThat(res.statusCode()).isEqualTo(422);
         assertThat(res.body()).contains("unknown action");
         assertThat(a.count("SELECT count(*) FROM commands")).isZero();
     }

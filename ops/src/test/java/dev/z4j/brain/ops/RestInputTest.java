@@ -24,13 +24,14 @@ class RestInputTest {
 
     @ParameterizedTest
     @EnumSource(BrainFixture.Db.class)
-    void unstorableTextIsA400NamingTheField(BrainFixture.Db db) throws Exception {
+    void unstorableTextIsA422NamingTheField(BrainFixture.Db db) throws Exception {
         try (BrainFixture brain = BrainFixture.start(db, home, Map.of())) {
             String key = brain.adminKey();
             long agentsBefore = brain.count("SELECT count(*) FROM agents");
 
-            assertBadRequest(brain.get("/api/v1/projects/de%00fault/stats", key), "slug");
-            assertBadRequest(brain.post("/api/v1/projects/de%00fault/agents", "{\"name\":\"w\"}", key), "slug");
+            // a slug no project can have is the same 404 as a missing project, before any query
+            assertNotFound(brain.get("/api/v1/projects/de%00fault/stats", key));
+            assertNotFound(brain.post("/api/v1/projects/de%00fault/agents", "{\"name\":\"w\"}", key));
 
             assertBadRequest(brain.post("/api/v1/projects/default/agents", "{\"name\":\"a\\u0000b\"}", key), "name");
             assertBadRequest(brain.post("/api/v1/projects/default/agents", "{\"name\":\"lone\\ud800\"}", key), "name");
@@ -57,14 +58,22 @@ class RestInputTest {
             HttpResponse<String> again = brain.post("/api/v1/projects/default/agents",
                     "{\"name\":\"worker \\ud83d\\ude80\"}", key);
             assertThat(again.statusCode()).isEqualTo(409);
-            assertThat(JSON.readTree(again.body()).path("error").asText()).contains("already exists");
+            assertThat(JSON.readTree(again.body()).path("error").asText()).isEqualTo("conflict");
+            assertThat(JSON.readTree(again.body()).path("message").asText()).contains("already exists");
         }
     }
 
     private static void assertBadRequest(HttpResponse<String> res, String field) throws Exception {
-        assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(422);
         assertThat(res.headers().firstValue("Content-Type")).hasValue("application/json");
         JsonNode body = JSON.readTree(res.body());
-        assertThat(body.path("error").asText()).as(res.body()).startsWith(field);
+        assertThat(body.path("error").asText()).as(res.body()).isEqualTo("validation_error");
+        assertThat(body.path("message").asText()).as(res.body()).startsWith(field);
+        assertThat(body.path("details").path("field").asText()).as(res.body()).isEqualTo(field);
+    }
+
+    private static void assertNotFound(HttpResponse<String> res) throws Exception {
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(404);
+        assertThat(JSON.readTree(res.body()).path("error").asText()).isEqualTo("not_found");
     }
 }

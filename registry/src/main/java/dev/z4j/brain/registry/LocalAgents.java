@@ -33,4 +33,7 @@ public interface LocalAgents {
      * with 4002 if it is older.
      */
     void displaceIfOlder(UUID agentId, String workerId, Instant connectedAt);
+
+    /** The agent was deleted: close every socket of it held here with 4003; returns how many. */
+    int revoke(UUID agentId);
 }

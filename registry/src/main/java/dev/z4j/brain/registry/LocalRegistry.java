@@ -29,6 +29,11 @@ public final class LocalRegistry implements Registry {
     }
 
     @Override
+    public void agentRevoked(UUID agentId) {
+        agents.revoke(agentId);
+    }
+
+    @Override
     public void publish(Notice notice) {
         dashboard.deliver(notice);
     }

@@ -38,6 +38,8 @@ public final class PostgresNotifyRegistry implements Registry {
     static final String SOCKETS = "z4j_sockets";
     static final String DASHBOARD = "z4j_dashboard";
     static final String WATCHDOG = "z4j_watchdog";
+    /** Deleted agents: payload = agent id; every replica (this one included) closes its sockets with 4003. */
+    static final String REVOCATIONS = "z4j_revocations";
     static final Duration PING_EVERY = Duration.ofSeconds(2);
     static final Duration WATCHDOG_TIMEOUT = Duration.ofSeconds(6);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -95,6 +97,16 @@ public final class PostgresNotifyRegistry implements Registry {
     public void socketAccepted(UUID agentId, String workerId, Instant connectedAt) {
         long micros = connectedAt.getEpochSecond() * 1_000_000L + connectedAt.getNano() / 1000;
         notifyQuietly(SOCKETS, replicaId + "|" + agentId + "|" + micros + "|" + workerId);
+    }
+
+    /**
+     * Sent at once, not through the notice queue: a revocation must not be dropped. The caller is
+     * the request that deleted the agent, which may wait for a pool connection.
+     */
+    @Override
+    public void agentRevoked(UUID agentId) {
+        agents.revoke(agentId); // ours now; the others when the NOTIFY arrives
+        notifyQuietly(REVOCATIONS, agentId.toString());
     }
 
     /** Never blocks: the NOTIFY (which may wait for a pool connection) is sent by the notice sender. */
@@ -155,7 +167,7 @@ public final class PostgresNotifyRegistry implements Registry {
             try (Connection c = db.dedicatedConnection()) {
                 try (Statement s = c.createStatement()) {
                     s.execute("SET application_name = 'z4j-listen-" + replicaId + "'"); // findable in pg_stat_activity
-                    for (String channel : List.of(COMMANDS, SOCKETS, DASHBOARD, WATCHDOG)) {
+                    for (String channel : List.of(COMMANDS, SOCKETS, DASHBOARD, WATCHDOG, REVOCATIONS)) {
                         s.execute("LISTEN " + channel);
                     }
                 }
@@ -234,6 +246,10 @@ public final class PostgresNotifyRegistry implements Registry {
                         dashboard.deliver(Notice.decode(payload.substring(bar + 1)));
                     }
                 }
+                case REVOCATIONS -> {
+                    UUID agent = UUID.fromString(payload);
+                    work.execute(() -> agents.revoke(agent));
+                }
                 default -> LOG.log(Level.FINE, "notification on unexpected channel {0}", channel);
             }
         } catch (RuntimeException e) {
@@ -253,11 +269,17 @@ public final class PostgresNotifyRegistry implements Registry {
         }
     }
 
-    /** After a gap in listening: push every pending command of the agents we hold. */
+    /** After a gap in listening: put the commands of the agents we hold right, drop deleted agents. */
     private void reconcile() {
         try {
-            agents.reconcile(agents.heldAgents());
-        } catch (RuntimeException e) {
+            var held = agents.heldAgents();
+            agents.reconcile(held);
+            for (UUID agent : held) { // a revocation NOTIFYed while we were not listening
+                if (db.directory().agentById(agent).isEmpty()) {
+                    agents.revoke(agent);
+                }
+            }
+        } catch (StoreException | RuntimeException e) {
             LOG.log(Level.WARNING, "reconcile after LISTEN (re)connect failed: " + e.getMessage());
         }
     }

@@ -20,6 +20,9 @@ public interface Registry extends AutoCloseable {
     /** A socket of (agent, worker) was accepted here at {@code connectedAt}. */
     void socketAccepted(UUID agentId, String workerId, Instant connectedAt);
 
+    /** An agent was deleted: its sockets close with 4003 on every replica. */
+    void agentRevoked(UUID agentId);
+
     /** Fans a notice out to dashboard subscribers on every replica (each exactly once). */
     void publish(Notice notice);
 

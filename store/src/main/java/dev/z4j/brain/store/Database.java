@@ -22,6 +22,9 @@ public interface Database extends AutoCloseable {
 
     CommandStore commands();
 
+    /** Users, sessions, memberships, API keys, audit log, and projects and agents as operators see them. */
+    Access access();
+
     /**
      * A new connection outside the pool, for PostgreSQL LISTEN (one per replica). Same settings as
      * pooled ones except no statement timeout. SQLite: throws (no LISTEN/NOTIFY).

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Projects, agents, admin keys and agent liveness: everything the gateway and the REST API look up
+ * Projects, agents and agent liveness: everything the gateway and the REST API look up
  * or record besides events. Thread-safe (called from many connection threads).
  */
 public interface Directory {
@@ -15,8 +15,6 @@ public interface Directory {
 
     /** An agent = one minted token. {@code revoked} agents must not authenticate. */
     record Agent(UUID id, UUID projectId, String name, boolean revoked) {}
-
-    record AdminKey(UUID id, String name, Instant createdAt) {}
 
     /** What a {@code hello} told us about one (agent, worker) connection. */
     record WorkerHello(
@@ -52,13 +50,6 @@ public interface Directory {
     Optional<Agent> agentByTokenHash(String tokenHash) throws StoreException;
 
     Optional<Agent> agentById(UUID agentId) throws StoreException;
-
-    /** Stores only the hash of the key; returns the row. */
-    AdminKey createAdminKey(String name, String keyHash) throws StoreException;
-
-    Optional<AdminKey> adminKeyByHash(String keyHash) throws StoreException;
-
-    long adminKeyCount() throws StoreException;
 
     /** Upserts the agent_workers row as online and marks the agent online (hello accepted). */
     void workerConnected(WorkerHello hello, Instant now) throws StoreException;

@@ -126,33 +126,6 @@ public final class PgDirectory implements Directory {
     }
 
     @Override
-    public AdminKey createAdminKey(String name, String keyHash) throws StoreException {
-        return transactions.inTransaction("create admin key", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO admin_keys (id, name, key_hash) VALUES (?, ?, ?) RETURNING id, name, created_at")) {
-                ps.setObject(1, UUID.randomUUID());
-                ps.setString(2, name);
-                ps.setString(3, keyHash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return adminKey(rs);
-                }
-            }
-        });
-    }
-
-    @Override
-    public Optional<AdminKey> adminKeyByHash(String keyHash) throws StoreException {
-        return transactions.inTransaction("admin key by hash", c ->
-                one(c, "SELECT id, name, created_at FROM admin_keys WHERE key_hash = ?", keyHash, PgDirectory::adminKey));
-    }
-
-    @Override
-    public long adminKeyCount() throws StoreException {
-        return transactions.inTransaction("count admin keys", c -> count(c, "SELECT count(*) FROM admin_keys", null));
-    }
-
-    @Override
     public void workerConnected(WorkerHello hello, Instant now) throws StoreException {
         transactions.inTransaction("worker connected", c -> {
             try (PreparedStatement ps = c.prepareStatement(UPSERT_AGENT_WORKER)) {
@@ -344,7 +317,4 @@ public final class PgDirectory implements Directory {
         return new Agent(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getBoolean(4));
     }
 
-    private static AdminKey adminKey(ResultSet rs) throws SQLException {
-        return new AdminKey(rs.getObject(1, UUID.class), rs.getString(2), instant(rs, 3));
-    }
 }

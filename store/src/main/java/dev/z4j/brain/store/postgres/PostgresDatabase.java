@@ -3,6 +3,7 @@ package dev.z4j.brain.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.z4j.brain.store.Access;
 import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
@@ -49,6 +50,7 @@ public final class PostgresDatabase implements Database {
     private final Transactions transactions;
     private final PgDirectory directory;
     private final PgCommandStore commands;
+    private final Access access;
     private final EventPartitions partitions;
     private final JobLock jobLock;
 
@@ -59,6 +61,7 @@ public final class PostgresDatabase implements Database {
         this.transactions = new Transactions(dataSource);
         this.directory = new PgDirectory(transactions);
         this.commands = new PgCommandStore(transactions);
+        this.access = Access.over(new PgSql(transactions));
         this.partitions = new EventPartitions(transactions);
         this.jobLock = new JobLock(dataSource);
     }
@@ -142,6 +145,11 @@ public final class PostgresDatabase implements Database {
     @Override
     public CommandStore commands() {
         return commands;
+    }
+
+    @Override
+    public Access access() {
+        return access;
     }
 
     /**

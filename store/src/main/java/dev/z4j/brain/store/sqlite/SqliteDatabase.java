@@ -1,5 +1,6 @@
 package dev.z4j.brain.store.sqlite;
 
+import dev.z4j.brain.store.Access;
 import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
@@ -28,12 +29,14 @@ public final class SqliteDatabase implements Database {
     private final LockedConnection reader;
     private final SqliteDirectory directory;
     private final SqliteCommandStore commands;
+    private final Access access;
 
     private SqliteDatabase(LockedConnection writer, LockedConnection reader) {
         this.writer = writer;
         this.reader = reader;
         this.directory = new SqliteDirectory(writer, reader);
         this.commands = new SqliteCommandStore(writer, reader);
+        this.access = Access.over(new SqliteSql(writer, reader));
     }
 
     /**
@@ -105,6 +108,11 @@ public final class SqliteDatabase implements Database {
     @Override
     public CommandStore commands() {
         return commands;
+    }
+
+    @Override
+    public Access access() {
+        return access;
     }
 
     /** Only PostgreSQL has LISTEN; a single SQLite process delivers commands in memory. */

@@ -177,43 +177,6 @@ final class SqliteDirectory implements Directory {
     }
 
     @Override
-    public AdminKey createAdminKey(String name, String keyHash) throws StoreException {
-        AdminKey key = new AdminKey(UUID.randomUUID(), name, now());
-        writer.inTransaction("creating admin key", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO admin_keys (id, name, key_hash, created_at) VALUES (?, ?, ?, ?)")) {
-                insert.setString(1, key.id().toString());
-                insert.setString(2, name);
-                insert.setString(3, keyHash);
-                insert.setLong(4, Micros.of(key.createdAt()));
-                return insert.executeUpdate();
-            }
-        });
-        return key;
-    }
-
-    @Override
-    public Optional<AdminKey> adminKeyByHash(String keyHash) throws StoreException {
-        return reader.read("finding admin key", connection -> {
-            try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT id, name, created_at FROM admin_keys WHERE key_hash = ?")) {
-                query.setString(1, keyHash);
-                try (ResultSet rows = query.executeQuery()) {
-                    return rows.next()
-                            ? Optional.of(new AdminKey(UUID.fromString(rows.getString(1)), rows.getString(2),
-                                    Micros.toInstant(rows.getLong(3))))
-                            : Optional.empty();
-                }
-            }
-        });
-    }
-
-    @Override
-    public long adminKeyCount() throws StoreException {
-        return reader.read("counting admin keys", connection -> count(connection, "SELECT count(*) FROM admin_keys", null));
-    }
-
-    @Override
     public void workerConnected(WorkerHello hello, Instant now) throws StoreException {
         long at = Micros.of(now);
         writer.inTransaction("recording worker hello", connection -> {

@@ -37,7 +37,7 @@ class PgDirectoryTest {
     }
 
     @Test
-    void projectsAgentsAndAdminKeysRoundTrip() throws Exception {
+    void projectsAndAgentsRoundTrip() throws Exception {
         Directory.Project p = dir.createProject("rt", "Round Trip");
         assertThat(dir.projectBySlug("rt")).contains(p);
         assertThat(dir.projectById(p.id())).contains(p);
@@ -49,12 +49,6 @@ class PgDirectoryTest {
         assertThat(a.revoked()).isFalse();
         assertThat(dir.agentByTokenHash("token-hash-rt")).contains(a);
         assertThat(dir.agentByTokenHash("nope")).isEmpty();
-
-        long before = dir.adminKeyCount();
-        Directory.AdminKey k = dir.createAdminKey("ops", "key-hash-rt");
-        assertThat(dir.adminKeyByHash("key-hash-rt")).contains(k);
-        assertThat(dir.adminKeyByHash("other")).isEmpty();
-        assertThat(dir.adminKeyCount()).isEqualTo(before + 1);
     }
 
     /** A duplicate is a conflict; a value PostgreSQL cannot store (NUL byte, too long) is not. */

@@ -59,7 +59,7 @@ class SqliteDirectoryTest {
     }
 
     @Test
-    void projectsAgentsAndAdminKeysRoundTrip() throws Exception {
+    void projectsAndAgentsRoundTrip() throws Exception {
         try (SqliteFixture f = new SqliteFixture(home)) {
             Directory d = f.directory();
             Directory.Project project = d.createProject("shop", "Shop");
@@ -73,12 +73,6 @@ class SqliteDirectoryTest {
             assertThat(d.agentByTokenHash("sha256:abc")).contains(agent);
             assertThat(agent.revoked()).isFalse();
             assertThat(d.agentByTokenHash("sha256:other")).isEmpty();
-
-            assertThat(d.adminKeyCount()).isZero();
-            Directory.AdminKey key = d.createAdminKey("ops", "khash");
-            assertThat(d.adminKeyByHash("khash")).contains(key);
-            assertThat(d.adminKeyByHash("x")).isEmpty();
-            assertThat(d.adminKeyCount()).isEqualTo(1);
         }
     }
 

@@ -1,7 +1,6 @@
-package dev.z4j.brain.ingress;
+package dev.z4j.brain.ingress.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.z4j.brain.registry.Notice;
@@ -9,20 +8,23 @@ import dev.z4j.brain.registry.Registry;
 import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.StoreException;
+import dev.z4j.brain.ingress.StorableText;
+import java.util.List;
+import java.util.Map;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code POST /projects/{slug}/commands}, {@code GET /commands/{id}}, {@code GET /projects/{slug}/commands}:
- * validate, store as pending, hand to the registry (the holder of the agent's socket claims and pushes).
+ * This brain's generic command routes and project counters, kept from before the operator API
+ * ({@code POST /projects/{slug}/commands}, {@code GET /projects/{slug}/commands},
+ * {@code GET /commands/{id}}, {@code GET /projects/{slug}/stats}): validate, store as pending,
+ * hand to the registry (the holder of the agent's socket claims and pushes).
  */
-final class CommandsApi {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class CommandRoutes {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.MAPPER;
 
     /** The actions z4j-bare 1.6.0 dispatches (docs/PROTOCOL.md 9.1); anything else is refused before storing. */
     static final Set<String> ACTIONS = Set.of(
@@ -44,31 +46,48 @@ final class CommandsApi {
     private final Registry registry;
     private final int defaultTimeoutSeconds;
 
-    CommandsApi(Directory directory, CommandStore commands, Registry registry, int defaultTimeoutSeconds) {
+    private final dev.z4j.brain.store.Access access;
+
+    CommandRoutes(Directory directory, CommandStore commands, Registry registry, int defaultTimeoutSeconds,
+                  dev.z4j.brain.store.Access access) {
         this.directory = directory;
         this.commands = commands;
         this.registry = registry;
         this.defaultTimeoutSeconds = defaultTimeoutSeconds;
+        this.access = access;
     }
 
-    void issue(Directory.Project project, JsonNode body, ServerResponse res) throws StoreException, RestApi.ApiError {
+    List<Route> routes() {
+        return List.of(
+                Route.post("/projects/{slug}/commands", Tag.COMMANDS, Need.OPERATOR).status(Status.ACCEPTED_202)
+                        .summary("Issue any agent action: {agent_id, action, target:{type,id}, parameters, timeout_seconds}")
+                        .handle(c -> issue(c.project, c.bodyTree(), c)),
+                Route.get("/projects/{slug}/commands", Tag.COMMANDS, Need.VIEWER).query("status", "limit")
+                        .summary("The project's commands, newest first: {commands:[...]}").handle(this::list),
+                Route.get("/commands/{id}", Tag.COMMANDS, Need.SIGNED_IN)
+                        .summary("One command by id (any project the caller may view)").handle(this::get),
+                Route.get("/projects/{slug}/stats", Tag.STATS, Need.VIEWER)
+                        .summary("Event and task counts, agents and workers online").handle(this::stats));
+    }
+
+    private Object issue(dev.z4j.brain.store.Projects.ProjectRecord project, JsonNode body, Call call)
+            throws StoreException, ApiError {
         UUID agentId = uuid(body.get("agent_id"), "agent_id");
         Directory.Agent agent = directory.agentById(agentId)
                 .filter(a -> a.projectId().equals(project.id()))
-                .orElseThrow(() -> new RestApi.ApiError(Status.NOT_FOUND_404,
-                        "no agent " + agentId + " in project '" + project.slug() + "'"));
+                .orElseThrow(() -> ApiError.notFound("agent not found in this project", "agent_id", agentId.toString()));
         String action = text(body.get("action"), "action", 80);
         if (!ACTIONS.contains(action)) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "unknown action '" + action + "'; supported: "
+            throw ApiError.validation("action", "unknown action '" + action + "'; supported: "
                     + new java.util.TreeSet<>(ACTIONS));
         }
         JsonNode target = body.get("target");
         if (target == null || !target.isObject() || !target.path("type").isTextual()) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "target must be an object with a string 'type'");
+            throw ApiError.validation("target", "must be an object with a string 'type'");
         }
         JsonNode parameters = body.has("parameters") ? body.get("parameters") : JSON.createObjectNode();
         if (!parameters.isObject()) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "parameters must be an object");
+            throw ApiError.validation("parameters", "must be an object");
         }
         StorableText.checkTree("target", target);
         StorableText.checkTree("parameters", parameters);
@@ -76,50 +95,66 @@ final class CommandsApi {
         if (body.has("timeout_seconds")) {
             JsonNode t = body.get("timeout_seconds");
             if (!t.isIntegralNumber() || t.asLong() < 1 || t.asLong() > MAX_WIRE_TIMEOUT) {
-                throw new RestApi.ApiError(Status.BAD_REQUEST_400, "timeout_seconds must be an integer 1..3600");
+                throw ApiError.validation("timeout_seconds", "must be an integer 1..3600");
             }
             timeout = t.asInt();
         }
         String idempotencyKey = body.hasNonNull("idempotency_key")
                 ? text(body.get("idempotency_key"), "idempotency_key", 200) : null;
-        String issuedBy = body.hasNonNull("issued_by") ? text(body.get("issued_by"), "issued_by", 64) : null;
+        String issuedBy = body.hasNonNull("issued_by") ? text(body.get("issued_by"), "issued_by", 64)
+                : call.caller.userId() != null ? call.caller.userId().toString() : null;
         CommandStore.Command c = commands.insert(new CommandStore.NewCommand(project.id(), agent.id(), action,
                 target.toString(), parameters.toString(), timeout, issuedBy, idempotencyKey), Instant.now());
         if (CommandStore.PENDING.equals(c.status())) {
             registry.commandIssued(c); // first: the replica holding the agent claims and pushes it
             registry.publish(new Notice(project.id(), Notice.COMMAND_CHANGED, 1, c.id().toString()));
         }
-        RestApi.send(res, Status.ACCEPTED_202, toJson(c));
+        return toJson(c);
     }
 
-    void get(ServerRequest req, ServerResponse res) throws StoreException, RestApi.ApiError {
-        UUID id = uuid(JSON.getNodeFactory().textNode(req.path().pathParameters().get("id")), "id");
+    /** The command's project must be one the caller may view; otherwise it does not exist for them. */
+    private Object get(Call call) throws StoreException, ApiError {
+        UUID id = call.pathUuid("id");
         CommandStore.Command c = commands.get(id)
-                .orElseThrow(() -> new RestApi.ApiError(Status.NOT_FOUND_404, "no command " + id));
-        RestApi.send(res, Status.OK_200, toJson(c));
+                .orElseThrow(() -> ApiError.notFound("command not found", "command_id", id.toString()));
+        boolean visible = call.caller.globalAdmin()
+                || access.accounts().membership(call.caller.userId(), c.projectId()).isPresent();
+        if (!visible || (call.caller.viaKey() && call.caller.key().projectId() != null
+                && !call.caller.key().projectId().equals(c.projectId()))) {
+            throw ApiError.notFound("command not found", "command_id", id.toString());
+        }
+        return toJson(c);
     }
 
-    void list(Directory.Project project, ServerRequest req, ServerResponse res) throws StoreException, RestApi.ApiError {
-        String status = req.query().first("status").orElse(null);
+    private Object list(Call call) throws StoreException, ApiError {
+        String status = call.query("status").orElse(null);
         if (status != null && !STATUSES.contains(status)) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "unknown status '" + status + "'; supported: "
+            throw ApiError.validation("status", "unknown status '" + status + "'; supported: "
                     + new java.util.TreeSet<>(STATUSES));
         }
-        int limit;
-        try {
-            limit = Integer.parseInt(req.query().first("limit").orElse("100"));
-        } catch (NumberFormatException e) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "limit must be an integer");
-        }
-        if (limit < 1 || limit > 1000) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "limit must be 1..1000");
-        }
+        int limit = call.queryInt("limit", 100, 1, 1000);
         ObjectNode out = JSON.createObjectNode();
         ArrayNode items = out.putArray("commands");
-        for (CommandStore.Command c : commands.list(project.id(), status, limit)) {
+        for (CommandStore.Command c : commands.list(call.project.id(), status, limit)) {
             items.add(toJson(c));
         }
-        RestApi.send(res, Status.OK_200, out);
+        return out;
+    }
+
+    private Object stats(Call call) throws StoreException {
+        Directory.ProjectStats s = directory.stats(call.project.id());
+        ObjectNode n = JSON.createObjectNode();
+        n.put("project", call.project.slug());
+        n.put("project_id", call.project.id().toString());
+        n.put("events", s.events());
+        n.put("tasks", s.tasks());
+        ObjectNode byState = n.putObject("tasks_by_state");
+        for (Map.Entry<String, Long> e : s.tasksByState().entrySet()) {
+            byState.put(e.getKey(), e.getValue());
+        }
+        n.put("agents_online", s.agentsOnline());
+        n.put("workers_online", s.workersOnline());
+        return n;
     }
 
     static ObjectNode toJson(CommandStore.Command c) {
@@ -154,23 +189,23 @@ final class CommandsApi {
         return t == null ? null : t.toString();
     }
 
-    private static UUID uuid(JsonNode n, String field) throws RestApi.ApiError {
+    private static UUID uuid(JsonNode n, String field) throws ApiError {
         if (n == null || !n.isTextual()) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " must be a UUID string");
+            throw ApiError.validation(field, "must be a UUID string");
         }
         try {
             return UUID.fromString(n.asText());
         } catch (IllegalArgumentException e) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " must be a UUID string");
+            throw ApiError.validation(field, "must be a UUID string");
         }
     }
 
-    private static String text(JsonNode n, String field, int max) throws RestApi.ApiError {
+    private static String text(JsonNode n, String field, int max) throws ApiError {
         if (n == null || !n.isTextual() || n.asText().isBlank()) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " must be a non-empty string");
+            throw ApiError.validation(field, "must be a non-empty string");
         }
         if (n.asText().length() > max) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, field + " longer than " + max + " characters");
+            throw ApiError.validation(field, "longer than " + max + " characters");
         }
         return StorableText.check(field, n.asText());
     }
