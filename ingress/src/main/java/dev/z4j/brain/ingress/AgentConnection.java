@@ -111,6 +111,11 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             return;
         }
         agent = auth.agent();
+        if (gateway.revokedRecently(agent.id())) {
+            // The token was looked up just before the agent was deleted, and revoke() did not
+            // see this socket yet: it goes the way the agent's other sockets went.
+            close(CloseCodes.REVOKED, "agent revoked");
+        }
     }
 
     @Override

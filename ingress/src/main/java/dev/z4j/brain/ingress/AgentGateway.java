@@ -52,6 +52,11 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
     static final Duration ORPHAN_AFTER = Duration.ofSeconds(30);
     /** Sockets a command is tried on before it is left pending for the reconcile. */
     static final int MAX_PUSH_ATTEMPTS = 4;
+    /**
+     * How long a deleted agent is remembered here: a socket whose token was looked up just before
+     * the delete opens after {@link #revoke} looked at the open sockets, within this.
+     */
+    static final Duration REVOKED_MEMORY = Duration.ofMinutes(1);
     private static final Logger LOG = Logger.getLogger(AgentGateway.class.getName());
 
     /** A directory write that may fail; run off the socket's thread so a slow DB never stalls reads. */
@@ -71,6 +76,8 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
     private final LivenessCoalescer liveness;
     private final Map<UUID, byte[]> projectSecrets = new ConcurrentHashMap<>();
     private final Set<AgentConnection> live = ConcurrentHashMap.newKeySet();
+    /** Agents deleted within {@link #REVOKED_MEMORY}, with when (System.nanoTime). */
+    private final Map<UUID, Long> recentlyRevoked = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "z4j-gateway-timers");
         t.setDaemon(true);
@@ -253,9 +260,17 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         });
     }
 
-    /** The agent was deleted: every socket of it here closes with 4003 (hello or not yet). */
+    /**
+     * The agent was deleted: every socket of it here closes with 4003 (hello or not yet), and so
+     * does one that authenticated before the delete and opens only now ({@link #revokedRecently}).
+     */
     @Override
     public int revoke(UUID agentId) {
+        long now = System.nanoTime();
+        recentlyRevoked.values().removeIf(at -> now - at > REVOKED_MEMORY.toNanos()); // stays small
+        // First remember, then look at the sockets; a connection sets its agent, then asks
+        // revokedRecently: one of the two always sees the other.
+        recentlyRevoked.put(agentId, now);
         int closed = 0;
         for (AgentConnection c : live) {
             if (agentId.equals(c.agentId())) {
@@ -264,6 +279,12 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
             }
         }
         return closed;
+    }
+
+    /** Whether the agent was deleted within {@link #REVOKED_MEMORY} (its token passed before the delete). */
+    boolean revokedRecently(UUID agentId) {
+        Long at = recentlyRevoked.get(agentId);
+        return at != null && System.nanoTime() - at <= REVOKED_MEMORY.toNanos();
     }
 
     /** After a socket of the agent connected here: push what waited for it, take back what its old socket had. */

@@ -74,11 +74,17 @@ final class GatewayHarness implements AutoCloseable {
         return new Agent(id, token);
     }
 
-    /** A socket of {@code agent} that has sent hello (and, unless something closed it, got hello_ack). */
-    AgentConnection connect(Agent agent, String workerId, FakeSession session) {
+    /** A socket of {@code agent} past the HTTP upgrade (its bearer looked up), not open yet. */
+    AgentConnection upgrade(Agent agent) {
         AgentConnection c = (AgentConnection) gateway.newListener();
         WritableHeaders<?> headers = WritableHeaders.create().add(HeaderNames.AUTHORIZATION, "Bearer " + agent.token());
         c.onHttpUpgrade(HttpPrologue.create("HTTP/1.1", "HTTP", "1.1", Method.GET, "/ws/agent", false), headers);
+        return c;
+    }
+
+    /** A socket of {@code agent} that has sent hello (and, unless something closed it, got hello_ack). */
+    AgentConnection connect(Agent agent, String workerId, FakeSession session) {
+        AgentConnection c = upgrade(agent);
         c.onOpen(session);
         c.onMessage(session, BufferData.create(hello(workerId)), true);
         return c;
