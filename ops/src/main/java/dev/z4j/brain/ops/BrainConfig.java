@@ -40,7 +40,9 @@ public record BrainConfig(
         int batchMaxEvents,              // Z4J_BATCH_MAX_EVENTS (2000)
         int batchLingerMs,               // Z4J_BATCH_LINGER_MS (2)
         int httpMaxBodyBytes,            // Z4J_HTTP_MAX_BODY_BYTES (1048576): larger request bodies get 413
-        int httpHeaderTimeoutSeconds) {  // Z4J_HTTP_HEADER_TIMEOUT_SECONDS (10): request head must arrive by then
+        int httpHeaderTimeoutSeconds,    // Z4J_HTTP_HEADER_TIMEOUT_SECONDS (10): request head must arrive by then
+        boolean wsResendBrake,           // Z4J_WS_RESEND_BRAKE (on): stop reading agents that re-send acked batches
+        int socketReceiveBufferBytes) {  // Z4J_SOCKET_RECEIVE_BUFFER_BYTES (65536; 0 = kernel autotuning): SO_RCVBUF of accepted sockets
 
     private static final Logger LOG = Logger.getLogger(BrainConfig.class.getName());
     static final int MIN_SECRET_BYTES = 32;
@@ -120,7 +122,9 @@ public record BrainConfig(
                 e.integer("Z4J_BATCH_MAX_EVENTS", 2000, 1, 100_000),
                 e.integer("Z4J_BATCH_LINGER_MS", 2, 0, 1000),
                 e.integer("Z4J_HTTP_MAX_BODY_BYTES", 1_048_576, 1024, 67_108_864),
-                e.integer("Z4J_HTTP_HEADER_TIMEOUT_SECONDS", 10, 1, 300));
+                e.integer("Z4J_HTTP_HEADER_TIMEOUT_SECONDS", 10, 1, 300),
+                e.onOff("Z4J_WS_RESEND_BRAKE", true),
+                e.integer("Z4J_SOCKET_RECEIVE_BUFFER_BYTES", 65_536, 0, 64 << 20));
     }
 
     private static void checkSecret(String name, String value) {
@@ -164,6 +168,18 @@ public record BrainConfig(
         String text(String name, String dflt) {
             String v = env.get(name);
             return v == null || v.isBlank() ? dflt : v.strip();
+        }
+
+        boolean onOff(String name, boolean dflt) {
+            String v = text(name, null);
+            if (v == null) {
+                return dflt;
+            }
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "on", "true", "1", "yes" -> true;
+                case "off", "false", "0", "no" -> false;
+                default -> throw new ConfigException(name + " must be 'on' or 'off', was '" + v + "'");
+            };
         }
 
         int integer(String name, int dflt, int min, int max) {
