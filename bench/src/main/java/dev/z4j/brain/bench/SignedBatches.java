@@ -47,17 +47,27 @@ final class SignedBatches {
      * so a broken pool fails the setup instead of silently measuring the reject path.
      */
     SignedBatches(int size) {
+        this(size, GOLDEN_EVENTS);
+    }
+
+    /** As {@link #SignedBatches(int)}, each frame holding the golden batch's first {@code events} events. */
+    SignedBatches(int size, int events) {
         Frame golden = verifyGolden();
+        Frame.EventBatch all = (Frame.EventBatch) golden.payload();
+        if (events < 1 || events > all.events().size()) {
+            throw new IllegalArgumentException("events must be 1.." + all.events().size());
+        }
+        Frame.EventBatch payload = new Frame.EventBatch(all.events().subList(0, events));
         signedAt = Clock.fixed(Instant.now(), ZoneOffset.UTC);
         FrameSigner signer = new FrameSigner(projectSecret, BINDING, signedAt, FrameSigner::randomNonce);
         frames = new byte[size][];
         for (int i = 0; i < size; i++) {
-            frames[i] = signer.sign(Frame.outbound(String.format("ev_bench%07d", i), golden.payload()));
+            frames[i] = signer.sign(Frame.outbound(String.format("ev_bench%07d", i), payload));
         }
         FrameVerifier check = newVerifier();
         for (int i = 0; i < size; i++) {
             Frame f = check.verify(frames[i]);
-            if (f.seq() != i + 1 || !(f.payload() instanceof Frame.EventBatch b) || b.events().size() != GOLDEN_EVENTS) {
+            if (f.seq() != i + 1 || !(f.payload() instanceof Frame.EventBatch b) || b.events().size() != events) {
                 throw new IllegalStateException("pool frame " + i + " decoded unexpectedly: seq " + f.seq());
             }
         }

@@ -36,6 +36,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -63,6 +64,9 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     private final BatchTracker batches = new BatchTracker();
     /** Counted down when the socket layer reports the end (peer's close frame, or a failure). */
     private final CountDownLatch socketEnded = new CountDownLatch(1);
+    /** Null when the operator turned the brake off (Z4J_WS_RESEND_BRAKE=off). */
+    private final ResendBrake brake;
+    private volatile Thread holdingReader;
     private final long openedNanos = System.nanoTime();
     private final SerialWrites writes;
     private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_HELLO);
@@ -89,6 +93,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         this.config = gateway.config();
         this.metrics = gateway.metrics();
         this.writes = gateway.serialWrites();
+        this.brake = config.resendBrake() ? new ResendBrake() : null;
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -218,7 +223,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
      */
     private void answerTooComplex(byte[] message, ProtocolException e) {
         metrics.frameRejected(e.reason().label());
-        FramePeek.Envelope env = FramePeek.typeAndId(message, 0, message.length);
+        FramePeek.Envelope env = FramePeek.envelope(message, 0, message.length);
         if (env == null || env.id() == null || !"event_batch".equals(env.type())) {
             return;
         }
@@ -227,8 +232,8 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         for (int i = 0; i < events; i++) {
             metrics.eventRejected("too_complex");
         }
-        if (batches.arrive(env.id()) == BatchTracker.Arrival.NEW) {
-            batches.commit(env.id(), new BatchTracker.Counts(events, 0, events));
+        if (batches.arrive(env.id(), System.nanoTime()) == null) {
+            batches.commit(env.id(), new BatchTracker.Counts(events, 0, events), System.nanoTime());
             sendAck(env.id(), events, 0, events);
         }
     }
@@ -298,58 +303,93 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     }
 
     private void onFrame(byte[] message) {
-        if (isKnownBatchResend(message)) {
-            return;
+        long now = System.nanoTime();
+        FramePeek.Envelope env = FramePeek.envelope(message, 0, message.length);
+        if (brake != null && brake.wantsSendTimes()) {
+            brake.onMessage(sentMicros(env), now);
+        }
+        if (env != null && env.id() != null && "event_batch".equals(env.type())) {
+            BatchTracker.Batch known = batches.known(env.id());
+            if (known != null) {
+                answerCopy(env.id(), known, now);
+                return;
+            }
         }
         Frame frame = verifier.verify(message);
         metrics.frameReceived(frame.type().wire());
-        Instant now = Instant.now();
+        Instant at = Instant.now();
+        gateway.liveness().seen(agent.id(), workerId, at); // any verified frame: a busy agent is online
         switch (frame.payload()) {
-            case Frame.EventBatch batch -> onEventBatch(frame.id(), batch, now);
-            case Frame.Heartbeat hb -> gateway.liveness().seen(agent.id(), workerId, now);
-            case Frame.AgentStatus st -> gateway.liveness().seen(agent.id(), workerId, now);
-            case Frame.CommandAck ack -> onCommandAck(frame.id(), now);
-            case Frame.CommandResult result -> onCommandResult(frame.id(), result, now);
+            case Frame.EventBatch batch -> onEventBatch(frame.id(), batch, at, now);
+            case Frame.Heartbeat hb -> { }
+            case Frame.AgentStatus st -> { }
+            case Frame.CommandAck ack -> onCommandAck(frame.id(), at);
+            case Frame.CommandResult result -> onCommandResult(frame.id(), result, at);
             default -> LOG.log(Level.FINE, "ignored {0} frame from agent", frame.type().wire());
         }
     }
 
+    /** The agent's clock when it signed the frame, in microseconds; MIN_VALUE if it has none. */
+    private static long sentMicros(FramePeek.Envelope env) {
+        if (env == null || env.ts() == null) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            Instant t = Timestamps.parseAware(env.ts());
+            return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+        } catch (RuntimeException e) {
+            return Long.MIN_VALUE; // the verifier says what is wrong with it, if it gets that far
+        }
+    }
+
     /**
-     * The resend loop of real agents (docs/PROTOCOL.md 8) sends every un-acked batch again on every pass:
-     * a batch id this connection already has is recognised from the envelope alone, before the
-     * HMAC, and costs a lookup (plus a re-ack if committed). Such a copy changes no state besides
-     * that ack, so skipping its signature and replay checks cannot let anything in.
+     * A copy of a batch this connection already has, recognised from the envelope alone (the resend
+     * loop of real agents, docs/PROTOCOL.md 8, sends every un-acked batch again on every pass): it
+     * costs a lookup and, if committed, at most one re-ack a second. Such a copy changes no state
+     * besides that ack, so skipping its signature and replay checks cannot let anything in. It also
+     * says whether the agent reads its acks: the brake may stop reading this socket until the
+     * agent's writes block (ResendBrake).
      */
-    private boolean isKnownBatchResend(byte[] message) {
-        FramePeek.Envelope env = FramePeek.typeAndId(message, 0, message.length);
-        if (env == null || env.id() == null || !"event_batch".equals(env.type())) {
-            return false;
+    private void answerCopy(String batchId, BatchTracker.Batch copy, long now) {
+        BatchTracker.Counts c = copy.counts();
+        metrics.batchResent(c == null ? "in_flight" : "committed");
+        if (c != null && batches.reackDue(copy, now)) {
+            sendAck(batchId, c.received(), 0, c.received()); // the copy itself stored nothing
         }
-        BatchTracker.Arrival arrival = batches.duplicateOf(env.id());
-        if (arrival == BatchTracker.Arrival.NEW) {
-            return false;
+        if (brake != null) {
+            holdReading(brake.onCopy(copy.firstSeenNanos, copy.ackNanos(), now));
         }
-        answerCopy(env.id(), arrival);
-        return true;
     }
 
-    /** A copy of a batch id we already have: re-ack it if committed, else it is acked on commit. */
-    private void answerCopy(String batchId, BatchTracker.Arrival arrival) {
-        if (arrival == BatchTracker.Arrival.COMMITTED) {
-            metrics.batchResent("committed");
-            BatchTracker.Counts c = batches.committedCounts(batchId);
-            if (c != null) {
-                sendAck(batchId, c.received(), 0, c.received()); // the copy itself stored nothing
+    /**
+     * Parks this socket's reader (so nothing more is read from it and TCP pushes back on the agent)
+     * for {@code nanos}, or until the connection closes.
+     */
+    private void holdReading(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        metrics.readHeld(nanos);
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine("agent " + agent.id() + " worker '" + workerId + "' re-sends acked batches: not read for "
+                    + nanos / 1_000_000 + " ms (" + brake.lastVerdict() + ")");
+        }
+        long deadline = System.nanoTime() + nanos;
+        holdingReader = Thread.currentThread();
+        try {
+            long left;
+            while (state.get() != State.CLOSED && (left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
             }
-        } else {
-            metrics.batchResent("in_flight");
+        } finally {
+            holdingReader = null;
         }
     }
 
-    private void onEventBatch(String batchId, Frame.EventBatch batch, Instant receivedAt) {
-        BatchTracker.Arrival arrival = batches.arrive(batchId);
-        if (arrival != BatchTracker.Arrival.NEW) {
-            answerCopy(batchId, arrival); // no DB work for a copy
+    private void onEventBatch(String batchId, Frame.EventBatch batch, Instant receivedAt, long now) {
+        BatchTracker.Batch known = batches.arrive(batchId, now);
+        if (known != null) {
+            answerCopy(batchId, known, now); // no DB work for a copy
             return;
         }
         List<Map<String, Object>> events = batch.events();
@@ -362,7 +402,6 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
                 metrics.eventRejected(r.reason());
             }
         }
-        gateway.liveness().seen(agent.id(), workerId, receivedAt);
         try {
             gateway.pipeline().publish(this, batchId, events.size(), rows); // blocks while the ring is full
         } catch (IllegalStateException stopped) {
@@ -465,11 +504,9 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     /** Called by the persister after commit (AckTarget): must not block (an overflow closes elsewhere). */
     @Override
     public void ack(String batchId, int received, int accepted, int rejected) {
-        int copies = batches.commit(batchId, new BatchTracker.Counts(received, accepted, rejected));
+        // One ack however many copies arrived while it was in flight: the agent acts on the first.
+        batches.commit(batchId, new BatchTracker.Counts(received, accepted, rejected), System.nanoTime());
         sendAck(batchId, received, accepted, rejected);
-        for (int i = 0; i < copies; i++) {
-            sendAck(batchId, received, 0, received); // copies were duplicates of the first
-        }
     }
 
     private void sendAck(String batchId, int received, int accepted, int rejected) {
@@ -520,6 +557,10 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
                 return false;
             }
         } while (!state.compareAndSet(s, State.CLOSED));
+        Thread held = holdingReader;
+        if (held != null) {
+            LockSupport.unpark(held); // a held reader sees CLOSED and returns to the socket layer
+        }
         metrics.socketClosed();
         gateway.untrack(this);
         Outbox out = outbox;

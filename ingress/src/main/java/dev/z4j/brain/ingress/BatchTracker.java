@@ -6,64 +6,87 @@ import java.util.Map;
 
 /**
  * Per-connection memory of event_batch ids, so the resend loop of real agents (docs/PROTOCOL.md 8:
- * every un-acked batch re-sent on every pass) costs a map lookup and an ack, never database work:
- * a committed id is re-acked at once; an id in flight is acked again when it commits.
+ * every un-acked batch re-sent on every pass) costs a map lookup, never database work: a copy of
+ * a batch in flight is answered by the ack its commit sends; a copy of a committed batch is
+ * re-acked at most once per {@link #REACK_INTERVAL_NANOS} (an agent acts on the first ack of an
+ * id, and TCP does not lose the others).
  *
- * <p>Called by the connection's reader (arrivals) and the pipeline's persister (commits).
+ * <p>Called by the connection's reader (arrivals) and the pipeline's persister (commits). Times
+ * are System.nanoTime.
  */
 final class BatchTracker {
     /** Committed ids remembered per connection; agents resend only un-acked ids, so this is plenty. */
     static final int COMMITTED_MEMORY = 4096;
-
-    enum Arrival { NEW, IN_FLIGHT, COMMITTED }
+    static final long REACK_INTERVAL_NANOS = 1_000_000_000L;
+    /** {@link Batch#ackNanos} of a batch still in flight. */
+    static final long NOT_ACKED = Long.MIN_VALUE;
 
     /** Counts of the first commit of a batch id. */
     record Counts(int received, int accepted, int rejected) {}
 
-    private final Map<String, Integer> inFlightCopies = new HashMap<>();
-    private final LinkedHashMap<String, Counts> committed = new LinkedHashMap<>(16, 0.75f, false) {
+    /** A batch this connection has: when it first arrived, and once committed its counts and ack times. */
+    static final class Batch {
+        final long firstSeenNanos;
+        private volatile Counts counts; // written by the persister, read by the reader
+        private volatile long ackNanos = NOT_ACKED;
+        private long lastAckNanos;
+
+        private Batch(long firstSeenNanos) {
+            this.firstSeenNanos = firstSeenNanos;
+        }
+
+        /** Null while in flight. */
+        Counts counts() {
+            return counts;
+        }
+
+        /** When its first ack was queued, or {@link #NOT_ACKED}. */
+        long ackNanos() {
+            return ackNanos;
+        }
+    }
+
+    private final Map<String, Batch> inFlight = new HashMap<>();
+    private final LinkedHashMap<String, Batch> committed = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Counts> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Batch> eldest) {
             return size() > COMMITTED_MEMORY;
         }
     };
 
-    /** Records an arrival of {@code batchId} and says what to do with it. */
-    synchronized Arrival arrive(String batchId) {
-        Arrival a = duplicateOf(batchId);
-        if (a == Arrival.NEW) {
-            inFlightCopies.put(batchId, 0);
-        }
-        return a;
+    /** The batch if this connection has it (in flight or committed), else null; records nothing. */
+    synchronized Batch known(String batchId) {
+        Batch b = committed.get(batchId);
+        return b != null ? b : inFlight.get(batchId);
     }
 
-    /**
-     * For a resend recognised before verification: counts the copy if {@code batchId} is in flight
-     * or committed and returns which; returns NEW (recording nothing) for an unknown id.
-     */
-    synchronized Arrival duplicateOf(String batchId) {
-        if (committed.containsKey(batchId)) {
-            return Arrival.COMMITTED;
+    /** Records a first arrival at {@code now}; returns the batch already known instead, if any. */
+    synchronized Batch arrive(String batchId, long now) {
+        Batch known = known(batchId);
+        if (known == null) {
+            inFlight.put(batchId, new Batch(now));
         }
-        Integer copies = inFlightCopies.get(batchId);
-        if (copies != null) {
-            inFlightCopies.put(batchId, copies + 1);
-            return Arrival.IN_FLIGHT;
-        }
-        return Arrival.NEW;
+        return known;
     }
 
-    synchronized Counts committedCounts(String batchId) {
-        return committed.get(batchId);
+    /** True (and noted) if a copy of committed {@code b} arriving at {@code now} is owed a fresh ack. */
+    synchronized boolean reackDue(Batch b, long now) {
+        if (b.counts == null || now - b.lastAckNanos < REACK_INTERVAL_NANOS) {
+            return false;
+        }
+        b.lastAckNanos = now;
+        return true;
     }
 
-    /**
-     * Marks {@code batchId} committed and returns how many extra copies arrived while it was in
-     * flight (each is owed its own ack).
-     */
-    synchronized int commit(String batchId, Counts counts) {
-        Integer copies = inFlightCopies.remove(batchId);
-        committed.put(batchId, counts);
-        return copies == null ? 0 : copies;
+    /** Marks {@code batchId} committed, its ack queued at {@code ackNanos}. */
+    synchronized void commit(String batchId, Counts counts, long ackNanos) {
+        Batch b = inFlight.remove(batchId);
+        if (b == null) {
+            b = new Batch(ackNanos);
+        }
+        b.counts = counts;
+        b.ackNanos = ackNanos;
+        b.lastAckNanos = ackNanos;
+        committed.put(batchId, b);
     }
 }

@@ -15,10 +15,11 @@ import java.util.Objects;
  * @param helloTimeout      Z4J_WS_HELLO_TIMEOUT_SECONDS: no hello by then closes with 4408
  * @param heartbeatInterval told to agents in hello_ack
  * @param brainVersion      reported in hello_ack (the z4j line we emulate)
+ * @param resendBrake       Z4J_WS_RESEND_BRAKE: stop reading agents that re-send acked batches (ResendBrake)
  */
 public record GatewayConfig(byte[] masterSecret, List<byte[]> previousSecrets, int maxMessageBytes,
                             Duration idleTimeout, Duration helloTimeout, int heartbeatInterval,
-                            String brainVersion) {
+                            String brainVersion, boolean resendBrake) {
     public GatewayConfig {
         Objects.requireNonNull(masterSecret, "masterSecret");
         previousSecrets = List.copyOf(previousSecrets);

@@ -56,6 +56,12 @@ public final class GatewayMetrics {
         count("z4j_batches_resent_total", "outcome", outcome);
     }
 
+    /** The reader of an agent socket stopped reading for {@code nanos} (ResendBrake). */
+    void readHeld(long nanos) {
+        count("z4j_agent_read_holds_total", "", "");
+        counter("z4j_agent_read_held_seconds_total", "", "").increment(nanos / 1e9);
+    }
+
     /** What became of a command at this replica: pushed, released (socket gone), claim_failed, release_failed. */
     void commandDelivery(String outcome) {
         count("z4j_command_deliveries_total", "outcome", outcome);

@@ -43,7 +43,7 @@ final class FakeSession implements WsSession {
 
     /** Frame ids of the given type, in send order (envelope only; signatures are checked elsewhere). */
     List<String> idsOf(String type) {
-        return sent.stream().map(b -> FramePeek.typeAndId(b, 0, b.length))
+        return sent.stream().map(b -> FramePeek.envelope(b, 0, b.length))
                 .filter(e -> e != null && type.equals(e.type())).map(FramePeek.Envelope::id).toList();
     }
 

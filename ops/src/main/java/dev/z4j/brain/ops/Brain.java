@@ -17,6 +17,7 @@ import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.Databases;
 import dev.z4j.brain.store.StoreException;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -133,7 +134,8 @@ public final class Brain implements AutoCloseable {
         ConnectionRegistry sockets = new ConnectionRegistry(config.wsWorkersPerAgent());
         GatewayConfig gatewayConfig = new GatewayConfig(config.secretBytes(), config.previousSecretBytes(),
                 config.wsMaxFrameBytes(), Duration.ofSeconds(config.wsIdleTimeoutSeconds()),
-                Duration.ofSeconds(config.wsHelloTimeoutSeconds()), HEARTBEAT_INTERVAL_SECONDS, BRAIN_VERSION);
+                Duration.ofSeconds(config.wsHelloTimeoutSeconds()), HEARTBEAT_INTERVAL_SECONDS, BRAIN_VERSION,
+                config.wsResendBrake());
         AgentGateway gateway = undo.add(new AgentGateway(gatewayConfig, db.directory(), db.commands(), pipeline,
                 new GatewayMetrics(metrics, sockets::agentCount), sockets), AgentGateway::close);
         DashboardHub dashboard = new DashboardHub(db.directory(), operator.dashboardAuth(), metrics);
@@ -165,6 +167,7 @@ public final class Brain implements AutoCloseable {
                 .port(config.bindPort())
                 .shutdownHook(false)
                 .maxPayloadSize(config.httpMaxBodyBytes())
+                .connectionOptions(socketOptions(config))
                 .directHandlers(JsonErrors.handlers(config.httpMaxBodyBytes(), metrics))
                 .addConnectionSelector(webSockets.selector(Http1Config.builder()
                         .addReceiveListener(headerTimeout).build()))
@@ -208,6 +211,19 @@ public final class Brain implements AutoCloseable {
         started.set(true);
         return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, webSockets, jobs, headerTimeout,
                 firstStart, api);
+    }
+
+    /**
+     * Options of every accepted socket. A fixed receive buffer turns off the kernel's autotuning (up
+     * to several MB per socket), which an agent stuck in its resend loop must fill before its
+     * writes block (see ResendBrake); it also bounds kernel memory per idle agent.
+     */
+    private static SocketOptions socketOptions(BrainConfig config) {
+        SocketOptions.Builder options = SocketOptions.builder();
+        if (config.socketReceiveBufferBytes() > 0) {
+            options.socketReceiveBufferSize(config.socketReceiveBufferBytes());
+        }
+        return options.build();
     }
 
     /**

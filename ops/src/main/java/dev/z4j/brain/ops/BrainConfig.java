@@ -46,7 +46,9 @@ public record BrainConfig(
         int httpHeaderTimeoutSeconds,    // Z4J_HTTP_HEADER_TIMEOUT_SECONDS (10): request head must arrive by then
         OperatorConfig operator,         // sessions, cookies, logins, passwords, origins (see operator())
         BootstrapAdmin bootstrapAdmin,   // Z4J_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD/_DISPLAY_NAME; null when unset
-        Path dashboardDist) {            // Z4J_DASHBOARD_DIST: a dashboard build served at /; null = none
+        Path dashboardDist,              // Z4J_DASHBOARD_DIST: a dashboard build served at /; null = none
+        boolean wsResendBrake,           // Z4J_WS_RESEND_BRAKE (on): stop reading agents that re-send acked batches
+        int socketReceiveBufferBytes) {  // Z4J_SOCKET_RECEIVE_BUFFER_BYTES (65536; 0 = kernel autotuning): SO_RCVBUF of accepted sockets
 
     /** The first admin, created at start while no user exists. */
     public record BootstrapAdmin(String email, String password, String displayName) {
@@ -135,7 +137,9 @@ public record BrainConfig(
                 e.integer("Z4J_BATCH_LINGER_MS", 2, 0, 1000),
                 e.integer("Z4J_HTTP_MAX_BODY_BYTES", 1_048_576, 1024, 67_108_864),
                 e.integer("Z4J_HTTP_HEADER_TIMEOUT_SECONDS", 10, 1, 300),
-                operator(e), bootstrapAdmin(e), dashboardDist(e));
+                operator(e), bootstrapAdmin(e), dashboardDist(e),
+                e.onOff("Z4J_WS_RESEND_BRAKE", true),
+                e.integer("Z4J_SOCKET_RECEIVE_BUFFER_BYTES", 65_536, 0, 64 << 20));
     }
 
     /** The operator side: the original brain's defaults, each overridable. */
@@ -255,6 +259,18 @@ public record BrainConfig(
         String text(String name, String dflt) {
             String v = env.get(name);
             return v == null || v.isBlank() ? dflt : v.strip();
+        }
+
+        boolean onOff(String name, boolean dflt) {
+            String v = text(name, null);
+            if (v == null) {
+                return dflt;
+            }
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "on", "true", "1", "yes" -> true;
+                case "off", "false", "0", "no" -> false;
+                default -> throw new ConfigException(name + " must be 'on' or 'off', was '" + v + "'");
+            };
         }
 
         int integer(String name, int dflt, int min, int max) {

@@ -33,6 +33,7 @@ final class FaithfulAgentRun implements AutoCloseable {
     private final BrainFixture brain;
     private final List<String> agentIds;
     private final AsyncioAgents agents;
+    private final double eventsPerSecond; // the whole fleet's
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agents-online-sampler");
         t.setDaemon(true);
@@ -40,14 +41,15 @@ final class FaithfulAgentRun implements AutoCloseable {
     });
     private final ConcurrentLinkedQueue<OnlineSample> online = new ConcurrentLinkedQueue<>();
 
-    private FaithfulAgentRun(BrainFixture brain, List<String> agentIds, AsyncioAgents agents) {
+    private FaithfulAgentRun(BrainFixture brain, List<String> agentIds, AsyncioAgents agents, double eventsPerSecond) {
         this.brain = brain;
+        this.eventsPerSecond = eventsPerSecond;
         this.agentIds = agentIds;
         this.agents = agents;
         sampler.scheduleAtFixedRate(this::sample, 0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Mints {@code count} agents and starts one simulated process each, producing {@code eventsPerSecond}. */
+    /** Mints {@code count} agents and starts one simulated process each, each producing {@code eventsPerSecond}. */
     static FaithfulAgentRun start(BrainFixture brain, int count, double eventsPerSecond) throws Exception {
         List<AsyncioAgents.Identity> ids = new ArrayList<>();
         List<String> agentIds = new ArrayList<>();
@@ -63,7 +65,7 @@ final class FaithfulAgentRun implements AutoCloseable {
         }
         AsyncioAgents fleet = AsyncioAgents.start(URI.create("ws://127.0.0.1:" + brain.port() + "/ws/agent"), ids,
                 eventsPerSecond, AsyncioAgents.DEFAULT_FRAME_COST);
-        return new FaithfulAgentRun(brain, agentIds, fleet);
+        return new FaithfulAgentRun(brain, agentIds, fleet, count * eventsPerSecond);
     }
 
     /** Each agent's numbers, in mint order. */
@@ -82,6 +84,17 @@ final class FaithfulAgentRun implements AutoCloseable {
 
     long agentsOnline() throws Exception {
         return brain.stats().get("agents_online").asLong();
+    }
+
+    /**
+     * Returns once the fleet produced {@code duration} worth of events at its rate (the agents keep
+     * running meanwhile, stepping on the brain as they do).
+     */
+    void produceFor(Duration duration) {
+        long target = (long) (eventsPerSecond * duration.toMillis() / 1000.0);
+        await("the agents produced " + target + " events").atMost(duration.plusSeconds(15))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> agents().stream().mapToLong(AsyncioAgentStats.Snapshot::emitted).sum() >= target);
     }
 
     /** The agents' workers stop producing; the agents keep sending what they hold. */

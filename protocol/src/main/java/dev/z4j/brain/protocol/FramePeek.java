@@ -7,10 +7,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 
 /**
- * Reads only a frame's top-level {@code type} and {@code id}, without building a tree or checking
+ * Reads only a frame's top-level {@code type}, {@code id} and {@code ts}, without building a tree or checking
  * the signature. Real agents re-send every un-acked batch many times a second (docs/PROTOCOL.md 8);
  * recognising a batch id we already have must cost about a microsecond, not a full verify.
- * Agents write {@code type} before {@code payload}, so usually only the first ~150 bytes are read.
+ * Agents write these before {@code payload}, so usually only the first ~200 bytes are read.
  */
 public final class FramePeek {
     // Skipping is iterative, so no nesting or number is too big to step over: a frame the full
@@ -23,19 +23,24 @@ public final class FramePeek {
                     .build())
             .build();
 
-    /** The two fields, either of which may be null when absent or not a string. */
-    public record Envelope(String type, String id) {}
+    /** The envelope's strings, each null when absent or not a string. */
+    public record Envelope(String type, String id, String ts) {}
 
     private FramePeek() {}
 
-    /** @return the fields, or null if the bytes are not a JSON object (let the full verify say why) */
-    public static Envelope typeAndId(byte[] message, int offset, int length) {
+    /**
+     * {@code type}, {@code id} and {@code ts} (the sender's clock when it signed the frame).
+     *
+     * @return the fields, or null if the bytes are not a JSON object (let the full verify say why)
+     */
+    public static Envelope envelope(byte[] message, int offset, int length) {
         try (JsonParser p = FACTORY.createParser(message, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
             String type = null;
             String id = null;
+            String ts = null;
             String name;
             while ((name = p.nextFieldName()) != null) {
                 JsonToken v = p.nextToken();
@@ -43,14 +48,16 @@ public final class FramePeek {
                     type = p.getText();
                 } else if (v == JsonToken.VALUE_STRING && name.equals("id")) {
                     id = p.getText();
+                } else if (v == JsonToken.VALUE_STRING && name.equals("ts")) {
+                    ts = p.getText();
                 } else {
                     p.skipChildren();
                 }
-                if (type != null && id != null) {
-                    return new Envelope(type, id);
+                if (type != null && id != null && ts != null) {
+                    return new Envelope(type, id, ts);
                 }
             }
-            return new Envelope(type, id);
+            return new Envelope(type, id, ts);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -12,30 +12,33 @@ class FramePeekTest {
 
     private static FramePeek.Envelope peek(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return FramePeek.typeAndId(b, 0, b.length);
+        return FramePeek.envelope(b, 0, b.length);
     }
 
     @Test
-    void readsTypeAndIdOfEveryGoldenFrameWhateverTheKeyOrder() {
+    void readsTypeIdAndTsOfEveryGoldenFrameWhateverTheKeyOrder() {
         for (JsonNode f : Vectors.root().at("/signed_frames")) {
             byte[] wire = Vectors.bytes(f, "wire");
-            assertThat(FramePeek.typeAndId(wire, 0, wire.length))
-                    .isEqualTo(new FramePeek.Envelope(f.get("type").asText(), f.get("id").asText()));
+            assertThat(FramePeek.envelope(wire, 0, wire.length))
+                    .isEqualTo(new FramePeek.Envelope(f.get("type").asText(), f.get("id").asText(),
+                            f.get("ts").asText()));
         }
         for (JsonNode c : Vectors.root().at("/negative_cases")) {
             if (c.get("name").asText().equals("reordered_keys_and_whitespace")) {
                 byte[] wire = Vectors.bytes(c, "wire");
-                assertThat(FramePeek.typeAndId(wire, 0, wire.length).type()).isEqualTo("event_batch");
+                assertThat(FramePeek.envelope(wire, 0, wire.length).type()).isEqualTo("event_batch");
             }
         }
     }
 
     @Test
-    void nestedTypeOrIdFieldsAreNotMistakenForTheFrames() {
+    void nestedEnvelopeFieldsAreNotMistakenForTheFrames() {
         assertThat(peek("{\"payload\":{\"type\":\"x\",\"id\":\"inner\"},\"type\":\"event_batch\",\"id\":\"outer\"}"))
-                .isEqualTo(new FramePeek.Envelope("event_batch", "outer"));
-        assertThat(peek("{\"type\":\"event_batch\"}")).isEqualTo(new FramePeek.Envelope("event_batch", null));
-        assertThat(peek("{\"type\":3,\"id\":\"x\"}")).isEqualTo(new FramePeek.Envelope(null, "x"));
+                .isEqualTo(new FramePeek.Envelope("event_batch", "outer", null));
+        assertThat(peek("{\"type\":\"event_batch\"}")).isEqualTo(new FramePeek.Envelope("event_batch", null, null));
+        assertThat(peek("{\"type\":3,\"id\":\"x\",\"ts\":null}")).isEqualTo(new FramePeek.Envelope(null, "x", null));
+        assertThat(peek("{\"ts\":\"2026-11-30T10:00:00.000001Z\",\"payload\":{\"ts\":\"inner\"},\"type\":\"heartbeat\"}"))
+                .isEqualTo(new FramePeek.Envelope("heartbeat", null, "2026-11-30T10:00:00.000001Z"));
         assertThat(peek("[1,2]")).isNull();
         assertThat(peek("{\"type\":")).isNull();
     }
@@ -46,7 +49,7 @@ class FramePeekTest {
         String frame = "{\"v\":2,\"id\":\"ev_deep\",\"type\":\"event_batch\",\"payload\":{\"events\":[{\"data\":"
                 + deep + "},{\"n\":" + "7".repeat(Json.MAX_NUMBER_DIGITS + 1) + "},{}]},\"hmac\":\"x\"}";
         byte[] b = frame.getBytes(StandardCharsets.UTF_8);
-        assertThat(FramePeek.typeAndId(b, 0, b.length)).isEqualTo(new FramePeek.Envelope("event_batch", "ev_deep"));
+        assertThat(FramePeek.envelope(b, 0, b.length)).isEqualTo(new FramePeek.Envelope("event_batch", "ev_deep", null));
         assertThat(FramePeek.eventCount(b, 0, b.length)).isEqualTo(3);
         byte[] none = "{\"type\":\"heartbeat\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8);
         assertThat(FramePeek.eventCount(none, 0, none.length)).isEqualTo(-1);
@@ -54,7 +57,7 @@ class FramePeekTest {
 
     @Property(tries = 1000)
     void neverThrows(@ForAll byte[] garbage) {
-        FramePeek.typeAndId(garbage, 0, garbage.length);
+        FramePeek.envelope(garbage, 0, garbage.length);
         FramePeek.eventCount(garbage, 0, garbage.length);
     }
 }

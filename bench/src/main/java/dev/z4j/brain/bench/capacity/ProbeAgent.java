@@ -138,7 +138,7 @@ final class ProbeAgent implements WebSocket.Listener, AutoCloseable {
     }
 
     private static boolean containsCommandType(byte[] msg) {
-        FramePeek.Envelope e = FramePeek.typeAndId(msg, 0, msg.length);
+        FramePeek.Envelope e = FramePeek.envelope(msg, 0, msg.length);
         return e != null && FrameType.COMMAND.wire().equals(e.type());
     }
 
