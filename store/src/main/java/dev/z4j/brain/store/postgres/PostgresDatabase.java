@@ -41,7 +41,8 @@ public final class PostgresDatabase implements Database {
                 exception text, traceback text, received_at timestamptz, started_at timestamptz,
                 finished_at timestamptz, insert_state text NOT NULL, first_terminal_state text,
                 last_terminal_state text, last_terminal_at timestamptz, last_non_terminal_state text,
-                last_non_terminal_at timestamptz, PRIMARY KEY (project_id, engine, task_id)) ON COMMIT DELETE ROWS""";
+                last_non_terminal_at timestamptz, first_received_day date NOT NULL,
+                last_received_day date NOT NULL, PRIMARY KEY (project_id, engine, task_id)) ON COMMIT DELETE ROWS""";
 
     private final HikariDataSource dataSource;
     private final HikariConfig poolConfig;
