@@ -22,6 +22,9 @@ public interface Database extends AutoCloseable {
 
     CommandStore commands();
 
+    /** What the operator API reads (task lists, timelines, workers, stats, ...). */
+    dev.z4j.brain.store.read.OperatorReads reads();
+
     /**
      * A new connection outside the pool, for PostgreSQL LISTEN (one per replica). Same settings as
      * pooled ones except no statement timeout. SQLite: throws (no LISTEN/NOTIFY).

@@ -9,6 +9,10 @@ import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.EventStore;
 import dev.z4j.brain.store.StoreException;
+import dev.z4j.brain.store.read.JdbcRunner;
+import dev.z4j.brain.store.read.JdbcWork;
+import dev.z4j.brain.store.read.OperatorReads;
+import dev.z4j.brain.store.read.SqlOperatorReads;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -52,6 +56,7 @@ public final class PostgresDatabase implements Database {
     private final PgCommandStore commands;
     private final EventPartitions partitions;
     private final JobLock jobLock;
+    private final SqlOperatorReads reads;
 
     private PostgresDatabase(HikariDataSource dataSource, HikariConfig poolConfig, long statementTimeoutMs) {
         this.dataSource = dataSource;
@@ -62,6 +67,17 @@ public final class PostgresDatabase implements Database {
         this.commands = new PgCommandStore(transactions);
         this.partitions = new EventPartitions(transactions);
         this.jobLock = new JobLock(dataSource);
+        this.reads = new SqlOperatorReads(new JdbcRunner() {
+            @Override
+            public <T> T read(String what, JdbcWork<T> work) throws StoreException {
+                return transactions.inTransaction(what, work::run);
+            }
+
+            @Override
+            public <T> T write(String what, JdbcWork<T> work) throws StoreException {
+                return transactions.inTransaction(what, work::run);
+            }
+        }, PgReadDialect.INSTANCE);
     }
 
     public static PostgresDatabase open(DatabaseConfig config) throws StoreException {
@@ -143,6 +159,11 @@ public final class PostgresDatabase implements Database {
     @Override
     public CommandStore commands() {
         return commands;
+    }
+
+    @Override
+    public OperatorReads reads() {
+        return reads;
     }
 
     /**
