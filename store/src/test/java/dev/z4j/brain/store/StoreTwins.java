@@ -104,6 +104,16 @@ final class StoreTwins implements AutoCloseable {
         return new Twin(pgProject, sqliteProject, List.copyOf(pgAgents), List.copyOf(sqliteAgents));
     }
 
+    /** The operator reads of the PostgreSQL twin. */
+    dev.z4j.brain.store.read.OperatorReads pgReads() {
+        return pg.reads();
+    }
+
+    /** The operator reads of the SQLite twin. */
+    dev.z4j.brain.store.read.OperatorReads sqliteReads() {
+        return sqlite.reads();
+    }
+
     /** Writes {@code batch} to both stores; both must report the same rows as inserted. */
     boolean[] write(Twin twin, List<Ev> batch) throws StoreException {
         boolean[] onPg = pgEvents.write(batch.stream().map(e -> e.row(twin.pgProject(), twin.pgAgents().get(e.agent()))).toList());
