@@ -34,6 +34,8 @@ public final class SqlOperatorReads implements OperatorReads {
     public static final String TASKS_STATE_LISTED = "ix_tasks_project_state_listed";
     public static final String TASKS_FAILED = "ix_tasks_failed";
     public static final String COMMANDS_ISSUED = "ix_commands_project_issued";
+    /** Ids per DELETE of a bulk delete: each one is this many lookups of the row-id index. */
+    private static final int DELETE_CHUNK = 500;
 
     private static final String TASK_COLUMNS = """
             id, project_id, engine, task_id, name, queue, state, priority, args, kwargs, result, exception,
@@ -477,19 +479,33 @@ public final class SqlOperatorReads implements OperatorReads {
         if (taskRowIds.isEmpty()) {
             return 0;
         }
-        Sql q = new Sql("DELETE FROM tasks WHERE project_id = ?").uuid(projectId).sql(" AND id IN ")
-                .uuidList(taskRowIds);
-        return db.write("delete tasks by id", c -> update(q, c));
+        List<UUID> ids = List.copyOf(taskRowIds);
+        return db.write("delete tasks by id", c -> deleteByIds(c, projectId, ids));
     }
 
+    /**
+     * Walks the list index for the matching ids first, then deletes by id: a single DELETE with a
+     * subquery lets PostgreSQL hash-join the whole project's rows against the chosen ids.
+     */
     @Override
     public int deleteTasks(TaskFilter filter, int max) throws StoreException {
         requirePositive(max);
-        Sql q = new Sql("DELETE FROM tasks WHERE project_id = ?").uuid(filter.projectId())
-                .sql(" AND id IN (SELECT id FROM ").sql(tasksUsing(filter));
-        taskWhere(q, filter);
-        q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?)").number(max);
-        return db.write("delete tasks by filter", c -> update(q, c));
+        Sql matching = new Sql("SELECT id FROM ").sql(tasksUsing(filter));
+        taskWhere(matching, filter);
+        matching.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(max);
+        return db.write("delete tasks by filter", c -> deleteByIds(c, filter.projectId(),
+                list(matching, c, rs -> d.uuid(rs, "id"))));
+    }
+
+    private int deleteByIds(Connection c, UUID projectId, List<UUID> ids) throws SQLException {
+        int deleted = 0;
+        for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
+            Sql q = new Sql("DELETE FROM tasks WHERE id IN ")
+                    .uuidList(ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK)))
+                    .sql(" AND project_id = ?").uuid(projectId);
+            deleted += update(q, c);
+        }
+        return deleted;
     }
 
     @Override
