@@ -2,8 +2,7 @@ package dev.z4j.brain.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.z4j.brain.ingress.api.Shapes;
 import dev.z4j.brain.registry.Notice;
 import dev.z4j.brain.registry.Registry;
 import dev.z4j.brain.store.CommandStore;
@@ -18,8 +17,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code POST /projects/{slug}/commands}, {@code GET /commands/{id}}, {@code GET /projects/{slug}/commands}:
- * validate, store as pending, hand to the registry (the holder of the agent's socket claims and pushes).
+ * {@code POST /projects/{slug}/commands} (any action the agents know, an extension of the original's
+ * typed endpoints) and {@code GET /commands/{id}}: validate, store as pending, hand to the registry
+ * (the holder of the agent's socket claims and pushes). Answers in the original's CommandPublic shape.
  */
 final class CommandsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,13 +30,6 @@ final class CommandsApi {
             "restart_worker", "pool_grow", "pool_shrink", "add_consumer", "cancel_consumer", "rate_limit",
             "reconcile_task", "schedule.enable", "schedule.disable", "schedule.trigger_now", "schedule.delete",
             "schedule.resync", "schedule.fire");
-    /**
-     * The statuses a command can have: the list filter accepts exactly these. The schema also allows
-     * 'cancelled', but nothing sets it (there is no cancel of a command), so filtering on it could
-     * only ever return nothing: it is refused like any other unknown status.
-     */
-    static final Set<String> STATUSES = Set.of(CommandStore.PENDING, CommandStore.DISPATCHED, CommandStore.COMPLETED,
-            CommandStore.FAILED, CommandStore.TIMEOUT);
     static final int MAX_WIRE_TIMEOUT = 3600;
 
     private final Directory directory;
@@ -99,59 +92,19 @@ final class CommandsApi {
         RestApi.send(res, Status.OK_200, toJson(c));
     }
 
-    void list(Directory.Project project, ServerRequest req, ServerResponse res) throws StoreException, RestApi.ApiError {
-        String status = req.query().first("status").orElse(null);
-        if (status != null && !STATUSES.contains(status)) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "unknown status '" + status + "'; supported: "
-                    + new java.util.TreeSet<>(STATUSES));
-        }
-        int limit;
-        try {
-            limit = Integer.parseInt(req.query().first("limit").orElse("100"));
-        } catch (NumberFormatException e) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "limit must be an integer");
-        }
-        if (limit < 1 || limit > 1000) {
-            throw new RestApi.ApiError(Status.BAD_REQUEST_400, "limit must be 1..1000");
-        }
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode items = out.putArray("commands");
-        for (CommandStore.Command c : commands.list(project.id(), status, limit)) {
-            items.add(toJson(c));
-        }
-        RestApi.send(res, Status.OK_200, out);
-    }
-
-    static ObjectNode toJson(CommandStore.Command c) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("id", c.id().toString());
-        n.put("project_id", c.projectId().toString());
-        n.put("agent_id", c.agentId().toString());
-        n.put("action", c.action());
-        n.set("target", parse(c.targetJson()));
-        n.set("parameters", parse(c.parametersJson()));
-        n.put("timeout_seconds", c.timeoutSeconds());
-        n.put("issued_by", c.issuedBy());
-        n.put("status", c.status());
-        n.put("issued_at", str(c.issuedAt()));
-        n.put("dispatched_at", str(c.dispatchedAt()));
-        n.put("finished_at", str(c.finishedAt()));
-        n.put("timeout_at", str(c.timeoutAt()));
-        n.set("result", c.resultJson() == null ? null : parse(c.resultJson()));
-        n.put("error", c.error());
-        return n;
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return json == null ? JSON.nullNode() : JSON.readTree(json);
+    /** The original's CommandPublic shape, as every command endpoint answers. */
+    static JsonNode toJson(CommandStore.Command c) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(512);
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+            Shapes.command(g, c);
         } catch (IOException e) {
-            return JSON.getNodeFactory().textNode(json);
+            throw new java.io.UncheckedIOException(e); // writing to memory
         }
-    }
-
-    private static String str(Instant t) {
-        return t == null ? null : t.toString();
+        try {
+            return JSON.readTree(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static UUID uuid(JsonNode n, String field) throws RestApi.ApiError {

@@ -16,12 +16,12 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The operator REST API under {@code /api/v1}: admin-key auth, agent minting, project stats.
+ * The operator REST API under {@code /api/v1}: admin-key auth, agent minting, the generic command
+ * endpoint and a command by id alone (the reads and typed commands are {@link OperatorApi}).
  * Errors are JSON {@code {"error": "..."}} with a status that names the problem.
  */
 public final class RestApi implements HttpService {
@@ -46,11 +46,8 @@ public final class RestApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/projects/{slug}/agents", (req, res) -> guarded(req, res, this::mintAgent))
-                .get("/projects/{slug}/stats", (req, res) -> guarded(req, res, this::stats))
                 .post("/projects/{slug}/commands", (req, res) -> guarded(req, res,
                         (rq, rs) -> commands.issue(project(rq), readBody(rq), rs)))
-                .get("/projects/{slug}/commands", (req, res) -> guarded(req, res,
-                        (rq, rs) -> commands.list(project(rq), rq, rs)))
                 .get("/commands/{id}", (req, res) -> guarded(req, res, commands::get))
                 .post("/dashboard/ticket", (req, res) -> guarded(req, res, (rq, rs) -> {
                     ObjectNode n = JSON.createObjectNode();
@@ -182,23 +179,6 @@ public final class RestApi implements HttpService {
             throw new ApiError(Status.BAD_REQUEST_400, "name longer than " + MAX_NAME + " characters");
         }
         return name;
-    }
-
-    private void stats(ServerRequest req, ServerResponse res) throws StoreException, ApiError {
-        Directory.Project project = project(req);
-        Directory.ProjectStats s = directory.stats(project.id());
-        ObjectNode n = JSON.createObjectNode();
-        n.put("project", project.slug());
-        n.put("project_id", project.id().toString());
-        n.put("events", s.events());
-        n.put("tasks", s.tasks());
-        ObjectNode byState = n.putObject("tasks_by_state");
-        for (Map.Entry<String, Long> e : s.tasksByState().entrySet()) {
-            byState.put(e.getKey(), e.getValue());
-        }
-        n.put("agents_online", s.agentsOnline());
-        n.put("workers_online", s.workersOnline());
-        send(res, Status.OK_200, n);
     }
 
     /**

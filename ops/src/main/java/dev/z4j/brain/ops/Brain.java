@@ -5,9 +5,11 @@ import dev.z4j.brain.ingress.ConnectionRegistry;
 import dev.z4j.brain.ingress.DashboardHub;
 import dev.z4j.brain.ingress.GatewayConfig;
 import dev.z4j.brain.ingress.GatewayMetrics;
+import dev.z4j.brain.ingress.OperatorApi;
 import dev.z4j.brain.ingress.RestApi;
 import dev.z4j.brain.ingress.ws.WsEndpoints;
 import dev.z4j.brain.pipeline.IngestPipeline;
+import dev.z4j.brain.pipeline.TaskMetrics;
 import dev.z4j.brain.registry.LocalRegistry;
 import dev.z4j.brain.registry.NoticeBatcher;
 import dev.z4j.brain.registry.PostgresNotifyRegistry;
@@ -45,6 +47,8 @@ public final class Brain implements AutoCloseable {
     /** The z4j line we speak; agents warn when its major.minor differs from theirs. */
     static final String BRAIN_VERSION = "1.6.9";
     static final int HEARTBEAT_INTERVAL_SECONDS = 10;
+    /** Task names per project with a label of their own in the task metrics (later ones: "other"). */
+    static final int TASK_NAME_LABELS_PER_PROJECT = 100;
     /** Task-change notices are coalesced per project over this tick. */
     static final Duration NOTICE_TICK = Duration.ofMillis(20);
 
@@ -105,7 +109,8 @@ public final class Brain implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
 
-        // 3. The ingest pipeline: Disruptor ring -> batching persister -> acks after commit -> notices.
+        // 3. The ingest pipeline: Disruptor ring -> batching persister -> acks after commit -> task
+        //    metrics from the stored rows -> notices.
         NoticeBatcher notices = undo.add(new NoticeBatcher(NOTICE_TICK), NoticeBatcher::close);
         IngestPipeline pipeline = undo.add(IngestPipeline.builder()
                 .eventStore(db.eventStore())
@@ -114,6 +119,7 @@ public final class Brain implements AutoCloseable {
                 .linger(config.batchLinger())
                 .meterRegistry(metrics)
                 .commitListener(notices::taskChanges)
+                .insertedRowListener(new TaskMetrics(metrics, TASK_NAME_LABELS_PER_PROJECT))
                 .build(), p -> p.close(Duration.ofSeconds(5)));
 
         // 4. The agent gateway (/ws/agent) holding this replica's sockets, the dashboard hub
@@ -158,7 +164,9 @@ public final class Brain implements AutoCloseable {
                 .routing(r -> r
                         .get("/", new HomePage(health))
                         .register("/api/v1", new RestApi(db.directory(), config.secretBytes(), db.commands(),
-                                registry, dashboard, config.commandTimeoutSeconds()))
+                                registry, dashboard, config.commandTimeoutSeconds()),
+                                new OperatorApi(db.directory(), config.secretBytes(), db.reads(), db.commands(),
+                                        registry, config.commandTimeoutSeconds(), Clock.systemUTC()))
                         .get("/health/live", (req, res) -> res
                                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                                 .send("{\"status\":\"UP\"}"))

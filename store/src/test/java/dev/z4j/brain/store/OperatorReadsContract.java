@@ -172,9 +172,9 @@ public abstract class OperatorReadsContract {
         assertThat(list(all.withSince(T0.plusSeconds(10)).withUntil(T0.plusSeconds(20)))).containsExactly("a-3", "a-2");
         assertThat(list(all.withState("started").withPriorities(List.of("low")).withSearch("host1")))
                 .containsExactly("a-3");
-        assertThat(reads().countTasks(all, 100)).isEqualTo(4);
-        assertThat(reads().countTasks(all, 3)).as("counts no further than asked").isEqualTo(3);
-        assertThat(reads().countTasks(all.withState("failure"), 100)).isEqualTo(1);
+        assertThat(reads().countTasks(all, null, 100)).isEqualTo(4);
+        assertThat(reads().countTasks(all, null, 3)).as("counts no further than asked").isEqualTo(3);
+        assertThat(reads().countTasks(all.withState("failure"), null, 100)).isEqualTo(1);
     }
 
     @Test

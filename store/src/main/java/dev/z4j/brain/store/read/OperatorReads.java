@@ -21,8 +21,8 @@ public interface OperatorReads {
     /** Tasks matching {@code filter}, started_at newest first, never-started tasks last, then id. */
     List<TaskView> tasks(TaskFilter filter, Keys.Task after, int limit) throws StoreException;
 
-    /** How many tasks match {@code filter}, counting no further than {@code max}. */
-    long countTasks(TaskFilter filter, long max) throws StoreException;
+    /** How many tasks match {@code filter} after {@code after} (null: from the start), counting no further than {@code max}. */
+    long countTasks(TaskFilter filter, Keys.Task after, long max) throws StoreException;
 
     Optional<TaskView> task(UUID projectId, String engine, String taskId) throws StoreException;
 
@@ -77,6 +77,9 @@ public interface OperatorReads {
     int deleteTasks(TaskFilter filter, int max) throws StoreException;
 
     Optional<AgentRef> agent(UUID agentId) throws StoreException;
+
+    /** Projects by name (then slug), at most {@code max}: what a global admin's home page shows. */
+    List<dev.z4j.brain.store.Directory.Project> projects(int max) throws StoreException;
 
     /** The project's newest (created last) agent that is online and not revoked. */
     Optional<AgentRef> newestOnlineAgent(UUID projectId) throws StoreException;

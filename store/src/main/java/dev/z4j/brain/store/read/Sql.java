@@ -80,17 +80,8 @@ final class Sql {
         return this;
     }
 
-    String text() {
-        return text.toString();
-    }
-
     PreparedStatement prepare(Connection c, ReadDialect dialect) throws SQLException {
-        return prepare(c, dialect, "");
-    }
-
-    /** Prepared with {@code prefix} before the text (EXPLAIN, for the plan tests). */
-    PreparedStatement prepare(Connection c, ReadDialect dialect, String prefix) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(prefix + text);
+        PreparedStatement ps = c.prepareStatement(text.toString());
         try {
             for (int i = 0; i < params.size(); i++) {
                 params.get(i).bind(ps, i + 1, dialect);

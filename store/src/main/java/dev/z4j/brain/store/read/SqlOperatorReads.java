@@ -65,10 +65,15 @@ public final class SqlOperatorReads implements OperatorReads {
         return db.read("list tasks", c -> list(q, c, this::task));
     }
 
-    /** The task list statement (public for the plan tests, which EXPLAIN exactly what runs). */
-    Sql taskListQuery(TaskFilter filter, Keys.Task after, int limit) {
+    /** The task list statement. */
+    private Sql taskListQuery(TaskFilter filter, Keys.Task after, int limit) {
         Sql q = new Sql("SELECT " + TASK_COLUMNS + " FROM ").sql(tasksUsing(filter));
         taskWhere(q, filter);
+        taskAfter(q, after);
+        return q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
+    }
+
+    private void taskAfter(Sql q, Keys.Task after) {
         if (after != null) {
             String key = d.taskSortKey();
             String at = d.taskSortKeyParam();
@@ -76,7 +81,6 @@ public final class SqlOperatorReads implements OperatorReads {
                     .sql(" AND (" + key + " < " + at).time(after.startedAt())
                     .sql(" OR id < ?)").uuid(after.id());
         }
-        return q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
     }
 
     private String tasksUsing(TaskFilter filter) {
@@ -134,9 +138,10 @@ public final class SqlOperatorReads implements OperatorReads {
     }
 
     @Override
-    public long countTasks(TaskFilter filter, long max) throws StoreException {
+    public long countTasks(TaskFilter filter, Keys.Task after, long max) throws StoreException {
         Sql q = new Sql("SELECT count(*) FROM (SELECT 1 FROM ").sql(tasksUsing(filter));
         taskWhere(q, filter);
+        taskAfter(q, after);
         q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?) matching").number(max);
         return db.read("count tasks", c -> single(q, c, rs -> rs.getLong(1)).orElse(0L));
     }
@@ -207,7 +212,7 @@ public final class SqlOperatorReads implements OperatorReads {
     }
 
     /** The timeline statement for a task whose events lie in [firstDay, lastDay] (null = unbounded). */
-    Sql eventQuery(UUID projectId, String engine, String taskId, Long firstDay, Long lastDay, Keys.Event after,
+    private Sql eventQuery(UUID projectId, String engine, String taskId, Long firstDay, Long lastDay, Keys.Event after,
                    int limit) {
         Sql q = new Sql("""
                 SELECT id, project_id, agent_id, engine, task_id, kind, occurred_at, payload
@@ -277,7 +282,7 @@ public final class SqlOperatorReads implements OperatorReads {
         return db.read("list commands", c -> list(q, c, this::command));
     }
 
-    Sql commandListQuery(UUID projectId, String status, Keys.Command after, int limit) {
+    private Sql commandListQuery(UUID projectId, String status, Keys.Command after, int limit) {
         Sql q = new Sql("SELECT " + COMMAND_COLUMNS + " FROM ").sql(d.tableUsing("commands", COMMANDS_ISSUED))
                 .sql(" WHERE project_id = ?").uuid(projectId);
         if (status != null) {
@@ -456,7 +461,7 @@ public final class SqlOperatorReads implements OperatorReads {
                 rs.getString("priority"))));
     }
 
-    Sql failureQuery(Collection<UUID> projectIds, Keys.Failure after, int limit) {
+    private Sql failureQuery(Collection<UUID> projectIds, Keys.Failure after, int limit) {
         Sql q = new Sql("""
                 SELECT id, finished_at, project_id, engine, task_id, name, worker_name,
                        substr(exception, 1, 501) AS exception, priority FROM """).sql(" ")
@@ -515,6 +520,14 @@ public final class SqlOperatorReads implements OperatorReads {
     }
 
     @Override
+    public List<dev.z4j.brain.store.Directory.Project> projects(int max) throws StoreException {
+        requirePositive(max);
+        Sql q = new Sql("SELECT id, slug, name, created_at FROM projects ORDER BY name, slug LIMIT ?").number(max);
+        return db.read("list projects", c -> list(q, c, rs -> new dev.z4j.brain.store.Directory.Project(
+                d.uuid(rs, "id"), rs.getString("slug"), rs.getString("name"), d.time(rs, "created_at"))));
+    }
+
+    @Override
     public Optional<AgentRef> newestOnlineAgent(UUID projectId) throws StoreException {
         Sql q = new Sql("SELECT id, project_id, state, revoked, created_at FROM agents WHERE project_id = ?")
                 .uuid(projectId).sql(" AND state = 'online' AND NOT revoked ORDER BY created_at DESC, id DESC LIMIT 1");
@@ -544,19 +557,6 @@ public final class SqlOperatorReads implements OperatorReads {
     }
 
     // ------------------------------------------------------------------ plumbing
-
-    /** The plan of a statement, for the plan tests: {@code explain} is "EXPLAIN " or "EXPLAIN QUERY PLAN ". */
-    List<String> explain(Sql q, String explain, int column) throws StoreException {
-        return db.read("explain", c -> {
-            List<String> lines = new ArrayList<>();
-            try (PreparedStatement ps = q.prepare(c, d, explain); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    lines.add(rs.getString(column));
-                }
-            }
-            return lines;
-        });
-    }
 
     @FunctionalInterface
     private interface Row<T> {

@@ -94,7 +94,7 @@ public abstract class ListPlansContract {
         assertListWalk("tasks, name + queue + worker", SqlOperatorReads.TASKS_LISTED);
         reads.tasks(all.withSince(t0).withUntil(t0.plusSeconds(86_400)), deepTask, 50);
         assertListWalk("tasks, since/until, deep", SqlOperatorReads.TASKS_LISTED);
-        reads.countTasks(all.withSearch("mail"), 50_001);
+        reads.countTasks(all.withSearch("mail"), null, 50_001);
         assertListWalk("tasks, export cap count", SqlOperatorReads.TASKS_LISTED);
     }
 
