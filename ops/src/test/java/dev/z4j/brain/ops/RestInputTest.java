@@ -29,7 +29,11 @@ class RestInputTest {
             String key = brain.adminKey();
             long agentsBefore = brain.count("SELECT count(*) FROM agents");
 
-            assertBadRequest(brain.get("/api/v1/projects/de%00fault/stats", key), "slug");
+            // The operator reads answer a slug that cannot name a project as the original does: not found.
+            HttpResponse<String> stats = brain.get("/api/v1/projects/de%00fault/stats", key);
+            assertThat(stats.statusCode()).as(stats.body()).isEqualTo(404);
+            assertThat(JSON.readTree(stats.body()).path("error").asText()).isEqualTo("not_found");
+            assertThat(JSON.readTree(stats.body()).path("details").path("slug").asText()).isEqualTo("de\u0000fault");
             assertBadRequest(brain.post("/api/v1/projects/de%00fault/agents", "{\"name\":\"w\"}", key), "slug");
 
             assertBadRequest(brain.post("/api/v1/projects/default/agents", "{\"name\":\"a\\u0000b\"}", key), "name");
