@@ -175,6 +175,8 @@ public abstract class OperatorReadsContract {
         assertThat(reads().countTasks(all, null, 100)).isEqualTo(4);
         assertThat(reads().countTasks(all, null, 3)).as("counts no further than asked").isEqualTo(3);
         assertThat(reads().countTasks(all.withState("failure"), null, 100)).isEqualTo(1);
+        TaskView second = reads().tasks(all, null, 2).get(1);
+        assertThat(reads().countTasks(all, Keys.Task.of(second), 100)).as("what is left after a page").isEqualTo(2);
     }
 
     @Test
