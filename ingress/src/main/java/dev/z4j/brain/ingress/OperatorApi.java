@@ -57,8 +57,10 @@ public final class OperatorApi implements HttpService {
     private final CommandReadsApi commands;
     private final TypedCommandsApi typedCommands;
 
+    /** {@code connectedHere}: whether this replica holds a socket of an agent (commands to it are never refused). */
     public OperatorApi(Directory directory, byte[] masterSecret, OperatorReads reads, CommandStore commandStore,
-                       Registry registry, int commandTimeoutSeconds, Clock clock) {
+                       Registry registry, int commandTimeoutSeconds, Clock clock,
+                       java.util.function.Predicate<java.util.UUID> connectedHere) {
         this.directory = directory;
         this.masterSecret = masterSecret;
         this.reads = reads;
@@ -70,7 +72,8 @@ public final class OperatorApi implements HttpService {
         this.home = new HomeApi(reads, clock);
         this.commands = new CommandReadsApi(reads);
         this.typedCommands = new TypedCommandsApi(reads,
-                new CommandIssuer(reads, commandStore, registry, commandTimeoutSeconds, AuditTrail.NONE, clock));
+                new CommandIssuer(reads, commandStore, registry, commandTimeoutSeconds, AuditTrail.NONE, clock,
+                        connectedHere));
     }
 
     @Override

@@ -166,7 +166,7 @@ public final class Brain implements AutoCloseable {
                         .register("/api/v1", new RestApi(db.directory(), config.secretBytes(), db.commands(),
                                 registry, dashboard, config.commandTimeoutSeconds()),
                                 new OperatorApi(db.directory(), config.secretBytes(), db.reads(), db.commands(),
-                                        registry, config.commandTimeoutSeconds(), Clock.systemUTC()))
+                                        registry, config.commandTimeoutSeconds(), Clock.systemUTC(), gateway::holds))
                         .get("/health/live", (req, res) -> res
                                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                                 .send("{\"status\":\"UP\"}"))

@@ -57,6 +57,11 @@ class TypedCommandsEndToEndTest {
                 .orElseThrow().payload();
     }
 
+    /** The brain records a hello just after answering it: wait until every agent of the project is seen online. */
+    private static void awaitOnline(BrainFixture b, int agents) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.stats().get("agents_online").asLong() == agents);
+    }
+
     private static String status(BrainFixture b, String commandId) throws Exception {
         return JSON.readTree(b.get("/api/v1/projects/default/commands/" + commandId, b.adminKey()).body())
                 .get("status").asText();
@@ -119,6 +124,7 @@ class TypedCommandsEndToEndTest {
     void everyTypedEndpointBuildsTheOriginalsCommand(BrainFixture.Db db) throws Exception {
         try (BrainFixture b = BrainFixture.start(db, home, Map.of());
              TestAgent agent = b.newAgent("typed-agent").connect(b.port()).handshake()) {
+            awaitOnline(b, 1);
             String a = "\"agent_id\":\"" + agent.agentId + "\",";
             JsonNode shrink = accepted(issue(b, "pool-resize", "{" + a + "\"worker_name\":\"celery@h\",\"delta\":-3}"));
             assertThat(shrink.get("action").asText()).isEqualTo("pool_shrink");
@@ -180,6 +186,7 @@ class TypedCommandsEndToEndTest {
         try (BrainFixture b = BrainFixture.start(db, home, Map.of())) {
             TestAgent older = b.newAgent("older").connect(b.port()).handshake();
             TestAgent newer = b.newAgent("newer").connect(b.port()).handshake();
+            awaitOnline(b, 2);
             String body = "{\"agent_id\":\"" + older.agentId + "\",\"engine\":\"celery\",\"task_id\":\"x\","
                     + "\"idempotency_key\":\"k-1\"}";
             JsonNode first = accepted(issue(b, "cancel-task", body));

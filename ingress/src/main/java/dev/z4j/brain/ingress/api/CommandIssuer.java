@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Issues a typed command: role, idempotency key (a key already used in the project returns that
@@ -19,9 +20,11 @@ import java.util.UUID;
  * project's newest online agent), then stores it pending and hands it to the registry, which
  * delivers it at least once to whichever replica holds the agent (until its command_ack).
  *
- * <p>An agent that is not online anywhere (the agents table is shared by every replica) is a 503
- * {@code agent_offline} and nothing is stored: the original stores the row and answers 503
- * anyway, so the caller is told it failed while the command may still run when the agent comes back.
+ * <p>An agent that is not online anywhere is a 503 {@code agent_offline} and nothing is stored: the
+ * original stores the row and answers 503 anyway, so the caller is told it failed while the command
+ * may still run when the agent comes back. Online means a socket of it on this replica, or the
+ * agents table (shared by every replica) saying so; the table is written just after a hello, so a
+ * socket held here counts at once.
  */
 public final class CommandIssuer {
     /** Agents refuse a timeout above this. */
@@ -33,9 +36,10 @@ public final class CommandIssuer {
     private final int timeoutSeconds;
     private final AuditTrail audit;
     private final Clock clock;
+    private final Predicate<UUID> connectedHere;
 
     public CommandIssuer(OperatorReads reads, CommandStore commands, Registry registry, int timeoutSeconds,
-                         AuditTrail audit, Clock clock) {
+                         AuditTrail audit, Clock clock, Predicate<UUID> connectedHere) {
         if (timeoutSeconds < 1) {
             throw new IllegalArgumentException("timeoutSeconds must be >= 1, was " + timeoutSeconds);
         }
@@ -45,6 +49,7 @@ public final class CommandIssuer {
         this.timeoutSeconds = Math.min(timeoutSeconds, MAX_WIRE_TIMEOUT);
         this.audit = audit;
         this.clock = clock;
+        this.connectedHere = connectedHere;
     }
 
     public CommandStore.Command issue(Caller caller, CommandIntent intent) throws ApiProblem, StoreException {
@@ -57,7 +62,7 @@ public final class CommandIssuer {
             }
         }
         AgentRef agent = agent(project, intent.agentId());
-        if (!agent.online()) {
+        if (!agent.online() && !(connectedHere.test(agent.id()) && !agent.revoked())) {
             throw ApiProblem.agentOffline(agent.id().toString());
         }
         ObjectNode target = Json.MAPPER.createObjectNode();
