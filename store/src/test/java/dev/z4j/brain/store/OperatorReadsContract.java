@@ -339,6 +339,24 @@ public abstract class OperatorReadsContract {
         assertThat(queues.getFirst().pendingCount()).isNull();
     }
 
+    @Test
+    void reportedQueueDepthsShowInTheStatsAndCreateQueuesNoEventNamed() throws Exception {
+        task("d-1", "app", "default", null, T0, null, null);
+        db().directory().recordQueueDepths(List.of(
+                new Directory.QueueDepth(project, "celery", "default", 4),
+                new Directory.QueueDepth(project, "celery", "only-reported", 12),
+                new Directory.QueueDepth(project, "celery", "default", 9))); // the last given wins
+        db().directory().recordQueueDepths(List.of());
+        assertThat(reads().stats(project, T0).queueDepths()).extracting(QueueView::name, QueueView::pendingCount)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("default", 9),
+                        org.assertj.core.groups.Tuple.tuple("only-reported", 12));
+        QueueView reported = reads().queues(project).get(1);
+        assertThat(reported.name()).isEqualTo("only-reported");
+        assertThat(reported.lastSeenAt()).as("no event named it").isNull();
+        assertThat(reported.id()).isNotNull();
+        assertThat(reads().queues(project).getFirst().lastSeenAt()).isEqualTo(T0);
+    }
+
     // ------------------------------------------------------------------ commands
 
     private CommandStore.Command issue(Instant at, String key) throws StoreException {
