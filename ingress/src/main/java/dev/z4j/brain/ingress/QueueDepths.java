@@ -56,14 +56,17 @@ public final class QueueDepths {
                 .register(registry);
     }
 
-    /** Takes the depths of one heartbeat's adapter_health; cheap, never blocks. Returns how many were taken. */
-    public int report(UUID projectId, Map<String, String> adapterHealth) {
+    /**
+     * Takes the depths of one heartbeat's adapter_health (as {@code Frame.Heartbeat.adapterHealth()}
+     * holds it: string keys to string values); cheap, never blocks. Returns how many were taken.
+     */
+    public int report(UUID projectId, Map<String, ?> adapterHealth) {
         if (adapterHealth == null || adapterHealth.isEmpty()) {
             return 0;
         }
         int taken = 0;
         int keys = 0;
-        for (Map.Entry<String, String> e : new TreeMap<>(adapterHealth).entrySet()) {
+        for (Map.Entry<String, ?> e : new TreeMap<>(adapterHealth).entrySet()) {
             if (++keys > MAX_HEALTH_KEYS) {
                 break;
             }
@@ -76,7 +79,7 @@ public final class QueueDepths {
                 rejected.increment();
                 continue;
             }
-            taken += depths(projectId, engine, e.getValue());
+            taken += depths(projectId, engine, e.getValue() instanceof String json ? json : null);
         }
         return taken;
     }
