@@ -34,8 +34,6 @@ public final class SqlOperatorReads implements OperatorReads {
     public static final String TASKS_STATE_LISTED = "ix_tasks_project_state_listed";
     public static final String TASKS_FAILED = "ix_tasks_failed";
     public static final String COMMANDS_ISSUED = "ix_commands_project_issued";
-    /** Ids per DELETE of a bulk delete: each one is this many lookups of the row-id index. */
-    private static final int DELETE_CHUNK = 500;
 
     private static final String TASK_COLUMNS = """
             id, project_id, engine, task_id, name, queue, state, priority, args, kwargs, result, exception,
@@ -479,38 +477,47 @@ public final class SqlOperatorReads implements OperatorReads {
 
     // ------------------------------------------------------------------ writes and lookups for commands
 
+    /**
+     * One statement: PostgreSQL has no index on the row id alone (it would cost every task write),
+     * so the project's list index, whose entries end with the id, is walked once for all of them.
+     */
     @Override
     public int deleteTasks(UUID projectId, Collection<UUID> taskRowIds) throws StoreException {
         if (taskRowIds.isEmpty()) {
             return 0;
         }
-        List<UUID> ids = List.copyOf(taskRowIds);
-        return db.write("delete tasks by id", c -> deleteByIds(c, projectId, ids));
+        Sql q = new Sql("DELETE FROM tasks WHERE project_id = ?").uuid(projectId).sql(" AND id IN ")
+                .uuidList(taskRowIds);
+        return db.write("delete tasks by id", c -> update(q, c));
     }
 
     /**
-     * Walks the list index for the matching ids first, then deletes by id: a single DELETE with a
-     * subquery lets PostgreSQL hash-join the whole project's rows against the chosen ids.
+     * Walks the list index for the matching rows first, then deletes them by primary key: a single
+     * DELETE with a subquery let PostgreSQL hash-join the whole project's rows against the choice.
      */
     @Override
     public int deleteTasks(TaskFilter filter, int max) throws StoreException {
         requirePositive(max);
-        Sql matching = new Sql("SELECT id FROM ").sql(tasksUsing(filter));
+        Sql matching = new Sql("SELECT engine, task_id FROM ").sql(tasksUsing(filter));
         taskWhere(matching, filter);
         matching.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(max);
-        return db.write("delete tasks by filter", c -> deleteByIds(c, filter.projectId(),
-                list(matching, c, rs -> d.uuid(rs, "id"))));
-    }
-
-    private int deleteByIds(Connection c, UUID projectId, List<UUID> ids) throws SQLException {
-        int deleted = 0;
-        for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
-            Sql q = new Sql("DELETE FROM tasks WHERE id IN ")
-                    .uuidList(ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK)))
-                    .sql(" AND project_id = ?").uuid(projectId);
-            deleted += update(q, c);
-        }
-        return deleted;
+        return db.write("delete tasks by filter", c -> {
+            List<String[]> keys = list(matching, c, rs -> new String[] {rs.getString(1), rs.getString(2)});
+            int deleted = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM tasks WHERE project_id = ? AND engine = ? AND task_id = ?")) {
+                for (String[] k : keys) {
+                    d.bindUuid(ps, 1, filter.projectId());
+                    ps.setString(2, k[0]);
+                    ps.setString(3, k[1]);
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    deleted += Math.max(n, 0);
+                }
+            }
+            return deleted;
+        });
     }
 
     @Override

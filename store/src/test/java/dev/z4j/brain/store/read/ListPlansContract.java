@@ -205,8 +205,10 @@ public abstract class ListPlansContract {
         List<PlanCapture.Plan> plans = record("bulk delete by filter");
         assertUses(plans.getFirst(), "tasks", SqlOperatorReads.TASKS_LISTED);
         plans.forEach(this::assertNoFullScan);
+        // By row ids: one statement over the project's rows. The row id has no index of its own on
+        // PostgreSQL (a random uuid index cost about 8 % of task writes); the plan is recorded, not judged.
         reads.deleteTasks(project, List.of(UUID.randomUUID(), UUID.randomUUID()));
-        record("bulk delete by ids").forEach(this::assertNoFullScan);
+        assertThat(record("bulk delete by ids")).hasSize(1);
     }
 
     @AfterAll
