@@ -74,6 +74,7 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
     private final BearerAuth auth;
     private final ConnectionRegistry registry;
     private final LivenessCoalescer liveness;
+    private final QueueDepths queueDepths;
     private final Map<UUID, byte[]> projectSecrets = new ConcurrentHashMap<>();
     private final Set<AgentConnection> live = ConcurrentHashMap.newKeySet();
     /** Agents deleted within {@link #REVOKED_MEMORY}, with when (System.nanoTime). */
@@ -96,8 +97,10 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         this.registry = registry;
         this.auth = new BearerAuth(directory, config.masterSecret(), config.previousSecrets());
         this.liveness = new LivenessCoalescer(directory);
+        this.queueDepths = new QueueDepths(directory, metrics.registry());
         timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(liveness::flush, 2, 2, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(queueDepths::flush, 2, 2, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(this::reconcileHeldAgents, RECONCILE_EVERY.toMillis(),
                 RECONCILE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -343,6 +346,7 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
     public void close() {
         timers.shutdownNow();
         liveness.flush();
+        queueDepths.flush();
         directoryWrites.shutdown();
         try {
             directoryWrites.awaitTermination(5, TimeUnit.SECONDS);
@@ -382,6 +386,11 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
 
     LivenessCoalescer liveness() {
         return liveness;
+    }
+
+    /** Where a connection hands the queue depths of each heartbeat (adapter_health). */
+    public QueueDepths queueDepths() {
+        return queueDepths;
     }
 
     Directory directory() {

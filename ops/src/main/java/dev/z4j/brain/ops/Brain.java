@@ -9,6 +9,7 @@ import dev.z4j.brain.ingress.api.OperatorApi;
 import dev.z4j.brain.ingress.api.RouteTable;
 import dev.z4j.brain.ingress.ws.WsEndpoints;
 import dev.z4j.brain.pipeline.IngestPipeline;
+import dev.z4j.brain.pipeline.TaskMetrics;
 import dev.z4j.brain.registry.LocalRegistry;
 import dev.z4j.brain.registry.NoticeBatcher;
 import dev.z4j.brain.registry.PostgresNotifyRegistry;
@@ -48,6 +49,8 @@ public final class Brain implements AutoCloseable {
     /** The z4j line we speak; agents warn when its major.minor differs from theirs. */
     static final String BRAIN_VERSION = "1.6.9";
     static final int HEARTBEAT_INTERVAL_SECONDS = 10;
+    /** Task names per project with a label of their own in the task metrics (later ones: "other"). */
+    static final int TASK_NAME_LABELS_PER_PROJECT = 100;
     /** Task-change notices are coalesced per project over this tick. */
     static final Duration NOTICE_TICK = Duration.ofMillis(20);
 
@@ -118,7 +121,8 @@ public final class Brain implements AutoCloseable {
                 db::ping, started::get));
         Bootstrap.FirstStart firstStart = Bootstrap.firstStart(db, operator, config, clock.instant());
 
-        // 3. The ingest pipeline: Disruptor ring -> batching persister -> acks after commit -> notices.
+        // 3. The ingest pipeline: Disruptor ring -> batching persister -> acks after commit -> task
+        //    metrics from the stored rows -> notices.
         NoticeBatcher notices = undo.add(new NoticeBatcher(NOTICE_TICK), NoticeBatcher::close);
         IngestPipeline pipeline = undo.add(IngestPipeline.builder()
                 .eventStore(db.eventStore())
@@ -127,6 +131,7 @@ public final class Brain implements AutoCloseable {
                 .linger(config.batchLinger())
                 .meterRegistry(metrics)
                 .commitListener(notices::taskChanges)
+                .insertedRowListener(new TaskMetrics(metrics, TASK_NAME_LABELS_PER_PROJECT))
                 .build(), p -> p.close(Duration.ofSeconds(5)));
 
         // 4. The agent gateway (/ws/agent) holding this replica's sockets, the dashboard hub

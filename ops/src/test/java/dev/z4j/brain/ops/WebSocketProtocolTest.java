@@ -182,13 +182,13 @@ class WebSocketProtocolTest {
     private static void awaitGone(double socketsBefore) throws Exception {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(brain.metric("z4j_agent_connections")).isEqualTo(socketsBefore - 1);
-            assertThat(brain.stats().get("workers_online").asLong()).isZero();
+            assertThat(brain.stats().get("agent_workers_online").asLong()).isZero();
         });
         assertThat(brain.metric("z4j_agent_closes_total{code=\"1006\"}")).isGreaterThanOrEqualTo(1);
     }
 
     private static void awaitWorkersOnline(long n) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> brain.stats().get("workers_online").asLong() == n);
+        await().atMost(Duration.ofSeconds(5)).until(() -> brain.stats().get("agent_workers_online").asLong() == n);
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

@@ -8,18 +8,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * After commit: acks every frame of the batch in ring order (so per connection in publish order),
- * updates the counters, then tells the commit listener how many rows each project got. A throwing target
- * or listener is logged and skipped: it must not stop the acks of other connections.
+ * updates the counters, tells the inserted-row listener each stored row, then the commit listener how
+ * many rows each project got. A throwing target or listener is logged and skipped: it must not stop
+ * the acks of other connections.
  */
 final class FrameAcker {
     private static final System.Logger LOG = System.getLogger(FrameAcker.class.getName());
 
     private final CommitListener listener;
+    private final InsertedRowListener rows;
     private final PipelineMetrics metrics;
     private final Map<UUID, Integer> changedProjects = new HashMap<>();
 
-    FrameAcker(CommitListener listener, PipelineMetrics metrics) {
+    FrameAcker(CommitListener listener, InsertedRowListener rows, PipelineMetrics metrics) {
         this.listener = listener;
+        this.rows = rows;
         this.metrics = metrics;
     }
 
@@ -49,6 +52,9 @@ final class FrameAcker {
         }
         metrics.accepted.increment(accepted);
         metrics.duplicate.increment(duplicates);
+        if (accepted > 0 && rows != InsertedRowListener.NO_OP) {
+            tellInserted(batch);
+        }
         if (!changedProjects.isEmpty()) {
             Map<UUID, Integer> projects = Map.copyOf(changedProjects);
             changedProjects.clear();
@@ -57,6 +63,18 @@ final class FrameAcker {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "commit listener failed; continuing", e);
             }
+        }
+    }
+
+    private void tellInserted(GatheredBatch batch) {
+        try {
+            for (int row = 0; row < batch.rowCount(); row++) {
+                if (batch.outcome(row) == GatheredBatch.INSERTED) {
+                    rows.inserted(batch.rows().get(row));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "inserted-row listener failed; continuing", e);
         }
     }
 }

@@ -46,7 +46,7 @@ public final class IngestPipeline implements AutoCloseable {
         RetryingWriter writer = new RetryingWriter(b.eventStore, new Backoff(b.retryMin, b.retryMax), halt, metrics);
         BatchPersister persister = new BatchPersister(writer, new BatchIsolator(writer, metrics), metrics);
         PersisterLoop loop = new PersisterLoop(ring, barrier, consumed, waitStrategy, ringSpace, admission, halt,
-                persister, new FrameAcker(b.commitListener, metrics), b.maxBatchEvents, b.linger.toNanos());
+                persister, new FrameAcker(b.commitListener, b.insertedRows, metrics), b.maxBatchEvents, b.linger.toNanos());
         // A platform thread, not virtual: it blocks in JDBC most of the time and must not hold one of
         // the few carrier threads the connections' virtual threads share.
         this.persisterThread = Thread.ofPlatform()
@@ -178,6 +178,7 @@ public final class IngestPipeline implements AutoCloseable {
         private Duration linger = Duration.ofMillis(2);
         private MeterRegistry meterRegistry;
         private CommitListener commitListener = CommitListener.NO_OP;
+        private InsertedRowListener insertedRows = InsertedRowListener.NO_OP;
         private Duration retryMin = Duration.ofMillis(50);
         private Duration retryMax = Duration.ofSeconds(2);
 
@@ -218,6 +219,12 @@ public final class IngestPipeline implements AutoCloseable {
             return this;
         }
 
+        /** Told each stored row after its commit (task metrics); default none. */
+        public Builder insertedRowListener(InsertedRowListener listener) {
+            this.insertedRows = listener;
+            return this;
+        }
+
         /** Exponential backoff between retries of a transient store failure; default 50 ms .. 2 s. */
         public Builder retryBackoff(Duration min, Duration max) {
             this.retryMin = min;
@@ -247,6 +254,9 @@ public final class IngestPipeline implements AutoCloseable {
             }
             if (commitListener == null) {
                 throw new IllegalArgumentException("commitListener must not be null (use CommitListener.NO_OP)");
+            }
+            if (insertedRows == null) {
+                throw new IllegalArgumentException("insertedRowListener must not be null (use InsertedRowListener.NO_OP)");
             }
             if (meterRegistry == null) {
                 meterRegistry = new SimpleMeterRegistry();

@@ -14,7 +14,9 @@ import java.util.function.Function;
  *       occurred_at; stored, it goes online unless the stored heartbeat is newer (an old event
  *       proves nothing about now), and its heartbeat only moves forward. Any kind counts as a
  *       sighting, worker.offline included, as in the original brain; offline comes from the
- *       stale-worker sweep;</li>
+ *       stale-worker sweep; a new task.succeeded or task.failed event naming it adds one to its
+ *       succeeded or failed count, a task.retried one to its retried count (the workers page reads
+ *       these instead of aggregating the events table);</li>
  *   <li>a queue named by a new event was seen at its occurred_at; last_seen_at only moves forward;</li>
  *   <li>an agent was seen at the receive time of any event it sent, a resent duplicate included
  *       (it proves the agent is alive); last_seen_at only moves forward.</li>
@@ -36,11 +38,29 @@ public final class ActivityFold {
         }
     }
 
+    /** What a batch's new events say about one engine worker: when it was last seen, tasks it finished. */
+    public record WorkerSighting(Instant seen, long succeeded, long failed, long retried) {
+        WorkerSighting plus(WorkerSighting o) {
+            return new WorkerSighting(later(seen, o.seen), succeeded + o.succeeded, failed + o.failed,
+                    retried + o.retried);
+        }
+    }
+
     private ActivityFold() {}
 
-    /** Newest occurred_at per engine worker among {@code inserted} (the events that were new). */
-    public static SortedMap<Named, Instant> workers(List<EventRow> inserted) {
-        return named(inserted, EventRow::worker);
+    /** Per engine worker named by {@code inserted} (the events that were new): newest occurred_at and task counts. */
+    public static SortedMap<Named, WorkerSighting> workers(List<EventRow> inserted) {
+        SortedMap<Named, WorkerSighting> seen = new TreeMap<>();
+        for (EventRow e : inserted) {
+            String n = FieldCaps.reference(e.worker());
+            if (n != null) {
+                String kind = e.kind();
+                WorkerSighting one = new WorkerSighting(e.occurredAt(), kind.equals("task.succeeded") ? 1 : 0,
+                        kind.equals("task.failed") ? 1 : 0, kind.equals("task.retried") ? 1 : 0);
+                seen.merge(new Named(e.projectId(), e.engine(), n), one, WorkerSighting::plus);
+            }
+        }
+        return seen;
     }
 
     /** Newest occurred_at per queue among {@code inserted} (the events that were new). */

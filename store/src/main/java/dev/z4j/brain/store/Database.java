@@ -25,6 +25,9 @@ public interface Database extends AutoCloseable {
     /** Users, sessions, memberships, API keys, audit log, and projects and agents as operators see them. */
     Access access();
 
+    /** What the operator API reads (task lists, timelines, workers, stats, ...). */
+    dev.z4j.brain.store.read.OperatorReads reads();
+
     /**
      * A new connection outside the pool, for PostgreSQL LISTEN (one per replica). Same settings as
      * pooled ones except no statement timeout. SQLite: throws (no LISTEN/NOTIFY).

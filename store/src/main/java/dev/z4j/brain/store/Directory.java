@@ -67,6 +67,15 @@ public interface Directory {
      */
     void touch(Collection<Liveness> seen) throws StoreException;
 
+    /** The depth of one queue as an agent last reported it (heartbeat {@code <engine>.queue_depths}). */
+    record QueueDepth(UUID projectId, String engine, String queue, int pendingCount) {}
+
+    /**
+     * Stores each queue's reported depth ({@code pending_count}), creating the queue row when the
+     * queue was never named by an event; one statement per table, rows in key order.
+     */
+    void recordQueueDepths(Collection<QueueDepth> depths) throws StoreException;
+
     /** Marks agents/workers offline whose last_seen_at is older than {@code cutoff}. */
     int markStaleOffline(Instant cutoff) throws StoreException;
 

@@ -27,7 +27,9 @@ import java.util.UUID;
  *   <li>revoked: finished_at; retry: only the fields of any kind.</li>
  * </ul>
  * A later value replaces an earlier one; lifecycle times only move forward. These informational
- * fields are written whatever the state decision of {@link TaskMerge}.
+ * fields are written whatever the state decision of {@link TaskMerge}. Every event of the task,
+ * whatever its kind, widens the range of receive days its stored events lie in (the timeline
+ * reads only those days).
  *
  * <p>The fold gives exactly what applying the events one at a time in occurred_at order gives,
  * because lifecycle times only move forward: with the events sorted, an event passes the
@@ -46,6 +48,11 @@ public final class TaskFold {
     /** Whether {@code state} is success, failure or revoked. */
     public static boolean isTerminal(String state) {
         return TERMINAL.contains(state);
+    }
+
+    /** The UTC day number (days since 1970-01-01) of a receive time: the events partition it is in. */
+    public static long receivedDay(Instant receivedAt) {
+        return Math.floorDiv(receivedAt.getEpochSecond(), 86_400L);
     }
 
     /** A priority as stored: lower-cased; anything not critical/high/normal/low becomes normal. */
@@ -125,6 +132,8 @@ public final class TaskFold {
         private Instant lastTerminalAt;
         private String lastNonTerminalState;
         private Instant lastNonTerminalAt;
+        private long firstReceivedDay = Long.MAX_VALUE;
+        private long lastReceivedDay = Long.MIN_VALUE;
 
         Folding(Key key) {
             this.key = key;
@@ -133,6 +142,9 @@ public final class TaskFold {
         void apply(EventRow e) {
             TaskFacts f = e.task();
             Instant at = e.occurredAt();
+            long day = receivedDay(e.receivedAt());
+            firstReceivedDay = Math.min(firstReceivedDay, day);
+            lastReceivedDay = Math.max(lastReceivedDay, day);
             name = given(FieldCaps.cut(f.name(), FieldCaps.TASK_NAME), name);
             queue = given(FieldCaps.reference(e.queue()), queue);
             priority = given(priority(f.priority()), priority);
@@ -191,7 +203,8 @@ public final class TaskFold {
             return new TaskUpdate(key.projectId(), key.engine(), key.taskId(), name, queue, priority, argsJson,
                     kwargsJson, resultJson, runtimeMs, retryCount, workerName, parentTaskId, rootTaskId,
                     replacesFailureText, exception, traceback, receivedAt, startedAt, finishedAt, firstTerminalState,
-                    lastTerminalState, lastTerminalAt, lastNonTerminalState, lastNonTerminalAt);
+                    lastTerminalState, lastTerminalAt, lastNonTerminalState, lastNonTerminalAt, firstReceivedDay,
+                    lastReceivedDay);
         }
 
         private static <T> T given(T value, T current) {

@@ -21,7 +21,9 @@ import java.util.StringJoiner;
  * </ul>
  * Informational columns take the batch's value when it has one, whatever the state decision;
  * lifecycle times take the later of both; exception and traceback are replaced (null included)
- * when the batch had a success or failure.
+ * when the batch had a success or failure. The receive-day range widens to cover the batch's
+ * days; a stored row with no first day (written before the column existed) keeps none, because
+ * its older events may lie on any day.
  */
 public final class TaskMerge {
 
@@ -33,10 +35,10 @@ public final class TaskMerge {
         /** The stored row's value of a tasks column, before this statement. */
         String stored(String column);
 
-        /** The latest of nullable times, ignoring nulls; null only when all are null. */
+        /** The latest of nullable times (or receive days), ignoring nulls; null only when all are null. */
         String latest(String... times);
 
-        /** The earlier of two non-null times. */
+        /** The earlier of two non-null times (or receive days). */
         String earliest(String a, String b);
 
         /** The current time of the transaction. */
@@ -55,7 +57,7 @@ public final class TaskMerge {
             "runtime_ms", "retry_count", "worker_name", "parent_task_id", "root_task_id", "replaces_failure_text",
             "exception", "traceback", "received_at", "started_at", "finished_at", "insert_state",
             "first_terminal_state", "last_terminal_state", "last_terminal_at", "last_non_terminal_state",
-            "last_non_terminal_at");
+            "last_non_terminal_at", "first_received_day", "last_received_day");
 
     private static final List<String> KEYS = List.of("project_id", "engine", "task_id");
     private static final List<String> GIVEN_OR_STORED = List.of(
@@ -63,6 +65,8 @@ public final class TaskMerge {
             "parent_task_id", "root_task_id");
     private static final List<String> FAILURE_TEXT = List.of("exception", "traceback");
     private static final List<String> LIFECYCLE = List.of("received_at", "started_at", "finished_at");
+    private static final String FIRST_DAY = "first_received_day";
+    private static final String LAST_DAY = "last_received_day";
 
     /** The tasks columns the projection writes, in the order of {@link #insertValues}. */
     public static final List<String> COLUMNS = columns();
@@ -75,6 +79,8 @@ public final class TaskMerge {
         all.addAll(GIVEN_OR_STORED);
         all.addAll(FAILURE_TEXT);
         all.addAll(LIFECYCLE);
+        all.add(FIRST_DAY);
+        all.add(LAST_DAY);
         return List.copyOf(all);
     }
 
@@ -113,6 +119,9 @@ public final class TaskMerge {
             } else if (FAILURE_TEXT.contains(column)) {
                 values.add("CASE WHEN " + d.given("replaces_failure_text") + " THEN " + d.given(column)
                         + " ELSE " + d.stored(column) + " END");
+            } else if (column.equals(FIRST_DAY)) {
+                values.add("CASE WHEN " + d.stored(column) + " IS NULL THEN NULL ELSE "
+                        + d.earliest(d.stored(column), d.given(column)) + " END");
             } else {
                 values.add(d.latest(d.stored(column), d.given(column)));
             }

@@ -17,6 +17,9 @@ import java.util.UUID;
  * @param lastTerminalAt      its occurred_at
  * @param lastNonTerminalState the latest non-terminal state (received, started, retry), or null
  * @param lastNonTerminalAt   its occurred_at
+ * @param firstReceivedDay    the earliest receive day (UTC days since 1970-01-01) of the batch's
+ *                            events of this task: the events partition the oldest of them is in
+ * @param lastReceivedDay     the latest receive day of the batch's events of this task
  */
 public record TaskUpdate(
         UUID projectId,
@@ -43,7 +46,9 @@ public record TaskUpdate(
         String lastTerminalState,
         Instant lastTerminalAt,
         String lastNonTerminalState,
-        Instant lastNonTerminalAt) {
+        Instant lastNonTerminalAt,
+        long firstReceivedDay,
+        long lastReceivedDay) {
 
     /**
      * The state of a row this update creates: the precedence of {@link TaskMerge} applied to a

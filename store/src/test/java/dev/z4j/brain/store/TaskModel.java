@@ -49,6 +49,9 @@ final class TaskModel {
         Map<String, Object> row = tasks.computeIfAbsent(e.taskId(), TaskModel::newRow);
         TaskFacts f = e.task();
         Instant at = micros(e.occurredAt());
+        long day = Math.floorDiv(e.receivedAt().getEpochSecond(), 86_400L);
+        row.merge("first_received_day", day, (a, b) -> Math.min((Long) a, (Long) b));
+        row.merge("last_received_day", day, (a, b) -> Math.max((Long) a, (Long) b));
         set(row, "name", StoreTwins.text(FieldCaps.cut(f.name(), FieldCaps.TASK_NAME)));
         set(row, "queue", StoreTwins.text(FieldCaps.reference(e.queue())));
         set(row, "priority", TaskFold.priority(f.priority()));
@@ -113,6 +116,7 @@ final class TaskModel {
         row.put("metadata", Map.of());
         row.put("created_at", "<set>");
         row.put("updated_at", "<set>");
+        row.put("id", "<set>");
         return new TreeMap<>(row);
     }
 

@@ -50,7 +50,7 @@ public final class AuditRoutes {
             }
         }
         Instant since = call.query("since").isPresent() ? time("since", call.query("since").get()) : null;
-        Cursors.Position after = Cursors.decode(call.query("cursor").orElse(null));
+        Cursors.Position after = Cursors.audit(call.query("cursor").orElse(null));
         Optional<String> format = call.query("format");
         if (format.isPresent()) {
             return export(call, format.get(), new AuditLog.Query(call.project.id(), prefix, outcome, user, since,
@@ -62,7 +62,7 @@ public final class AuditRoutes {
         List<AuditLogPublic> items = new ArrayList<>();
         rows.forEach(r -> items.add(AuditLogPublic.of(r)));
         AuditLog.Entry last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
-        return new AuditPage(items, rows.size() == limit ? Cursors.encode(last.occurredAt(), last.id()) : null);
+        return new AuditPage(items, rows.size() == limit ? Cursors.audit(last.occurredAt(), last.id()) : null);
     }
 
     private Object export(Call call, String format, AuditLog.Query query) throws ApiError, StoreException {

@@ -1,8 +1,6 @@
 package dev.z4j.brain.ingress.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.z4j.brain.registry.Notice;
 import dev.z4j.brain.registry.Registry;
 import dev.z4j.brain.store.CommandStore;
@@ -10,7 +8,6 @@ import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.StoreException;
 import dev.z4j.brain.ingress.StorableText;
 import java.util.List;
-import java.util.Map;
 import io.helidon.http.Status;
 import java.io.IOException;
 import java.time.Instant;
@@ -18,10 +15,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * This brain's generic command routes and project counters, kept from before the operator API
- * ({@code POST /projects/{slug}/commands}, {@code GET /projects/{slug}/commands},
- * {@code GET /commands/{id}}, {@code GET /projects/{slug}/stats}): validate, store as pending,
- * hand to the registry (the holder of the agent's socket claims and pushes).
+ * This brain's generic command routes: {@code POST /projects/{slug}/commands} (any action the agents
+ * know, an extension of the original's typed endpoints in {@link TypedCommandsApi}) and
+ * {@code GET /commands/{id}}: validate, store as pending, hand to the registry (the holder of the
+ * agent's socket claims and pushes). Answers in the original's CommandPublic shape.
  */
 public final class CommandRoutes {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.MAPPER;
@@ -32,13 +29,6 @@ public final class CommandRoutes {
             "restart_worker", "pool_grow", "pool_shrink", "add_consumer", "cancel_consumer", "rate_limit",
             "reconcile_task", "schedule.enable", "schedule.disable", "schedule.trigger_now", "schedule.delete",
             "schedule.resync", "schedule.fire");
-    /**
-     * The statuses a command can have: the list filter accepts exactly these. The schema also allows
-     * 'cancelled', but nothing sets it (there is no cancel of a command), so filtering on it could
-     * only ever return nothing: it is refused like any other unknown status.
-     */
-    static final Set<String> STATUSES = Set.of(CommandStore.PENDING, CommandStore.DISPATCHED, CommandStore.COMPLETED,
-            CommandStore.FAILED, CommandStore.TIMEOUT);
     static final int MAX_WIRE_TIMEOUT = 3600;
 
     private final Directory directory;
@@ -62,12 +52,8 @@ public final class CommandRoutes {
                 Route.post("/projects/{slug}/commands", Tag.COMMANDS, Need.OPERATOR).status(Status.ACCEPTED_202)
                         .summary("Issue any agent action: {agent_id, action, target:{type,id}, parameters, timeout_seconds}")
                         .handle(c -> issue(c.project, c.bodyTree(), c)),
-                Route.get("/projects/{slug}/commands", Tag.COMMANDS, Need.VIEWER).query("status", "limit")
-                        .summary("The project's commands, newest first: {commands:[...]}").handle(this::list),
                 Route.get("/commands/{id}", Tag.COMMANDS, Need.SIGNED_IN)
-                        .summary("One command by id (any project the caller may view)").handle(this::get),
-                Route.get("/projects/{slug}/stats", Tag.STATS, Need.VIEWER)
-                        .summary("Event and task counts, agents and workers online").handle(this::stats));
+                        .summary("One command by id (any project the caller may view)").handle(this::get));
     }
 
     private Object issue(dev.z4j.brain.store.Projects.ProjectRecord project, JsonNode body, Call call)
@@ -126,67 +112,19 @@ public final class CommandRoutes {
         return toJson(c);
     }
 
-    private Object list(Call call) throws StoreException, ApiError {
-        String status = call.query("status").orElse(null);
-        if (status != null && !STATUSES.contains(status)) {
-            throw ApiError.validation("status", "unknown status '" + status + "'; supported: "
-                    + new java.util.TreeSet<>(STATUSES));
-        }
-        int limit = call.queryInt("limit", 100, 1, 1000);
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode items = out.putArray("commands");
-        for (CommandStore.Command c : commands.list(call.project.id(), status, limit)) {
-            items.add(toJson(c));
-        }
-        return out;
-    }
-
-    private Object stats(Call call) throws StoreException {
-        Directory.ProjectStats s = directory.stats(call.project.id());
-        ObjectNode n = JSON.createObjectNode();
-        n.put("project", call.project.slug());
-        n.put("project_id", call.project.id().toString());
-        n.put("events", s.events());
-        n.put("tasks", s.tasks());
-        ObjectNode byState = n.putObject("tasks_by_state");
-        for (Map.Entry<String, Long> e : s.tasksByState().entrySet()) {
-            byState.put(e.getKey(), e.getValue());
-        }
-        n.put("agents_online", s.agentsOnline());
-        n.put("workers_online", s.workersOnline());
-        return n;
-    }
-
-    static ObjectNode toJson(CommandStore.Command c) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("id", c.id().toString());
-        n.put("project_id", c.projectId().toString());
-        n.put("agent_id", c.agentId().toString());
-        n.put("action", c.action());
-        n.set("target", parse(c.targetJson()));
-        n.set("parameters", parse(c.parametersJson()));
-        n.put("timeout_seconds", c.timeoutSeconds());
-        n.put("issued_by", c.issuedBy());
-        n.put("status", c.status());
-        n.put("issued_at", str(c.issuedAt()));
-        n.put("dispatched_at", str(c.dispatchedAt()));
-        n.put("finished_at", str(c.finishedAt()));
-        n.put("timeout_at", str(c.timeoutAt()));
-        n.set("result", c.resultJson() == null ? null : parse(c.resultJson()));
-        n.put("error", c.error());
-        return n;
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return json == null ? JSON.nullNode() : JSON.readTree(json);
+    /** The original's CommandPublic shape, as every command endpoint answers. */
+    static JsonNode toJson(CommandStore.Command c) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(512);
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+            Shapes.command(g, c);
         } catch (IOException e) {
-            return JSON.getNodeFactory().textNode(json);
+            throw new java.io.UncheckedIOException(e); // writing to memory
         }
-    }
-
-    private static String str(Instant t) {
-        return t == null ? null : t.toString();
+        try {
+            return JSON.readTree(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static UUID uuid(JsonNode n, String field) throws ApiError {

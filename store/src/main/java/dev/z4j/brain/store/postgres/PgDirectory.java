@@ -222,6 +222,45 @@ public final class PgDirectory implements Directory {
         });
     }
 
+    private static final String RECORD_DEPTHS = """
+            INSERT INTO queues AS q (project_id, engine, name, pending_count)
+            SELECT u.project_id, u.engine, u.name, u.depth
+              FROM unnest(?::uuid[], ?::text[], ?::text[], ?::int[]) AS u(project_id, engine, name, depth)
+            ON CONFLICT (project_id, engine, name) DO UPDATE SET pending_count = EXCLUDED.pending_count""";
+
+    @Override
+    public void recordQueueDepths(Collection<QueueDepth> depths) throws StoreException {
+        if (depths.isEmpty()) {
+            return;
+        }
+        // one row per queue (the last given wins), in key order so replicas lock rows alike
+        Map<String, QueueDepth> rows = new TreeMap<>();
+        for (QueueDepth d : depths) {
+            rows.put(d.projectId() + "\u0000" + d.engine() + "\u0000" + d.queue(), d);
+        }
+        int n = rows.size();
+        String[] projects = new String[n];
+        String[] engines = new String[n];
+        String[] names = new String[n];
+        Integer[] counts = new Integer[n];
+        int i = 0;
+        for (QueueDepth d : rows.values()) {
+            projects[i] = d.projectId().toString();
+            engines[i] = d.engine();
+            names[i] = d.queue();
+            counts[i++] = d.pendingCount();
+        }
+        transactions.inTransaction("record queue depths", c -> {
+            try (PreparedStatement ps = c.prepareStatement(RECORD_DEPTHS)) {
+                ps.setArray(1, c.createArrayOf("text", projects));
+                ps.setArray(2, c.createArrayOf("text", engines));
+                ps.setArray(3, c.createArrayOf("text", names));
+                ps.setArray(4, c.createArrayOf("int4", counts));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     @Override
     public int markStaleOffline(Instant cutoff) throws StoreException {
         return transactions.inTransaction("mark stale offline", c -> {

@@ -110,13 +110,18 @@ public final class PgEventStore implements EventStore {
 
     // queues '{}' (none known yet), as on SQLite, whose column cannot be NULL.
     private static final String UPSERT_WORKERS = """
-            INSERT INTO workers AS w (project_id, engine, name, state, last_heartbeat, queues)
-            SELECT u.project_id, u.engine, u.name, 'online', u.seen, '{}'
-              FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) AS u(project_id, engine, name, seen)
+            INSERT INTO workers AS w (project_id, engine, name, state, last_heartbeat, queues,
+                                      tasks_succeeded, tasks_failed, tasks_retried)
+            SELECT u.project_id, u.engine, u.name, 'online', u.seen, '{}', u.succeeded, u.failed, u.retried
+              FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[])
+                   AS u(project_id, engine, name, seen, succeeded, failed, retried)
             ON CONFLICT (project_id, engine, name) DO UPDATE SET
                 state = CASE WHEN w.last_heartbeat IS NULL OR EXCLUDED.last_heartbeat >= w.last_heartbeat
                              THEN 'online' ELSE w.state END,
-                last_heartbeat = GREATEST(w.last_heartbeat, EXCLUDED.last_heartbeat)""";
+                last_heartbeat = GREATEST(w.last_heartbeat, EXCLUDED.last_heartbeat),
+                tasks_succeeded = w.tasks_succeeded + EXCLUDED.tasks_succeeded,
+                tasks_failed = w.tasks_failed + EXCLUDED.tasks_failed,
+                tasks_retried = w.tasks_retried + EXCLUDED.tasks_retried""";
 
     private static final String TOUCH_QUEUES = """
             INSERT INTO queues AS q (project_id, engine, name, last_seen_at)
@@ -238,6 +243,7 @@ public final class PgEventStore implements EventStore {
                     .timestamp(u.receivedAt()).timestamp(u.startedAt()).timestamp(u.finishedAt())
                     .text(u.insertState()).text(u.firstTerminalState()).text(u.lastTerminalState())
                     .timestamp(u.lastTerminalAt()).text(u.lastNonTerminalState()).timestamp(u.lastNonTerminalAt())
+                    .date(LocalDate.ofEpochDay(u.firstReceivedDay())).date(LocalDate.ofEpochDay(u.lastReceivedDay()))
                     .endRow();
         }
         copy(c, COPY_TASKS);
@@ -247,8 +253,43 @@ public final class PgEventStore implements EventStore {
     }
 
     private static void projectWorkersAndQueues(Connection c, List<EventRow> fresh) throws SQLException {
-        upsertNamed(c, UPSERT_WORKERS, ActivityFold.workers(fresh));
+        upsertWorkers(c, ActivityFold.workers(fresh));
         upsertNamed(c, TOUCH_QUEUES, ActivityFold.queues(fresh));
+    }
+
+    private static void upsertWorkers(Connection c, Map<ActivityFold.Named, ActivityFold.WorkerSighting> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        String[] projects = new String[n];
+        String[] engines = new String[n];
+        String[] names = new String[n];
+        String[] seen = new String[n];
+        Long[] succeeded = new Long[n];
+        Long[] failed = new Long[n];
+        Long[] retried = new Long[n];
+        int i = 0;
+        for (Map.Entry<ActivityFold.Named, ActivityFold.WorkerSighting> r : rows.entrySet()) {
+            projects[i] = r.getKey().projectId().toString();
+            engines[i] = r.getKey().engine();
+            names[i] = r.getKey().name();
+            seen[i] = r.getValue().seen().toString();
+            succeeded[i] = r.getValue().succeeded();
+            failed[i] = r.getValue().failed();
+            retried[i++] = r.getValue().retried();
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_WORKERS)) {
+            ps.setArray(1, c.createArrayOf("text", projects));
+            ps.setArray(2, c.createArrayOf("text", engines));
+            ps.setArray(3, c.createArrayOf("text", names));
+            ps.setArray(4, c.createArrayOf("text", seen));
+            ps.setArray(5, c.createArrayOf("int8", succeeded));
+            ps.setArray(6, c.createArrayOf("int8", failed));
+            ps.setArray(7, c.createArrayOf("int8", retried));
+            ps.executeUpdate();
+        }
     }
 
     private static void upsertNamed(Connection c, String sql, Map<ActivityFold.Named, Instant> rows)

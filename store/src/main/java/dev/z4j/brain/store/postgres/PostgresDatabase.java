@@ -10,6 +10,10 @@ import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.EventStore;
 import dev.z4j.brain.store.StoreException;
+import dev.z4j.brain.store.read.JdbcRunner;
+import dev.z4j.brain.store.read.JdbcWork;
+import dev.z4j.brain.store.read.OperatorReads;
+import dev.z4j.brain.store.read.SqlOperatorReads;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -42,7 +46,8 @@ public final class PostgresDatabase implements Database {
                 exception text, traceback text, received_at timestamptz, started_at timestamptz,
                 finished_at timestamptz, insert_state text NOT NULL, first_terminal_state text,
                 last_terminal_state text, last_terminal_at timestamptz, last_non_terminal_state text,
-                last_non_terminal_at timestamptz, PRIMARY KEY (project_id, engine, task_id)) ON COMMIT DELETE ROWS""";
+                last_non_terminal_at timestamptz, first_received_day date NOT NULL,
+                last_received_day date NOT NULL, PRIMARY KEY (project_id, engine, task_id)) ON COMMIT DELETE ROWS""";
 
     private final HikariDataSource dataSource;
     private final HikariConfig poolConfig;
@@ -53,6 +58,7 @@ public final class PostgresDatabase implements Database {
     private final Access access;
     private final EventPartitions partitions;
     private final JobLock jobLock;
+    private final SqlOperatorReads reads;
 
     private PostgresDatabase(HikariDataSource dataSource, HikariConfig poolConfig, long statementTimeoutMs) {
         this.dataSource = dataSource;
@@ -64,6 +70,17 @@ public final class PostgresDatabase implements Database {
         this.access = Access.over(new PgSql(transactions));
         this.partitions = new EventPartitions(transactions);
         this.jobLock = new JobLock(dataSource);
+        this.reads = new SqlOperatorReads(new JdbcRunner() {
+            @Override
+            public <T> T read(String what, JdbcWork<T> work) throws StoreException {
+                return transactions.inTransaction(what, work::run);
+            }
+
+            @Override
+            public <T> T write(String what, JdbcWork<T> work) throws StoreException {
+                return transactions.inTransaction(what, work::run);
+            }
+        }, PgReadDialect.INSTANCE);
     }
 
     public static PostgresDatabase open(DatabaseConfig config) throws StoreException {
@@ -150,6 +167,11 @@ public final class PostgresDatabase implements Database {
     @Override
     public Access access() {
         return access;
+    }
+
+    @Override
+    public OperatorReads reads() {
+        return reads;
     }
 
     /**

@@ -16,13 +16,17 @@ import java.util.UUID;
  */
 final class ActivityProjection {
     private static final String UPSERT_WORKER = """
-            INSERT INTO workers (id, project_id, engine, name, state, last_heartbeat, created_at, updated_at)
-            VALUES (?, ?, ?, ?, 'online', ?, ?, ?)
+            INSERT INTO workers (id, project_id, engine, name, state, last_heartbeat, created_at, updated_at,
+                                 tasks_succeeded, tasks_failed, tasks_retried)
+            VALUES (?, ?, ?, ?, 'online', ?, ?, ?, ?, ?, ?)
             ON CONFLICT (project_id, engine, name) DO UPDATE SET
                 state = CASE WHEN last_heartbeat IS NULL OR excluded.last_heartbeat >= last_heartbeat
                              THEN 'online' ELSE state END,
                 last_heartbeat = max(coalesce(last_heartbeat, excluded.last_heartbeat), excluded.last_heartbeat),
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at,
+                tasks_succeeded = tasks_succeeded + excluded.tasks_succeeded,
+                tasks_failed = tasks_failed + excluded.tasks_failed,
+                tasks_retried = tasks_retried + excluded.tasks_retried
             """;
 
     private static final String UPSERT_QUEUE = """
@@ -41,8 +45,33 @@ final class ActivityProjection {
 
     /** Workers and queues named by the events that were new. */
     static void applyNamed(Connection connection, List<EventRow> inserted, long nowMicros) throws SQLException {
-        upsertNamed(connection, UPSERT_WORKER, ActivityFold.workers(inserted), nowMicros);
+        upsertWorkers(connection, ActivityFold.workers(inserted), nowMicros);
         upsertNamed(connection, UPSERT_QUEUE, ActivityFold.queues(inserted), nowMicros);
+    }
+
+    private static void upsertWorkers(Connection connection, Map<ActivityFold.Named, ActivityFold.WorkerSighting> seen,
+                                      long nowMicros) throws SQLException {
+        if (seen.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = connection.prepareStatement(UPSERT_WORKER)) {
+            for (Map.Entry<ActivityFold.Named, ActivityFold.WorkerSighting> entry : seen.entrySet()) {
+                ActivityFold.Named named = entry.getKey();
+                ActivityFold.WorkerSighting w = entry.getValue();
+                upsert.setString(1, UUID.randomUUID().toString());
+                upsert.setString(2, named.projectId().toString());
+                upsert.setString(3, named.engine());
+                upsert.setString(4, named.name());
+                upsert.setLong(5, Micros.of(w.seen()));
+                upsert.setLong(6, nowMicros);
+                upsert.setLong(7, nowMicros);
+                upsert.setLong(8, w.succeeded());
+                upsert.setLong(9, w.failed());
+                upsert.setLong(10, w.retried());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
     }
 
     /** Agents that sent any of {@code received}, resent duplicates included. */

@@ -7,6 +7,10 @@ import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.EventStore;
 import dev.z4j.brain.store.StoreException;
+import dev.z4j.brain.store.read.JdbcRunner;
+import dev.z4j.brain.store.read.JdbcWork;
+import dev.z4j.brain.store.read.OperatorReads;
+import dev.z4j.brain.store.read.SqlOperatorReads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +34,7 @@ public final class SqliteDatabase implements Database {
     private final SqliteDirectory directory;
     private final SqliteCommandStore commands;
     private final Access access;
+    private final SqlOperatorReads reads;
 
     private SqliteDatabase(LockedConnection writer, LockedConnection reader) {
         this.writer = writer;
@@ -37,6 +42,17 @@ public final class SqliteDatabase implements Database {
         this.directory = new SqliteDirectory(writer, reader);
         this.commands = new SqliteCommandStore(writer, reader);
         this.access = Access.over(new SqliteSql(writer, reader));
+        this.reads = new SqlOperatorReads(new JdbcRunner() {
+            @Override
+            public <T> T read(String what, JdbcWork<T> work) throws StoreException {
+                return reader.read(what, work::run);
+            }
+
+            @Override
+            public <T> T write(String what, JdbcWork<T> work) throws StoreException {
+                return writer.inTransaction(what, work::run);
+            }
+        }, SqliteReadDialect.INSTANCE);
     }
 
     /**
@@ -113,6 +129,11 @@ public final class SqliteDatabase implements Database {
     @Override
     public Access access() {
         return access;
+    }
+
+    @Override
+    public OperatorReads reads() {
+        return reads;
     }
 
     /** Only PostgreSQL has LISTEN; a single SQLite process delivers commands in memory. */

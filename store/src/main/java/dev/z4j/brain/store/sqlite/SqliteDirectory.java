@@ -261,6 +261,38 @@ final class SqliteDirectory implements Directory {
         });
     }
 
+    private static final String RECORD_DEPTH = """
+            INSERT INTO queues (id, project_id, engine, name, pending_count, created_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+            ON CONFLICT (project_id, engine, name) DO UPDATE SET pending_count = ?5, updated_at = ?6
+            """;
+
+    @Override
+    public void recordQueueDepths(Collection<QueueDepth> depths) throws StoreException {
+        if (depths.isEmpty()) {
+            return;
+        }
+        Map<String, QueueDepth> rows = new TreeMap<>();
+        for (QueueDepth d : depths) {
+            rows.put(d.projectId() + "\u0000" + d.engine() + "\u0000" + d.queue(), d);
+        }
+        long at = Micros.of(now());
+        writer.inTransaction("recording queue depths", connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement(RECORD_DEPTH)) {
+                for (QueueDepth d : rows.values()) {
+                    upsert.setString(1, UUID.randomUUID().toString());
+                    upsert.setString(2, d.projectId().toString());
+                    upsert.setString(3, d.engine());
+                    upsert.setString(4, d.queue());
+                    upsert.setInt(5, d.pendingCount());
+                    upsert.setLong(6, at);
+                    upsert.addBatch();
+                }
+                return upsert.executeBatch().length;
+            }
+        });
+    }
+
     @Override
     public int markStaleOffline(Instant cutoff) throws StoreException {
         long cutoffMicros = Micros.of(cutoff);

@@ -11,8 +11,8 @@ import java.util.UUID;
 
 /**
  * Writes folded {@link TaskUpdate}s with one upsert each, combined with the stored row by
- * {@link TaskMerge}'s rules. Parameters ?1..?26 are the staged fields in {@link TaskMerge#FIELDS}
- * order; ?27 is now and ?28 the new row's id.
+ * {@link TaskMerge}'s rules. Parameters ?1..?28 are the staged fields in {@link TaskMerge#FIELDS}
+ * order; ?29 is now and ?30 the new row's id.
  */
 final class TaskProjection {
     private static final int NOW = TaskMerge.FIELDS.size() + 1;
@@ -116,6 +116,8 @@ final class TaskProjection {
                 upsert.setObject(p++, Micros.ofNullable(u.lastTerminalAt()));
                 upsert.setObject(p++, u.lastNonTerminalState());
                 upsert.setObject(p++, Micros.ofNullable(u.lastNonTerminalAt()));
+                upsert.setLong(p++, u.firstReceivedDay());
+                upsert.setLong(p++, u.lastReceivedDay());
                 upsert.setLong(NOW, nowMicros);
                 upsert.setString(ROW_ID, UUID.randomUUID().toString());
                 upsert.addBatch();

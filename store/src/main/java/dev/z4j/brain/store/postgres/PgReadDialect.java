@@ -1,0 +1,98 @@
+package dev.z4j.brain.store.postgres;
+
+import dev.z4j.brain.store.read.ReadDialect;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** The operator reads on PostgreSQL: native uuid, timestamptz, date and text[]. */
+final class PgReadDialect implements ReadDialect {
+    static final PgReadDialect INSTANCE = new PgReadDialect();
+
+    private PgReadDialect() {}
+
+    @Override
+    public void bindUuid(PreparedStatement ps, int index, UUID value) throws SQLException {
+        ps.setObject(index, value);
+    }
+
+    @Override
+    public void bindTime(PreparedStatement ps, int index, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(index, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
+        }
+    }
+
+    @Override
+    public void bindDay(PreparedStatement ps, int index, long epochDay) throws SQLException {
+        ps.setObject(index, LocalDate.ofEpochDay(epochDay));
+    }
+
+    @Override
+    public UUID uuid(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, UUID.class);
+    }
+
+    @Override
+    public Instant time(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    @Override
+    public Long day(ResultSet rs, String column) throws SQLException {
+        LocalDate day = rs.getObject(column, LocalDate.class);
+        return day == null ? null : day.toEpochDay();
+    }
+
+    @Override
+    public List<String> textList(ResultSet rs, String column) throws SQLException {
+        Array array = rs.getArray(column);
+        if (array == null) {
+            return null;
+        }
+        return Arrays.stream((Object[]) array.getArray()).map(String::valueOf).toList();
+    }
+
+    @Override
+    public String taskSortKey() {
+        return "coalesce(started_at, '-infinity'::timestamptz)";
+    }
+
+    @Override
+    public String taskSortKeyParam() {
+        return "coalesce(CAST(? AS timestamptz), '-infinity'::timestamptz)";
+    }
+
+    @Override
+    public String contains(String haystack) {
+        return "strpos(" + haystack + ", ?) > 0";
+    }
+
+    // translate(), unlike lower(), does not depend on the database's locale.
+    @Override
+    public String asciiLower(String expression) {
+        return "translate(" + expression + ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+    }
+
+    @Override
+    public String bucketOf(String timeColumn) {
+        return "floor(extract(epoch FROM " + timeColumn + ") / CAST(? AS bigint))::bigint";
+    }
+
+    @Override
+    public String tableUsing(String table, String index) {
+        return table;
+    }
+}

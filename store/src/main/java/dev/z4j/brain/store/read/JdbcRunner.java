@@ -1,0 +1,14 @@
+package dev.z4j.brain.store.read;
+
+import dev.z4j.brain.store.StoreException;
+
+/**
+ * How a database runs the operator reads: PostgreSQL on a pooled connection in a transaction,
+ * SQLite on its reader connection (reads) or its writer (writes), each under its own lock. Failures
+ * come back classified as {@link StoreException}s.
+ */
+public interface JdbcRunner {
+    <T> T read(String what, JdbcWork<T> work) throws StoreException;
+
+    <T> T write(String what, JdbcWork<T> work) throws StoreException;
+}

@@ -1,0 +1,62 @@
+package dev.z4j.brain.store.read;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What differs between PostgreSQL and SQLite in the operator reads: how ids, times and receive days
+ * are bound and read, and a few SQL fragments. Everything else (every WHERE, ORDER BY and keyset)
+ * is written once in {@link SqlOperatorReads}, so both databases answer the same question.
+ */
+public interface ReadDialect {
+
+    void bindUuid(PreparedStatement ps, int index, UUID value) throws SQLException;
+
+    /** A nullable time. */
+    void bindTime(PreparedStatement ps, int index, Instant value) throws SQLException;
+
+    /** A receive day (UTC days since 1970-01-01): PostgreSQL {@code date}, SQLite INTEGER. */
+    void bindDay(PreparedStatement ps, int index, long epochDay) throws SQLException;
+
+    UUID uuid(ResultSet rs, String column) throws SQLException;
+
+    /** A nullable time column. */
+    Instant time(ResultSet rs, String column) throws SQLException;
+
+    /** A nullable receive-day column as UTC days since 1970-01-01. */
+    Long day(ResultSet rs, String column) throws SQLException;
+
+    /** A list-of-text column (PostgreSQL text[], SQLite JSON array text); null stays null. */
+    List<String> textList(ResultSet rs, String column) throws SQLException;
+
+    /**
+     * The task list's sort key: started_at with "never started" below every time, so that ordering
+     * newest first puts them last and the keyset runs through them.
+     */
+    String taskSortKey();
+
+    /** A bound nullable time as a value of {@link #taskSortKey} (null = never started); one placeholder. */
+    String taskSortKeyParam();
+
+    /** True when {@code haystack} contains the bound needle, compared exactly; one placeholder. */
+    String contains(String haystack);
+
+    /** {@code expression} with A-Z lowered to a-z and nothing else changed, on either database. */
+    String asciiLower(String expression);
+
+    /**
+     * The index of the bucket {@code timeColumn} falls in, buckets of a bound number of seconds from
+     * 1970-01-01 (floor); one placeholder.
+     */
+    String bucketOf(String timeColumn);
+
+    /**
+     * {@code table} as a FROM item that walks {@code index}. SQLite's planner, which has no
+     * statistics, is told; PostgreSQL's chooses it from its statistics (the plan tests check).
+     */
+    String tableUsing(String table, String index);
+}

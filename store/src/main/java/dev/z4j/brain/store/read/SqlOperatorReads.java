@@ -1,0 +1,645 @@
+package dev.z4j.brain.store.read;
+
+import dev.z4j.brain.store.CommandStore;
+import dev.z4j.brain.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The operator reads, written once for both databases: every statement is built here and only the
+ * fragments of {@link ReadDialect} differ, so PostgreSQL and SQLite filter, order and page alike.
+ *
+ * <p>Keysets are written as {@code key <= k AND (key < k OR id < i)} rather than a row comparison:
+ * both planners take the first term as the index range (SQLite does not for a row comparison on an
+ * expression index), and the second drops the few rows equal to k at or after i.
+ */
+public final class SqlOperatorReads implements OperatorReads {
+    /** Every task state, in the order the API lists them. */
+    public static final List<String> TASK_STATES = List.of(
+            "pending", "received", "started", "success", "failure", "retry", "revoked", "rejected", "unknown");
+
+    /** The indexes the lists walk (named so the plan tests can check they do). */
+    public static final String TASKS_LISTED = "ix_tasks_project_listed";
+    public static final String TASKS_STATE_LISTED = "ix_tasks_project_state_listed";
+    public static final String TASKS_FAILED = "ix_tasks_failed";
+    public static final String COMMANDS_ISSUED = "ix_commands_project_issued";
+
+    private static final String TASK_COLUMNS = """
+            id, project_id, engine, task_id, name, queue, state, priority, args, kwargs, result, exception,
+            traceback, retry_count, eta, received_at, started_at, finished_at, runtime_ms, worker_name,
+            parent_task_id, root_task_id, tags, created_at, updated_at""";
+    private static final String COMMAND_COLUMNS = """
+            id, project_id, agent_id, action, target, parameters, timeout_seconds, issued_by, status, issued_at,
+            dispatched_at, finished_at, timeout_at, result, error, dispatched_to, acked_at""";
+    private static final String WORKER_COLUMNS = """
+            id, project_id, engine, name, hostname, pid, concurrency, queues, state, last_heartbeat, load_average,
+            active_tasks, tasks_succeeded, tasks_failed, tasks_retried, created_at, metadata""";
+
+    private final JdbcRunner db;
+    private final ReadDialect d;
+
+    public SqlOperatorReads(JdbcRunner db, ReadDialect dialect) {
+        this.db = db;
+        this.d = dialect;
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    @Override
+    public List<TaskView> tasks(TaskFilter filter, Keys.Task after, int limit) throws StoreException {
+        requirePositive(limit);
+        Sql q = taskListQuery(filter, after, limit);
+        return db.read("list tasks", c -> list(q, c, this::task));
+    }
+
+    /** The task list statement. */
+    private Sql taskListQuery(TaskFilter filter, Keys.Task after, int limit) {
+        Sql q = new Sql("SELECT " + TASK_COLUMNS + " FROM ").sql(tasksUsing(filter));
+        taskWhere(q, filter);
+        taskAfter(q, after);
+        return q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
+    }
+
+    private void taskAfter(Sql q, Keys.Task after) {
+        if (after != null) {
+            String key = d.taskSortKey();
+            String at = d.taskSortKeyParam();
+            q.sql(" AND " + key + " <= " + at).time(after.startedAt())
+                    .sql(" AND (" + key + " < " + at).time(after.startedAt())
+                    .sql(" OR id < ?)").uuid(after.id());
+        }
+    }
+
+    private String tasksUsing(TaskFilter filter) {
+        return d.tableUsing("tasks", filter.state() != null ? TASKS_STATE_LISTED : TASKS_LISTED);
+    }
+
+    private void taskWhere(Sql q, TaskFilter f) {
+        q.sql(" WHERE project_id = ?").uuid(f.projectId());
+        if (f.state() != null) {
+            q.sql(" AND state = ?").text(f.state());
+        }
+        if (!f.priorities().isEmpty()) {
+            q.sql(" AND priority IN ").textList(f.priorities());
+        }
+        if (f.name() != null) {
+            q.sql(" AND " + d.contains("name")).text(f.name());
+        }
+        if (f.nameFolded() != null) {
+            q.sql(" AND " + d.contains(d.asciiLower("name"))).text(asciiLower(f.nameFolded()));
+        }
+        if (f.search() != null) {
+            String needle = asciiLower(f.search());
+            q.sql(" AND (" + d.contains(d.asciiLower("name"))).text(needle)
+                    .sql(" OR " + d.contains(d.asciiLower("queue"))).text(needle)
+                    .sql(" OR " + d.contains(d.asciiLower("worker_name"))).text(needle)
+                    .sql(" OR " + d.contains(d.asciiLower("task_id"))).text(needle).sql(")");
+        }
+        if (f.queue() != null) {
+            q.sql(" AND queue = ?").text(f.queue());
+        }
+        if (f.worker() != null) {
+            q.sql(" AND worker_name = ?").text(f.worker());
+        }
+        if (f.since() != null) {
+            q.sql(" AND received_at >= ?").time(f.since());
+        }
+        if (f.until() != null) {
+            q.sql(" AND received_at <= ?").time(f.until());
+        }
+    }
+
+    /** A-Z to a-z, nothing else: the same folding {@link ReadDialect#asciiLower} does in SQL. */
+    static String asciiLower(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (out == null) {
+                    out = new StringBuilder(s);
+                }
+                out.setCharAt(i, (char) (c + ('a' - 'A')));
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
+    @Override
+    public long countTasks(TaskFilter filter, Keys.Task after, long max) throws StoreException {
+        Sql q = new Sql("SELECT count(*) FROM (SELECT 1 FROM ").sql(tasksUsing(filter));
+        taskWhere(q, filter);
+        taskAfter(q, after);
+        q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?) matching").number(max);
+        return db.read("count tasks", c -> single(q, c, rs -> rs.getLong(1)).orElse(0L));
+    }
+
+    @Override
+    public Optional<TaskView> task(UUID projectId, String engine, String taskId) throws StoreException {
+        Sql q = new Sql("SELECT " + TASK_COLUMNS + " FROM tasks WHERE project_id = ?").uuid(projectId)
+                .sql(" AND engine = ?").text(engine).sql(" AND task_id = ?").text(taskId);
+        return db.read("task detail", c -> single(q, c, this::task));
+    }
+
+    private TaskView task(ResultSet rs) throws SQLException {
+        return new TaskView(d.uuid(rs, "id"), d.uuid(rs, "project_id"), rs.getString("engine"),
+                rs.getString("task_id"), rs.getString("name"), rs.getString("queue"), rs.getString("state"),
+                rs.getString("priority"), rs.getString("args"), rs.getString("kwargs"), rs.getString("result"),
+                rs.getString("exception"), rs.getString("traceback"), rs.getInt("retry_count"), d.time(rs, "eta"),
+                d.time(rs, "received_at"), d.time(rs, "started_at"), d.time(rs, "finished_at"),
+                nullableLong(rs, "runtime_ms"), rs.getString("worker_name"), rs.getString("parent_task_id"),
+                rs.getString("root_task_id"), d.textList(rs, "tags"), d.time(rs, "created_at"),
+                d.time(rs, "updated_at"));
+    }
+
+    @Override
+    public Optional<TaskTree> taskTree(UUID projectId, String engine, String taskId, int maxNodes)
+            throws StoreException {
+        requirePositive(maxNodes);
+        Sql root = new Sql("SELECT coalesce(root_task_id, task_id) FROM tasks WHERE project_id = ?").uuid(projectId)
+                .sql(" AND engine = ?").text(engine).sql(" AND task_id = ?").text(taskId);
+        return db.read("task tree", c -> {
+            Optional<String> rootId = single(root, c, rs -> rs.getString(1));
+            if (rootId.isEmpty()) {
+                return Optional.empty();
+            }
+            Sql nodes = new Sql("""
+                    SELECT task_id, name, state, parent_task_id, root_task_id, received_at, started_at, finished_at
+                      FROM tasks WHERE project_id = ?""").uuid(projectId)
+                    .sql(" AND engine = ?").text(engine)
+                    .sql(" AND (task_id = ?").text(rootId.get()).sql(" OR root_task_id = ?)").text(rootId.get())
+                    .sql(" ORDER BY received_at NULLS LAST, task_id LIMIT ?").number(maxNodes + 1L);
+            List<TaskTree.Node> found = list(nodes, c, rs -> new TaskTree.Node(rs.getString("task_id"),
+                    rs.getString("name"), rs.getString("state"), rs.getString("parent_task_id"),
+                    rs.getString("root_task_id"), d.time(rs, "received_at"), d.time(rs, "started_at"),
+                    d.time(rs, "finished_at")));
+            boolean truncated = found.size() > maxNodes;
+            return Optional.of(new TaskTree(rootId.get(), truncated ? found.subList(0, maxNodes) : found, truncated));
+        });
+    }
+
+    // ------------------------------------------------------------------ events
+
+    @Override
+    public List<EventView> events(UUID projectId, String engine, String taskId, Keys.Event after, int limit)
+            throws StoreException {
+        requirePositive(limit);
+        Sql days = new Sql("SELECT first_received_day, last_received_day FROM tasks WHERE project_id = ?")
+                .uuid(projectId).sql(" AND engine = ?").text(engine).sql(" AND task_id = ?").text(taskId);
+        return db.read("task events", c -> {
+            Optional<Long[]> range = single(days, c, rs -> new Long[] {d.day(rs, "first_received_day"),
+                    d.day(rs, "last_received_day")});
+            if (range.isEmpty()) {
+                return List.of();
+            }
+            return list(eventQuery(projectId, engine, taskId, range.get()[0], range.get()[1], after, limit), c,
+                    rs -> new EventView(d.uuid(rs, "id"), d.uuid(rs, "project_id"), d.uuid(rs, "agent_id"),
+                            rs.getString("engine"), rs.getString("task_id"), rs.getString("kind"),
+                            d.time(rs, "occurred_at"), rs.getString("payload")));
+        });
+    }
+
+    /** The timeline statement for a task whose events lie in [firstDay, lastDay] (null = unbounded). */
+    private Sql eventQuery(UUID projectId, String engine, String taskId, Long firstDay, Long lastDay, Keys.Event after,
+                   int limit) {
+        Sql q = new Sql("""
+                SELECT id, project_id, agent_id, engine, task_id, kind, occurred_at, payload
+                  FROM events WHERE project_id = ?""").uuid(projectId)
+                .sql(" AND task_id = ?").text(taskId).sql(" AND engine = ?").text(engine);
+        if (firstDay != null) {
+            q.sql(" AND received_day >= ?").day(firstDay);
+        }
+        if (lastDay != null) {
+            q.sql(" AND received_day <= ?").day(lastDay);
+        }
+        if (after != null) {
+            q.sql(" AND occurred_at <= ?").time(after.occurredAt())
+                    .sql(" AND (occurred_at < ?").time(after.occurredAt()).sql(" OR id < ?)").uuid(after.id());
+        }
+        return q.sql(" ORDER BY occurred_at DESC, id DESC LIMIT ?").number(limit);
+    }
+
+    // ------------------------------------------------------------------ workers and queues
+
+    @Override
+    public List<WorkerView> workers(UUID projectId, int limit) throws StoreException {
+        requirePositive(limit);
+        Sql q = new Sql("SELECT " + WORKER_COLUMNS + " FROM workers WHERE project_id = ?").uuid(projectId)
+                .sql(" ORDER BY last_heartbeat DESC NULLS LAST, name, id LIMIT ?").number(limit);
+        return db.read("list workers", c -> list(q, c, this::worker));
+    }
+
+    @Override
+    public Optional<WorkerView> worker(UUID projectId, UUID workerId) throws StoreException {
+        Sql q = new Sql("SELECT " + WORKER_COLUMNS + " FROM workers WHERE project_id = ?").uuid(projectId)
+                .sql(" AND id = ?").uuid(workerId);
+        return db.read("worker detail", c -> single(q, c, this::worker));
+    }
+
+    private WorkerView worker(ResultSet rs) throws SQLException {
+        return new WorkerView(d.uuid(rs, "id"), d.uuid(rs, "project_id"), rs.getString("engine"), rs.getString("name"),
+                rs.getString("hostname"), nullableInt(rs, "pid"), nullableInt(rs, "concurrency"),
+                d.textList(rs, "queues"), rs.getString("state"), d.time(rs, "last_heartbeat"),
+                rs.getString("load_average"), rs.getInt("active_tasks"), rs.getLong("tasks_succeeded"),
+                rs.getLong("tasks_failed"), rs.getLong("tasks_retried"), d.time(rs, "created_at"),
+                rs.getString("metadata"));
+    }
+
+    @Override
+    public List<QueueView> queues(UUID projectId) throws StoreException {
+        Sql q = new Sql("""
+                SELECT id, project_id, name, engine, broker_type, broker_url_hint, last_seen_at, created_at,
+                       pending_count FROM queues WHERE project_id = ?""").uuid(projectId)
+                .sql(" ORDER BY name, engine");
+        return db.read("list queues", c -> list(q, c, this::queue));
+    }
+
+    private QueueView queue(ResultSet rs) throws SQLException {
+        return new QueueView(d.uuid(rs, "id"), d.uuid(rs, "project_id"), rs.getString("name"), rs.getString("engine"),
+                rs.getString("broker_type"), rs.getString("broker_url_hint"), d.time(rs, "last_seen_at"),
+                d.time(rs, "created_at"), nullableInt(rs, "pending_count"));
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    @Override
+    public List<CommandStore.Command> commands(UUID projectId, String status, Keys.Command after, int limit)
+            throws StoreException {
+        requirePositive(limit);
+        Sql q = commandListQuery(projectId, status, after, limit);
+        return db.read("list commands", c -> list(q, c, this::command));
+    }
+
+    private Sql commandListQuery(UUID projectId, String status, Keys.Command after, int limit) {
+        Sql q = new Sql("SELECT " + COMMAND_COLUMNS + " FROM ").sql(d.tableUsing("commands", COMMANDS_ISSUED))
+                .sql(" WHERE project_id = ?").uuid(projectId);
+        if (status != null) {
+            q.sql(" AND status = ?").text(status);
+        }
+        if (after != null) {
+            q.sql(" AND issued_at <= ?").time(after.issuedAt())
+                    .sql(" AND (issued_at < ?").time(after.issuedAt()).sql(" OR id < ?)").uuid(after.id());
+        }
+        return q.sql(" ORDER BY issued_at DESC, id DESC LIMIT ?").number(limit);
+    }
+
+    @Override
+    public Optional<CommandStore.Command> command(UUID projectId, UUID commandId) throws StoreException {
+        Sql q = new Sql("SELECT " + COMMAND_COLUMNS + " FROM commands WHERE id = ?").uuid(commandId)
+                .sql(" AND project_id = ?").uuid(projectId);
+        return db.read("command detail", c -> single(q, c, this::command));
+    }
+
+    @Override
+    public Optional<CommandStore.Command> commandByIdempotencyKey(UUID projectId, String key) throws StoreException {
+        Sql q = new Sql("SELECT " + COMMAND_COLUMNS + " FROM commands WHERE project_id = ?").uuid(projectId)
+                .sql(" AND idempotency_key = ?").text(key);
+        return db.read("command by idempotency key", c -> single(q, c, this::command));
+    }
+
+    private CommandStore.Command command(ResultSet rs) throws SQLException {
+        return new CommandStore.Command(d.uuid(rs, "id"), d.uuid(rs, "project_id"), d.uuid(rs, "agent_id"),
+                rs.getString("action"), rs.getString("target"), rs.getString("parameters"),
+                rs.getInt("timeout_seconds"), rs.getString("issued_by"), rs.getString("status"),
+                d.time(rs, "issued_at"), d.time(rs, "dispatched_at"), d.time(rs, "finished_at"),
+                d.time(rs, "timeout_at"), rs.getString("result"), rs.getString("error"), rs.getString("dispatched_to"),
+                d.time(rs, "acked_at"));
+    }
+
+    // ------------------------------------------------------------------ stats, trends, home
+
+    @Override
+    public StatsView stats(UUID projectId, Instant since) throws StoreException {
+        return db.read("project stats", c -> {
+            Map<String, Long> byState = new LinkedHashMap<>();
+            TASK_STATES.forEach(s -> byState.put(s, 0L));
+            byState.putAll(countsBy(c, new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?")
+                    .uuid(projectId).sql(" GROUP BY state")));
+            Map<String, Long> finished = countsBy(c, new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?")
+                    .uuid(projectId).sql(" AND finished_at >= ?").time(since)
+                    .sql(" AND state IN ('success', 'failure') GROUP BY state"));
+            Map<String, Long> agents = countsBy(c, new Sql("SELECT state, count(*) FROM agents WHERE project_id = ?")
+                    .uuid(projectId).sql(" GROUP BY state"));
+            Map<String, Long> workers = countsBy(c, new Sql("SELECT state, count(*) FROM workers WHERE project_id = ?")
+                    .uuid(projectId).sql(" GROUP BY state"));
+            long slots = count(c, new Sql("SELECT count(*) FROM agent_workers WHERE project_id = ?").uuid(projectId)
+                    .sql(" AND state = 'online'"));
+            long pending = count(c, new Sql("SELECT count(*) FROM commands WHERE project_id = ?").uuid(projectId)
+                    .sql(" AND status IN ('pending', 'dispatched')"));
+            Map<String, Long> done = countsBy(c, new Sql("SELECT status, count(*) FROM commands WHERE project_id = ?")
+                    .uuid(projectId).sql(" AND finished_at >= ?").time(since)
+                    .sql(" AND status IN ('completed', 'failed', 'timeout') GROUP BY status"));
+            List<QueueView> depths = list(new Sql("""
+                    SELECT id, project_id, name, engine, broker_type, broker_url_hint, last_seen_at, created_at,
+                           pending_count FROM queues WHERE project_id = ?""").uuid(projectId)
+                    .sql(" AND pending_count IS NOT NULL ORDER BY name, engine"), c, this::queue);
+            long agentsOnline = agents.getOrDefault("online", 0L);
+            long workersOnline = workers.getOrDefault("online", 0L);
+            return new StatsView(byState, finished.getOrDefault("failure", 0L), finished.getOrDefault("success", 0L),
+                    agentsOnline, sum(agents) - agentsOnline, workersOnline, sum(workers) - workersOnline, slots,
+                    pending, done.getOrDefault("completed", 0L), done.getOrDefault("failed", 0L),
+                    done.getOrDefault("timeout", 0L), depths);
+        });
+    }
+
+    @Override
+    public List<TrendBucket> trends(UUID projectId, Instant since, Instant until, long bucketSeconds)
+            throws StoreException {
+        if (bucketSeconds <= 0) {
+            throw new IllegalArgumentException("bucketSeconds must be > 0, was " + bucketSeconds);
+        }
+        Sql q = new Sql("SELECT " + d.bucketOf("finished_at") + " AS bucket, state, count(*) AS n,"
+                + " sum(runtime_ms) AS runtime_sum, count(runtime_ms) AS runtime_n FROM tasks").number(bucketSeconds)
+                .sql(" WHERE project_id = ?").uuid(projectId)
+                .sql(" AND finished_at >= ?").time(since).sql(" AND finished_at <= ?").time(until)
+                .sql(" AND state IN ('success', 'failure', 'retry', 'revoked') GROUP BY bucket, state ORDER BY bucket");
+        return db.read("task trends", c -> {
+            Map<Long, long[]> buckets = new LinkedHashMap<>();
+            try (PreparedStatement ps = q.prepare(c, d); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long[] b = buckets.computeIfAbsent(rs.getLong("bucket"), k -> new long[6]);
+                    int slot = List.of("success", "failure", "retry", "revoked").indexOf(rs.getString("state"));
+                    b[slot] += rs.getLong("n");
+                    b[4] += rs.getLong("runtime_sum");
+                    b[5] += rs.getLong("runtime_n");
+                }
+            }
+            List<TrendBucket> out = new ArrayList<>(buckets.size());
+            buckets.forEach((index, b) -> out.add(new TrendBucket(index, b[0], b[1], b[2], b[3], b[4], b[5])));
+            return out;
+        });
+    }
+
+    @Override
+    public Map<UUID, ProjectActivity> activity(Collection<UUID> projectIds, Instant since, Instant now)
+            throws StoreException {
+        if (projectIds.isEmpty()) {
+            return Map.of();
+        }
+        return db.read("home activity", c -> {
+            Map<UUID, Long> started = countsByProject(c, new Sql("SELECT project_id, count(*) FROM ")
+                    .sql(d.tableUsing("tasks", TASKS_LISTED)).sql(" WHERE project_id IN ").uuidList(projectIds)
+                    .sql(" AND " + d.taskSortKey() + " >= " + d.taskSortKeyParam()).time(since)
+                    .sql(" GROUP BY project_id"));
+            Map<UUID, Long> failed = countsByProject(c, new Sql("SELECT project_id, count(*) FROM ")
+                    .sql(d.tableUsing("tasks", TASKS_FAILED))
+                    .sql(" WHERE state = 'failure' AND finished_at IS NOT NULL AND finished_at >= ?").time(since)
+                    .sql(" AND project_id IN ").uuidList(projectIds).sql(" GROUP BY project_id"));
+            Map<UUID, Map<String, Long>> agents = statesByProject(c, "agents", projectIds);
+            Map<UUID, Map<String, Long>> workers = statesByProject(c, "workers", projectIds);
+            // The partial index of live commands holds only pending and dispatched rows.
+            Map<UUID, Long> stuck = countsByProject(c, new Sql("""
+                    SELECT project_id, count(*) FROM commands
+                     WHERE status IN ('pending', 'dispatched') AND status = 'dispatched' AND timeout_at < ?""")
+                    .time(now).sql(" AND project_id IN ").uuidList(projectIds).sql(" GROUP BY project_id"));
+            Map<UUID, Instant> lastWorker = latestByProject(c, "workers", "last_heartbeat", projectIds);
+            Map<UUID, Instant> lastQueue = latestByProject(c, "queues", "last_seen_at", projectIds);
+            Map<UUID, ProjectActivity> out = new LinkedHashMap<>();
+            for (UUID p : projectIds) {
+                Map<String, Long> a = agents.getOrDefault(p, Map.of());
+                Map<String, Long> w = workers.getOrDefault(p, Map.of());
+                out.put(p, new ProjectActivity(p, started.getOrDefault(p, 0L), failed.getOrDefault(p, 0L),
+                        w.getOrDefault("online", 0L), sum(w), a.getOrDefault("online", 0L), sum(a),
+                        stuck.getOrDefault(p, 0L), later(lastWorker.get(p), lastQueue.get(p))));
+            }
+            return out;
+        });
+    }
+
+    private Map<UUID, Map<String, Long>> statesByProject(Connection c, String table, Collection<UUID> projectIds)
+            throws SQLException {
+        Sql q = new Sql("SELECT project_id, state, count(*) FROM " + table + " WHERE project_id IN ")
+                .uuidList(projectIds).sql(" GROUP BY project_id, state");
+        Map<UUID, Map<String, Long>> out = new HashMap<>();
+        try (PreparedStatement ps = q.prepare(c, d); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(d.uuid(rs, "project_id"), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
+            }
+        }
+        return out;
+    }
+
+    private Map<UUID, Instant> latestByProject(Connection c, String table, String column, Collection<UUID> projectIds)
+            throws SQLException {
+        Sql q = new Sql("SELECT project_id, max(" + column + ") AS latest FROM " + table + " WHERE project_id IN ")
+                .uuidList(projectIds).sql(" GROUP BY project_id");
+        Map<UUID, Instant> out = new HashMap<>();
+        try (PreparedStatement ps = q.prepare(c, d); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Instant t = d.time(rs, "latest");
+                if (t != null) {
+                    out.put(d.uuid(rs, "project_id"), t);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<FailureView> recentFailures(Collection<UUID> projectIds, Keys.Failure after, int limit)
+            throws StoreException {
+        requirePositive(limit);
+        if (projectIds != null && projectIds.isEmpty()) {
+            return List.of();
+        }
+        Sql q = failureQuery(projectIds, after, limit);
+        return db.read("recent failures", c -> list(q, c, rs -> new FailureView(d.uuid(rs, "id"),
+                d.time(rs, "finished_at"), d.uuid(rs, "project_id"), rs.getString("engine"), rs.getString("task_id"),
+                rs.getString("name"), rs.getString("worker_name"), rs.getString("exception"),
+                rs.getString("priority"))));
+    }
+
+    private Sql failureQuery(Collection<UUID> projectIds, Keys.Failure after, int limit) {
+        Sql q = new Sql("""
+                SELECT id, finished_at, project_id, engine, task_id, name, worker_name,
+                       substr(exception, 1, 501) AS exception, priority FROM """).sql(" ")
+                .sql(d.tableUsing("tasks", TASKS_FAILED))
+                .sql(" WHERE state = 'failure' AND finished_at IS NOT NULL");
+        if (projectIds != null) {
+            q.sql(" AND project_id IN ").uuidList(projectIds);
+        }
+        if (after != null) {
+            q.sql(" AND finished_at <= ?").time(after.finishedAt())
+                    .sql(" AND (finished_at < ?").time(after.finishedAt()).sql(" OR id < ?)").uuid(after.id());
+        }
+        return q.sql(" ORDER BY finished_at DESC, id DESC LIMIT ?").number(limit);
+    }
+
+    // ------------------------------------------------------------------ writes and lookups for commands
+
+    /**
+     * One statement: PostgreSQL has no index on the row id alone (it would cost every task write),
+     * so the project's list index, whose entries end with the id, is walked once for all of them.
+     */
+    @Override
+    public int deleteTasks(UUID projectId, Collection<UUID> taskRowIds) throws StoreException {
+        if (taskRowIds.isEmpty()) {
+            return 0;
+        }
+        Sql q = new Sql("DELETE FROM tasks WHERE project_id = ?").uuid(projectId).sql(" AND id IN ")
+                .uuidList(taskRowIds);
+        return db.write("delete tasks by id", c -> update(q, c));
+    }
+
+    /**
+     * Walks the list index for the matching rows first, then deletes them by primary key: a single
+     * DELETE with a subquery let PostgreSQL hash-join the whole project's rows against the choice.
+     */
+    @Override
+    public int deleteTasks(TaskFilter filter, int max) throws StoreException {
+        requirePositive(max);
+        Sql matching = new Sql("SELECT engine, task_id FROM ").sql(tasksUsing(filter));
+        taskWhere(matching, filter);
+        matching.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(max);
+        return db.write("delete tasks by filter", c -> {
+            List<String[]> keys = list(matching, c, rs -> new String[] {rs.getString(1), rs.getString(2)});
+            int deleted = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM tasks WHERE project_id = ? AND engine = ? AND task_id = ?")) {
+                for (String[] k : keys) {
+                    d.bindUuid(ps, 1, filter.projectId());
+                    ps.setString(2, k[0]);
+                    ps.setString(3, k[1]);
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    deleted += Math.max(n, 0);
+                }
+            }
+            return deleted;
+        });
+    }
+
+    @Override
+    public Optional<AgentRef> agent(UUID agentId) throws StoreException {
+        Sql q = new Sql("SELECT id, project_id, state, revoked, created_at FROM agents WHERE id = ?").uuid(agentId);
+        return db.read("agent", c -> single(q, c, this::agentRef));
+    }
+
+    @Override
+    public List<dev.z4j.brain.store.Directory.Project> projects(int max) throws StoreException {
+        requirePositive(max);
+        Sql q = new Sql("SELECT id, slug, name, created_at FROM projects ORDER BY name, slug LIMIT ?").number(max);
+        return db.read("list projects", c -> list(q, c, rs -> new dev.z4j.brain.store.Directory.Project(
+                d.uuid(rs, "id"), rs.getString("slug"), rs.getString("name"), d.time(rs, "created_at"))));
+    }
+
+    @Override
+    public Optional<AgentRef> newestOnlineAgent(UUID projectId) throws StoreException {
+        Sql q = new Sql("SELECT id, project_id, state, revoked, created_at FROM agents WHERE project_id = ?")
+                .uuid(projectId).sql(" AND state = 'online' AND NOT revoked ORDER BY created_at DESC, id DESC LIMIT 1");
+        return db.read("newest online agent", c -> single(q, c, this::agentRef));
+    }
+
+    private AgentRef agentRef(ResultSet rs) throws SQLException {
+        return new AgentRef(d.uuid(rs, "id"), d.uuid(rs, "project_id"), rs.getString("state"),
+                rs.getBoolean("revoked"), d.time(rs, "created_at"));
+    }
+
+    @Override
+    public Map<String, TaskRef> taskRefs(UUID projectId, String engine, Collection<String> taskIds)
+            throws StoreException {
+        if (taskIds.isEmpty()) {
+            return Map.of();
+        }
+        Sql q = new Sql("SELECT task_id, name, priority FROM tasks WHERE project_id = ?").uuid(projectId)
+                .sql(" AND engine = ?").text(engine).sql(" AND task_id IN ").textList(taskIds);
+        return db.read("task names", c -> {
+            Map<String, TaskRef> out = new LinkedHashMap<>();
+            for (TaskRef r : list(q, c, rs -> new TaskRef(rs.getString(1), rs.getString(2), rs.getString(3)))) {
+                out.put(r.taskId(), r);
+            }
+            return out;
+        });
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> list(Sql q, Connection c, Row<T> row) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement ps = q.prepare(c, d); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row.map(rs));
+            }
+        }
+        return out;
+    }
+
+    private <T> Optional<T> single(Sql q, Connection c, Row<T> row) throws SQLException {
+        try (PreparedStatement ps = q.prepare(c, d); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
+        }
+    }
+
+    private int update(Sql q, Connection c) throws SQLException {
+        try (PreparedStatement ps = q.prepare(c, d)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    private long count(Connection c, Sql q) throws SQLException {
+        return single(q, c, rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    private Map<String, Long> countsBy(Connection c, Sql q) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (PreparedStatement ps = q.prepare(c, d); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    private Map<UUID, Long> countsByProject(Connection c, Sql q) throws SQLException {
+        Map<UUID, Long> out = new HashMap<>();
+        try (PreparedStatement ps = q.prepare(c, d); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(d.uuid(rs, "project_id"), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    private static long sum(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static void requirePositive(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be > 0, was " + limit);
+        }
+    }
+}
