@@ -321,7 +321,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         gateway.liveness().seen(agent.id(), workerId, at); // any verified frame: a busy agent is online
         switch (frame.payload()) {
             case Frame.EventBatch batch -> onEventBatch(frame.id(), batch, at, now);
-            case Frame.Heartbeat hb -> { }
+            case Frame.Heartbeat hb -> gateway.queueDepths().report(agent.projectId(), hb.adapterHealth());
             case Frame.AgentStatus st -> { }
             case Frame.CommandAck ack -> onCommandAck(frame.id(), at);
             case Frame.CommandResult result -> onCommandResult(frame.id(), result, at);

@@ -115,7 +115,7 @@ public final class Brain implements AutoCloseable {
         //     project "default", the first admin (Z4J_BOOTSTRAP_ADMIN_*) or a setup token, an admin:* key.
         AtomicBoolean started = new AtomicBoolean();
         Clock clock = Clock.systemUTC();
-        OperatorApi operator = new OperatorApi(new OperatorApi.Deps(db.access(), db.directory(), db.commands(),
+        OperatorApi operator = new OperatorApi(new OperatorApi.Deps(db.access(), db.directory(), db.commands(), db.reads(),
                 config.secretBytes(), config.operator(), clock, d -> Thread.sleep(d), metrics,
                 config.commandTimeoutSeconds(), HomePage.VERSION, config.postgres() ? "postgresql" : "sqlite",
                 db::ping, started::get));
@@ -150,7 +150,7 @@ public final class Brain implements AutoCloseable {
         gateway.attach(registry);
         registry.start();
         notices.attach(registry);
-        RouteTable api = operator.routeTable(registry, dashboard);
+        RouteTable api = operator.routeTable(registry, dashboard, gateway::holds);
 
         // 5. HTTP: home page, REST API, health, metrics, and the two WebSocket paths, which our own
         //    WebSocket layer upgrades (pings answered, every frame checked, a lost peer noticed at

@@ -47,12 +47,21 @@ class OperatorReadsEndToEndTest {
         return JSON.readTree(res.body());
     }
 
+    /** A GET as the dashboard sends it (session cookie), answered 200 with JSON. */
+    private static JsonNode session(OperatorClient browser, String path) throws Exception {
+        HttpResponse<String> res = browser.get(path);
+        assertThat(res.statusCode()).as("GET %s: %s", path, res.body()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type")).as(path).hasValue("application/json");
+        return JSON.readTree(res.body());
+    }
+
     private JsonNode problem(HttpResponse<String> res, int status, String error) throws Exception {
         assertThat(res.statusCode()).as(res.body()).isEqualTo(status);
         JsonNode body = JSON.readTree(res.body());
         assertThat(body.get("error").asText()).as(res.body()).isEqualTo(error);
         assertThat(body.get("message").isTextual()).isTrue();
         assertThat(body.get("details").isObject()).isTrue();
+        assertThat(body.get("request_id").asText()).isEqualTo(res.headers().firstValue("X-Request-Id").orElseThrow());
         return body;
     }
 
@@ -214,9 +223,11 @@ class OperatorReadsEndToEndTest {
     @ParameterizedTest
     @EnumSource(BrainFixture.Db.class)
     void workersQueuesStatsTrendsAndHomeCountWhatWasStreamed(BrainFixture.Db db) throws Exception {
-        try (BrainFixture b = BrainFixture.start(db, home, Map.of());
+        try (BrainFixture b = BrainFixture.start(db, home, OperatorClient.FAST);
              TestAgent agent = b.newAgent("fleet-agent").connect(b.port()).handshake()) {
             brain = b;
+            // The dashboard's way in: a browser session (trends take nothing else, as in the original).
+            OperatorClient browser = OperatorClient.login(b.port(), "admin@example.com", OperatorClient.ADMIN_PASSWORD());
             streamTasks(agent);
             send(agent, "ev_ok_0_again", TestAgent.lifecycle("ok-0", t0)); // a resend: counts nothing twice
 
@@ -263,12 +274,13 @@ class OperatorReadsEndToEndTest {
             assertThat(stats.get("agents_online").asLong()).isEqualTo(1);
             assertThat(stats.get("workers_online").asLong()).isEqualTo(2);
             assertThat(stats.get("queue_depths").isArray()).isTrue();
+
             assertThat(keys(stats.get("system_health"))).containsExactly("status", "agents_all_online",
                     "queue_depth_ok", "failure_rate_ok", "brain_db_ok");
             assertThat(stats.get("system_health").get("status").asText()).isEqualTo("degraded"); // 25% failures
             assertThat(get("/api/v1/projects/default/stats?hours=5").get("hours").asInt()).isEqualTo(24);
 
-            JsonNode trends = get("/api/v1/projects/default/trends?window=24h&bucket=1h");
+            JsonNode trends = session(browser, "/api/v1/projects/default/trends?window=24h&bucket=1h");
             assertThat(trends.get("window").asText()).isEqualTo("24h");
             long finished = 0;
             for (JsonNode s : trends.get("series")) {
@@ -277,13 +289,20 @@ class OperatorReadsEndToEndTest {
                 finished += s.get("total").asLong();
             }
             assertThat(finished).isEqualTo(8);
-            problem(b.get("/api/v1/projects/default/trends?bucket=2h", b.adminKey()), 422, "validation_error");
-            problem(b.get("/api/v1/projects/default/trends?window=7d&bucket=1m", b.adminKey()), 400, "bad_request");
+            problem(browser.get("/api/v1/projects/default/trends?bucket=2h"), 422, "validation_error");
+            problem(browser.get("/api/v1/projects/default/trends?window=7d&bucket=1m"), 400, "bad_request");
+            // an API key, even admin:*, does not reach trends (a browser-only tag in the original)
+            JsonNode keyRefused = problem(b.get("/api/v1/projects/default/trends", b.adminKey()), 403, "forbidden");
+            assertThat(keyRefused.get("details").get("reason").asText()).isEqualTo("scope_missing");
 
-            JsonNode home = get("/api/v1/home/summary");
+            JsonNode home = session(browser, "/api/v1/home/summary");
             assertThat(keys(home)).containsExactly("user", "aggregate", "projects", "attention");
+            assertThat(home.get("user").get("email").asText()).isEqualTo("admin@example.com");
+            assertThat(home.get("user").get("is_admin").asBoolean()).isTrue();
             assertThat(home.get("projects")).singleElement().satisfies(p -> {
                 assertThat(p.get("slug").asText()).isEqualTo("default");
+                assertThat(p.get("environment").asText()).isEqualTo("production"); // the project row's
+                assertThat(p.get("role").asText()).isEqualTo("admin"); // the first admin's membership
                 assertThat(p.get("tasks_24h").asLong()).isEqualTo(8);
                 assertThat(p.get("failures_24h").asLong()).isEqualTo(2);
                 assertThat(p.get("agents_online").asLong()).isEqualTo(1);
@@ -293,14 +312,14 @@ class OperatorReadsEndToEndTest {
             assertThat(home.get("aggregate").get("tasks_24h").asLong()).isEqualTo(8);
             assertThat(home.get("attention").isArray()).isTrue();
 
-            JsonNode failures = get("/api/v1/home/recent-failures?limit=1");
+            JsonNode failures = session(browser, "/api/v1/home/recent-failures?limit=1");
             assertThat(failures.get("items")).singleElement().satisfies(f -> {
                 assertThat(f.get("task_id").asText()).isEqualTo("mail-1");
                 assertThat(f.get("project_slug").asText()).isEqualTo("default");
                 assertThat(f.get("exception").asText()).isEqualTo(FORMULA);
                 assertThat(f.get("priority").asText()).isEqualTo("high");
             });
-            JsonNode older = get("/api/v1/home/recent-failures?limit=1&cursor="
+            JsonNode older = session(browser, "/api/v1/home/recent-failures?limit=1&cursor="
                     + q(failures.get("next_cursor").asText()));
             assertThat(older.get("items")).extracting(f -> f.get("task_id").asText())
                     .as("the cursor names the last row returned: nothing skipped").containsExactly("mail-0");

@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The bridge between Helidon and the handlers: a request as {@link ApiRequest}, a {@link Answer} or problem sent. */
+/**
+ * The bridge between Helidon and the read handlers: a request as {@link ApiRequest}, an {@link Answer}
+ * sent. Refusals are the route table's ({@link ReadRoutes#envelope}).
+ */
 public final class HelidonReplies {
     private static final Logger LOG = Logger.getLogger(HelidonReplies.class.getName());
 
@@ -47,44 +50,11 @@ public final class HelidonReplies {
                 try (OutputStream out = res.outputStream()) {
                     file.body().write(out);
                 } catch (StoreException e) {
-                    // The status went out with the first bytes: all that is left is to cut the download short.
+                    // The status went out with the first bytes: all that is left is to cut the download short
+                    // (closing the connection, so the client sees a truncated body, never a complete-looking one).
                     LOG.log(Level.WARNING, "export stopped by a store failure: {0}", e.getMessage());
-                    throw new UncheckedIOException(new IOException("export interrupted: " + e.getMessage(), e));
+                    throw new CloseConnectionException("export interrupted: " + e.getMessage(), e);
                 }
-            }
-        }
-    }
-
-    /** The error envelope: {@code {"error": code, "message": ..., "details": {...}}}. */
-    public static void problem(ServerResponse res, ApiProblem p) {
-        try {
-            sendJson(res, p.status(), g -> {
-                g.writeStartObject();
-                g.writeStringField("error", p.code());
-                g.writeStringField("message", p.getMessage());
-                Json.object(g, "details", p.details());
-                g.writeEndObject();
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A store failure as the envelope: an outage is a 503, a refusal of the data a 409 or 422. */
-    public static void storeFailure(ServerResponse res, StoreException e) {
-        if (e.transientFailure()) {
-            LOG.log(Level.WARNING, "store failure in an API call: {0}", e.getMessage());
-            problem(res, new ApiProblem(503, "unavailable", "database unavailable; retry shortly", Map.of()));
-            return;
-        }
-        switch (e.refusal()) {
-            case CONFLICT -> problem(res, new ApiProblem(409, "conflict", "already exists", Map.of()));
-            case INVALID_DATA -> problem(res, new ApiProblem(422, "validation_error",
-                    "the database refused a value of this request", Map.of()));
-            default -> {
-                LOG.log(Level.WARNING, "store error in an API call: {0}", e.getMessage());
-                problem(res, new ApiProblem(500, "internal_error", "internal error; the server log has the details",
-                        Map.of()));
             }
         }
     }

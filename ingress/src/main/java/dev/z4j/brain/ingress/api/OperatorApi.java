@@ -6,10 +6,13 @@ import dev.z4j.brain.registry.Registry;
 import dev.z4j.brain.store.Access;
 import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Directory;
+import dev.z4j.brain.store.read.OperatorReads;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * The operator side of the brain, wired by hand: who is calling ({@link Authenticator}), the
@@ -19,7 +22,7 @@ import java.util.function.BooleanSupplier;
 public final class OperatorApi {
 
     /** What the operator API needs from the rest of the brain. */
-    public record Deps(Access access, Directory directory, CommandStore commands, byte[] master,
+    public record Deps(Access access, Directory directory, CommandStore commands, OperatorReads reads, byte[] master,
                        OperatorConfig config, Clock clock, LoginPacer.Sleeper sleeper, MeterRegistry meters,
                        int commandTimeoutSeconds, String version, String databaseType, BooleanSupplier databaseUp,
                        BooleanSupplier started) {}
@@ -61,8 +64,12 @@ public final class OperatorApi {
         return policy;
     }
 
-    /** Every {@code /api/v1} route; {@code hub} mints socket tickets, {@code registry} reaches the other replicas. */
-    public RouteTable routeTable(Registry registry, DashboardHub hub) {
+    /**
+     * Every {@code /api/v1} route; {@code hub} mints socket tickets, {@code registry} reaches the
+     * other replicas, {@code connectedHere} says whether this replica holds a socket of an agent
+     * (a typed command to it is never refused as offline).
+     */
+    public RouteTable routeTable(Registry registry, DashboardHub hub, Predicate<UUID> connectedHere) {
         Access access = deps.access();
         OperatorConfig config = deps.config();
         gate.ticketsFrom(hub::redeem);
@@ -81,6 +88,9 @@ public final class OperatorApi {
         table.add(new ApiKeyRoutes(access, tokens, audit).routes().toArray(Route[]::new));
         table.add(new AuditRoutes(access).routes().toArray(Route[]::new));
         table.add(new CommandRoutes(deps.directory(), deps.commands(), registry, deps.commandTimeoutSeconds(), access)
+                .routes().toArray(Route[]::new));
+        table.add(new ReadRoutes(access, deps.reads(), deps.commands(), registry, deps.commandTimeoutSeconds(),
+                deps.clock(), connectedHere, audit, new SlidingWindow(10, Duration.ofMinutes(1), deps.clock()))
                 .routes().toArray(Route[]::new));
         table.add(new SystemRoutes(deps.databaseUp(), deps.started(), deps.version(), deps.databaseType(),
                 () -> OpenApi.render(table.routes(), deps.version()),

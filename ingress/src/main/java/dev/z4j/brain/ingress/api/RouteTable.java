@@ -169,8 +169,10 @@ public final class RouteTable implements HttpService {
         }
     }
 
-    private void render(Route route, ServerResponse res, Object result) {
-        if (result instanceof Reply reply) {
+    private void render(Route route, ServerResponse res, Object result) throws java.io.IOException {
+        if (result instanceof Answer answer) {
+            HelidonReplies.send(res, answer); // written by the handler, as the original's shapes need
+        } else if (result instanceof Reply reply) {
             if (reply.body() instanceof byte[] file) {
                 res.status(reply.status()).header(HeaderNames.CONTENT_TYPE, reply.contentType());
                 if (reply.fileName() != null) {
