@@ -275,6 +275,19 @@ class OperatorReadsEndToEndTest {
             assertThat(stats.get("workers_online").asLong()).isEqualTo(2);
             assertThat(stats.get("queue_depths").isArray()).isTrue();
 
+            // A heartbeat's queue depths (adapter_health "<engine>.queue_depths", JSON text) reach the
+            // stats page once flushed, and /metrics at once.
+            agent.sendHeartbeat(Map.of("celery.queue_depths", "{\"default\": 42, \"mail\": 7}"));
+            String projectId = stats.get("project_id").asText();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode depths = get("/api/v1/projects/default/stats").get("queue_depths");
+                assertThat(depths).extracting(d -> d.get("name").asText() + "=" + d.get("pending_count").asLong()
+                        + "/" + d.get("engine").asText()).containsExactlyInAnyOrder("default=42/celery", "mail=7/celery");
+            });
+            assertThat(b.metric("z4j_queue_depth{engine=\"celery\",project=\"" + projectId + "\",queue=\"default\"}"))
+                    .isEqualTo(42.0);
+            assertThat(b.metric("z4j_queue_depth{engine=\"celery\",project=\"" + projectId + "\",queue=\"mail\"}"))
+                    .isEqualTo(7.0);
             assertThat(keys(stats.get("system_health"))).containsExactly("status", "agents_all_online",
                     "queue_depth_ok", "failure_rate_ok", "brain_db_ok");
             assertThat(stats.get("system_health").get("status").asText()).isEqualTo("degraded"); // 25% failures

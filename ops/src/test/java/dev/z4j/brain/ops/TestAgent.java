@@ -150,8 +150,13 @@ final class TestAgent implements AutoCloseable {
     }
 
     void sendHeartbeat() {
+        sendHeartbeat(Map.of("celery.workers", "1"));
+    }
+
+    /** A heartbeat with this adapter_health (string keys; values as a z4j agent sends them). */
+    void sendHeartbeat(Map<String, Object> adapterHealth) {
         send(Frame.outbound("hb_" + UUID.randomUUID().toString().substring(0, 12),
-                new Frame.Heartbeat(0, null, 0, Map.of("celery.workers", "1"))));
+                new Frame.Heartbeat(0, null, 0, adapterHealth)));
     }
 
     synchronized void sendRaw(byte[] bytes) {
