@@ -80,4 +80,38 @@ final class JsonShape {
     static final String SESSION = "id:uuid, issued_at:ts, last_seen_at:ts, ip_at_issue:string?, "
             + "user_agent_at_issue:string?, is_current:bool";
     static final String ERROR = "error:string, message:string, request_id:string, details:object";
+    static final String PAGE = "items:array, next_cursor:string?";
+    static final String TASK = "id:uuid, project_id:uuid, engine:string, task_id:string, name:string?, queue:string?, "
+            + "state:string, priority:string, args:any?, kwargs:any?, result:any?, exception:string?, traceback:string?, "
+            + "retry_count:int, eta:ts?, received_at:ts?, started_at:ts?, finished_at:ts?, runtime_ms:int?, "
+            + "worker_name:string?, parent_task_id:string?, root_task_id:string?, tags:array, created_at:ts, updated_at:ts";
+    static final String TREE = "root_task_id:string, node_count:int, truncated:bool, nodes:array";
+    static final String TREE_NODE = "task_id:string, name:string?, state:string, parent_task_id:string?, "
+            + "root_task_id:string?, received_at:ts?, started_at:ts?, finished_at:ts?";
+    static final String EVENT = "id:uuid, project_id:uuid, agent_id:uuid, engine:string, task_id:string, kind:string, "
+            + "occurred_at:ts, payload:object";
+    static final String WORKER = "id:uuid, project_id:uuid, engine:string, name:string, hostname:string?, pid:int?, "
+            + "concurrency:int?, queues:array, state:string, last_heartbeat:ts?, load_average:array?, "
+            + "active_tasks:int?, processed:int, failed:int, succeeded:int, retried:int, created_at:ts";
+    static final String QUEUE = "id:uuid, project_id:uuid, name:string, engine:string, broker_type:string?, "
+            + "broker_url_hint:string?, last_seen_at:ts?, created_at:ts";
+    static final String COMMAND = "id:uuid, project_id:uuid, agent_id:uuid?, issued_by:string?, action:string, "
+            + "target_type:string, target_id:string?, payload:object, status:string, result:any?, error:string?, "
+            + "issued_at:ts, dispatched_at:ts?, completed_at:ts?, timeout_at:ts?";
+    static final String STATS = "hours:int, tasks_by_state:object, tasks_total:int, tasks_failed_24h:int, "
+            + "tasks_succeeded_24h:int, failure_rate_24h:number, agents_online:int, agents_offline:int, "
+            + "workers_online:int, workers_offline:int, commands_pending:int, commands_completed_24h:int, "
+            + "commands_failed_24h:int, commands_timeout_24h:int, queue_depths:array, system_health:object, "
+            + "project:string, project_id:uuid, agent_workers_online:int";
+    static final String SYSTEM_HEALTH = "status:string, agents_all_online:bool, queue_depth_ok:bool, "
+            + "failure_rate_ok:bool, brain_db_ok:bool";
+    static final String TREND = "t:string, success:int, failure:int, retry:int, revoked:int, total:int, avg_runtime_ms:int?";
+    static final String ACTIVITY = "tasks_24h:int, failures_24h:int, failure_rate_24h:number, workers_online:int, "
+            + "workers_total:int, agents_online:int, agents_total:int, stuck_commands:int";
+    static final String HOME_PROJECT = "id:uuid, slug:string, name:string, environment:string, role:string?, "
+            + ACTIVITY + ", last_activity_at:ts?, health:string";
+    static final String ATTENTION = "kind:string, severity:string, project_id:uuid, project_slug:string, "
+            + "project_name:string, message:string, count:int";
+    static final String FAILURE = "id:uuid, occurred_at:ts, project_id:uuid, project_slug:string, project_name:string, "
+            + "engine:string, task_id:string, task_name:string?, worker:string?, exception:string?, priority:string";
 }

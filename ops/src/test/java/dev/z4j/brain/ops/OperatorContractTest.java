@@ -176,6 +176,77 @@ class OperatorContractTest {
         }
     }
 
+    /** The reads and typed commands, as the original dashboard reads them, through a browser session. */
+    @ParameterizedTest
+    @EnumSource(BrainFixture.Db.class)
+    void readsAndTypedCommandsAnswerTheirShapes(BrainFixture.Db db) throws Exception {
+        try (BrainFixture brain = BrainFixture.start(db, home, OperatorClient.FAST);
+             TestAgent agent = brain.newAgent("shapes").connect(brain.port()).handshake()) {
+            OperatorClient admin = OperatorClient.login(brain.port(), "admin@example.com", OperatorClient.ADMIN_PASSWORD());
+            java.time.Instant t = java.time.Instant.now().minusSeconds(60);
+            agent.sendBatch("ok", TestAgent.lifecycle("ok-1", t));
+            agent.sendBatch("bad", java.util.List.of(TestAgent.taskEvent("bad-1", "task.failed", t.plusSeconds(1),
+                    java.util.Map.of("task_name", "app.boom", "worker", "celery@h", "exception", "ValueError()"))));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> !agent.acksFor("ok").isEmpty() && !agent.acksFor("bad").isEmpty());
+            String p = "/api/v1/projects/default";
+
+            JsonNode summary = json(admin.get("/api/v1/home/summary"));
+            assertShape(summary, "user:object, aggregate:object, projects:array, attention:array");
+            assertShape(summary.get("user"), "id:uuid, email:string, display_name:string?, is_admin:bool");
+            assertShape(summary.get("aggregate"), ACTIVITY);
+            assertShape(summary.get("projects").get(0), HOME_PROJECT);
+            summary.get("attention").forEach(a -> assertShape(a, ATTENTION));
+            JsonNode failures = json(admin.get("/api/v1/home/recent-failures?limit=1"));
+            assertShape(failures, PAGE);
+            assertShape(failures.get("items").get(0), FAILURE);
+
+            JsonNode stats = json(admin.get(p + "/stats"));
+            assertShape(stats, STATS);
+            assertShape(stats.get("system_health"), SYSTEM_HEALTH);
+            JsonNode trends = json(admin.get(p + "/trends?window=24h&bucket=1h"));
+            assertShape(trends, "window:string, bucket:string, series:array");
+            assertShape(trends.get("series").get(0), TREND);
+
+            JsonNode tasks = json(admin.get(p + "/tasks"));
+            assertShape(tasks, PAGE);
+            assertThat(tasks.get("items")).hasSize(2);
+            tasks.get("items").forEach(x -> assertShape(x, TASK));
+            assertShape(json(admin.get(p + "/tasks/celery/ok-1")), TASK);
+            JsonNode tree = json(admin.get(p + "/tasks/celery/ok-1/tree"));
+            assertShape(tree, TREE);
+            assertShape(tree.get("nodes").get(0), TREE_NODE);
+            JsonNode events = json(admin.get(p + "/events?engine=celery&task_id=ok-1"));
+            assertShape(events, PAGE);
+            events.get("items").forEach(e -> assertShape(e, EVENT));
+            JsonNode workers = json(admin.get(p + "/workers"));
+            assertThat(workers.isArray()).isTrue();
+            assertShape(workers.get(0), WORKER);
+            assertShape(json(admin.get(p + "/workers/" + workers.get(0).get("id").asText())), WORKER + ", metadata:object");
+            JsonNode queues = json(admin.get(p + "/queues"));
+            assertShape(queues.get(0), QUEUE);
+
+            String agentId = agent.agentId;
+            HttpResponse<String> retried = admin.post(p + "/commands/retry-task",
+                    "{\"agent_id\":\"" + agentId + "\",\"engine\":\"celery\",\"task_id\":\"bad-1\"}");
+            assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+            assertShape(json(retried), COMMAND);
+            JsonNode commands = json(admin.get(p + "/commands"));
+            assertShape(commands, PAGE);
+            assertShape(commands.get("items").get(0), COMMAND);
+            assertShape(json(admin.get(p + "/commands/" + json(retried).get("id").asText())), COMMAND);
+            assertShape(json(admin.get("/api/v1/commands/" + json(retried).get("id").asText())), COMMAND);
+
+            HttpResponse<String> deleted = admin.post(p + "/tasks/bulk-delete", "{\"filter_state\":\"failure\"}");
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+            assertThat(json(deleted).toString()).isEqualTo("{\"deleted_count\":1}");
+            HttpResponse<String> bad = admin.get(p + "/events?engine=celery");
+            assertThat(bad.statusCode()).isEqualTo(422);
+            assertShape(json(bad), ERROR);
+            assertThat(json(bad).get("request_id").asText()).isEqualTo(bad.headers().firstValue("X-Request-Id").orElseThrow());
+        }
+    }
+
     private static String sheet(byte[] xlsx) throws Exception {
         try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(xlsx))) {
             for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
