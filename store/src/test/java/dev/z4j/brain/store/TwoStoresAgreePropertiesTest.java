@@ -32,7 +32,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * several agents, workers and queues, stale-worker sweeps, caps at their boundary) must leave
  * the same rows on PostgreSQL and SQLite, and the tasks the original one-event-at-a-time rules give.
  */
-class TwoStoresAgreeProperties {
+class TwoStoresAgreePropertiesTest {
     private static final String EMOJI = "\uD83D\uDE00";
     private static final String SELF = "<the task itself>";
 
