@@ -31,11 +31,14 @@ class DatabaseOutageTest {
                 "Z4J_DB_STATEMENT_TIMEOUT_MS", "2000"));
         try {
             TestAgent agent = brain.newAgent("outage").connect(brain.port()).handshake();
-            Streamer streamer = new Streamer(600).start(agent);
+            // 100 batches before the outage, 500 into it: far more than the ring holds, whatever the
+            // timing (a sender running free could be done, and everything stored, before the outage).
+            Streamer streamer = new Streamer(600).holdAfter(100).start(agent);
             await().atMost(Duration.ofSeconds(30)).until(() -> agent.acks().size() >= 30);
 
             pg.close(); // the database goes away under load
             int ackedAtOutage = agent.acks().size();
+            streamer.release();
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     brain.metric("z4j_pipeline_ring_remaining") == 0.0);   // back-pressure engaged
             assertThat(brain.metric("z4j_pipeline_store_retries_total")).isPositive();

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +20,9 @@ final class Streamer {
     final AtomicInteger sent = new AtomicInteger();
     private volatile boolean stop;
     private Thread thread;
+    /** Batches sent before waiting for {@link #release}; all of them when never held. */
+    private int heldAfter = Integer.MAX_VALUE;
+    private final CountDownLatch released = new CountDownLatch(1);
 
     Streamer(int batches) {
         this.batches = batches;
@@ -36,10 +40,31 @@ final class Streamer {
         return TestAgent.lifecycle(taskId(i), t0.plusMillis(i));
     }
 
+    /**
+     * Sends the first {@code count} batches only, then waits for {@link #release}: a test that must
+     * have batches arriving after some event (an outage) holds the rest back until then, instead
+     * of racing a sender that may already be done.
+     */
+    Streamer holdAfter(int count) {
+        this.heldAfter = count;
+        return this;
+    }
+
+    void release() {
+        released.countDown();
+    }
+
     /** Sends batches 0..n-1 one after another until done, stopped, or the socket fails. */
     Streamer start(TestAgent agent) {
         thread = Thread.startVirtualThread(() -> {
             for (int i = 0; i < batches && !stop; i++) {
+                if (i == heldAfter) {
+                    try {
+                        released.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
                 try {
                     agent.sendBatch(batchId(i), events(i));
                     sent.incrementAndGet();
@@ -53,6 +78,7 @@ final class Streamer {
 
     void stop() throws InterruptedException {
         stop = true;
+        released.countDown();
         thread.join();
     }
 
