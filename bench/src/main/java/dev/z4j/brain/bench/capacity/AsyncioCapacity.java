@@ -25,13 +25,15 @@ import java.util.concurrent.TimeUnit;
 final class AsyncioCapacity {
     static final Duration LOAD = Duration.ofSeconds(30);
     static final Duration WARMUP = Duration.ofSeconds(15);
-    static final Duration SETTLE = Duration.ofSeconds(30);
+    /** At the capacity found on loopback the agents empty their buffers within about 10 s of the load's end. */
+    static final Duration SETTLE = Duration.ofSeconds(20);
     /** Backlog samples before this second are left out of its trend: the agents' first block comes later. */
     static final int SKIP_SECONDS = 8;
-    static final double GROWTH = 1.5;
-    static final int MAX_UP_STEPS = 6;
+    static final double GROWTH = 1.6;
+    static final int MAX_UP_STEPS = 7;
     static final int REFINEMENTS = 2;
-    static final double FIRST_PER_AGENT = 60;
+    /** Near the loopback limit (about 125-135 ev/s per agent on this machine), so few steps are spent below it. */
+    static final double FIRST_PER_AGENT = 100;
     static final double FLOOR_PER_AGENT = 15;
     static final double TRICKLE_PER_AGENT = 5;
     static final List<Integer> AGENT_COUNTS = List.of(4, 1);
@@ -64,7 +66,7 @@ final class AsyncioCapacity {
     record Baseline(AsyncioStep step, long stored) {}
 
     /** The whole phase. {@code mtu1500} is empty and {@code mtu1500Note} says why when the link was not possible. */
-    record Run(List<Search> loopback, List<Search> mtu1500, String mtu1500Note, Baseline brakeOff) {
+    record Run(List<Search> loopback, List<Search> mtu1500, String mtu1500Note, Baseline brakeOff, String kernelTcp) {
         List<Search> all() {
             List<Search> all = new ArrayList<>(loopback);
             all.addAll(mtu1500);
@@ -127,7 +129,21 @@ final class AsyncioCapacity {
             out.printf("  brake off, %d agents x %.0f ev/s: emitted %d, stored %d, acked to the agents %d, %.1f copies/event%n",
                     BASELINE_AGENTS, BASELINE_PER_AGENT, s.emitted(), n, s.confirmed(), s.copiesPerEvent());
         }
-        return new Run(loopback, mtu1500, note, baseline);
+        return new Run(loopback, mtu1500, note, baseline, kernelTcp());
+    }
+
+    /** The kernel settings that size an agent's send buffer (autotuning limits, congestion control). */
+    static String kernelTcp() {
+        StringBuilder b = new StringBuilder();
+        for (String k : List.of("tcp_wmem", "tcp_rmem", "tcp_congestion_control")) {
+            try {
+                String v = Files.readString(Path.of("/proc/sys/net/ipv4", k)).strip().replaceAll("\\s+", " ");
+                b.append(b.isEmpty() ? "" : ", ").append("net.ipv4.").append(k).append(" = ").append(v);
+            } catch (java.io.IOException e) {
+                b.append(b.isEmpty() ? "" : ", ").append("net.ipv4.").append(k).append(" unreadable");
+            }
+        }
+        return b.toString();
     }
 
     static Ladder.Plan plan(int agents) {

@@ -95,7 +95,8 @@ final class Report {
                 : "";
         return "an agent reads its acks only when a write blocks, i.e. once " + buffer + " is full" + fill
                 + ", and each such block confirms at most one 500-row pass (mean hold " + f2(x.meanHoldSeconds())
-                + " s at " + f0(x.offered()) + " ev/s); so acks wait seconds even at a trickle";
+                + " s at " + f0(x.offered()) + " ev/s); so even at a trickle of " + f0(s.trickle().offered())
+                + " ev/s ack p99 was " + f0(s.trickle().ackP99()) + " ms";
     }
 
     static String markdown(Results r) {
@@ -118,7 +119,9 @@ final class Report {
                 .append("`, ingest settings ").append(ingestSettings()).append(", ")
                 .append("`Z4J_REGISTRY_BACKEND=postgres_notify`\n");
         m.append("- Load generator: `loadgen/target/z4j-loadgen.jar`, its own JVM (`")
-                .append(String.join(" ", LoadGen.JVM_FLAGS)).append("`), same machine, loopback only\n");
+                .append(String.join(" ", LoadGen.JVM_FLAGS)).append("`), same machine, loopback")
+                .append(r.asyncio().mtu1500().isEmpty() ? " only\n"
+                        : " (and, in section 6, a veth link that never leaves this machine)\n");
         m.append("- All processes (PostgreSQL, brains, load generators, this harness) share the same ")
                 .append(r.machine().cores()).append(" cores.\n\n");
 
@@ -245,7 +248,8 @@ final class Report {
                 .append("socket that re-sends long-acked batches until the agent's writes block (the resend brake, ")
                 .append("docs/PROTOCOL.md section 8.1). loadgen's `--shape asyncio-agent` models such agents (loadgen/")
                 .append("README.md): one process and socket per agent, default frame cost. A fresh brain (same flags ")
-                .append("and database as above, brake on by default) per link.\n\n");
+                .append("and database as above, brake on by default) per link. Kernel: ").append(a.kernelTcp())
+                .append(".\n\n");
         m.append("Steps of ").append(AsyncioCapacity.LOAD.toSeconds()).append(" s of load (warm-up ")
                 .append(AsyncioCapacity.WARMUP.toSeconds()).append(" s), fresh loadgen process each, then up to ")
                 .append(AsyncioCapacity.SETTLE.toSeconds()).append(" s for the agents to empty their buffers. ")

@@ -51,16 +51,19 @@ class ReportTest {
                 .contains("p99 6000 ms");
         assertThat(s.latencyBarBest()).isEmpty();
         assertThat(Report.latencyBarFigure(s)).isEqualTo("not reached at any rate tried, down to 20 ev/s (ack p99 there 2900 ms)");
-        assertThat(Report.latencyBarReason(s)).contains("4.19 MB here, mss 65483").contains("500-row pass");
+        assertThat(Report.latencyBarReason(s)).contains("4.19 MB here, mss 65483").contains("500-row pass")
+                .endsWith("even at a trickle of 20 ev/s ack p99 was 2900 ms");
     }
 
     @Test
     void theLatencyBarFigureIsTheHighestStepThatMetIt() throws Exception {
         Ladder.Result<AsyncioStep> ladder = Ladder.search(AsyncioCapacity.plan(1),
-                (rate, kind, i) -> asyncio(rate, rate <= 90 ? 800 : 1500, rate <= 150));
+                (rate, kind, i) -> asyncio(rate, rate <= 170 ? 800 : 1500, rate <= 300));
         AsyncioCapacity.Search s = new AsyncioCapacity.Search(AsyncioCapacity.MTU1500, 1, ladder, asyncio(5, 700, true));
 
-        assertThat(s.latencyBarBest()).get().extracting(AsyncioStep::offered).isEqualTo(90.0);
-        assertThat(Report.latencyBarFigure(s)).startsWith("90 ev/s offered");
+        // 100 and 160 meet the bar, 256 and the bisected 294 pass only without it, 410 and 333 fail
+        assertThat(ladder.best().rate()).isBetween(256.0, 300.0);
+        assertThat(s.latencyBarBest()).get().extracting(AsyncioStep::offered).isEqualTo(160.0);
+        assertThat(Report.latencyBarFigure(s)).startsWith("160 ev/s offered");
     }
 }
