@@ -66,4 +66,43 @@ class ReportTest {
         assertThat(s.latencyBarBest()).get().extracting(AsyncioStep::offered).isEqualTo(160.0);
         assertThat(Report.latencyBarFigure(s)).startsWith("160 ev/s offered");
     }
+
+    @Test
+    void theWholeReportNamesAFailedSearchAndTheUnmetBarAndNeverPrintsZero() throws Exception {
+        Ladder.Result<LoadGen.Result> none = Ladder.search(Capacity.BATCHED.plan(), (rate, kind, i) -> justMissed(rate));
+        Ladder.Result<LoadGen.Result> agentFound = Ladder.search(Capacity.AGENT.plan(),
+                (rate, kind, i) -> new LoadGen.Result("x", rate, 0, 15, (long) (rate * 15), (long) (rate * 15), 0, 12,
+                        rate <= 3000 ? 300 : 3000, ""));
+        Ladder.Result<AsyncioStep> lo = Ladder.search(AsyncioCapacity.plan(4), (rate, kind, i) -> asyncio(rate, 6000, rate <= 500));
+        AsyncioCapacity.Run asyncio = new AsyncioCapacity.Run(
+                List.of(new AsyncioCapacity.Search(AsyncioCapacity.LOOPBACK, 4, lo, asyncio(20, 7000, true))), List.of(),
+                "skipped: not running as root (network namespaces and veth pairs need it)",
+                new AsyncioCapacity.Baseline(asyncio(100, 9000, false), 2000), "net.ipv4.tcp_wmem = 4096 16384 4194304");
+        Results r = new Results(java.time.Instant.parse("2026-11-30T12:00:00Z"), java.time.Duration.ofMinutes(40),
+                "bench/capacity.sh", new Machine(2, "AMD EPYC", 24_684_084, "3.50 3.72 3.47 6/317 23331"), "Temurin 25",
+                "PostgreSQL 17.6", "fsync=off", List.of("-Xmx1g"), 270,
+                List.of(new RawCeiling.Result("plain COPY into events", 366940, 10, 183),
+                        new RawCeiling.Result("plain COPY into events", 598580, 10, 299),
+                        new RawCeiling.Result("plain COPY into events", 550000, 10, 275)),
+                new RawCeiling.Result("EventStore.write", 329110, 10, 165),
+                new RawCeiling.Result("staging + merge only", 453950, 10, 227),
+                new EndToEnd.Search(Capacity.BATCHED, none), new EndToEnd.Search(Capacity.AGENT, agentFound),
+                new ReplicaLatency.Result(Latencies.of(List.of(10.0, 20.0), 0), Latencies.of(List.of(30.0), 0),
+                        justMissed(500)),
+                asyncio, List.of(new IdleMemory.Reading(0, 90_000, 10_000), new IdleMemory.Reading(1000, 190_000, 60_000)),
+                List.of("1: 10 100 [B"), List.of("raw 1.0"));
+
+        String md = Report.markdown(r);
+
+        assertThat(r.failedSearches()).containsExactly("end to end, batched");
+        assertThat(md).contains("**Tool failure**: no step passed, down to each ladder's floor, in end to end, batched")
+                .contains("| end to end, batched shape (ack p99 < 1 s) | none found: every step failed down to 250 ev/s")
+                .contains("n/a (no passing step)")
+                .contains("55000 rows/s (median of 3; 36694-59858, spread 42%)")
+                .contains("**Met: NO**: an agent reads its acks only when a write blocks")
+                .contains("Not measured: skipped: not running as root")
+                .contains("**stored 2000** (67%")
+                .doesNotContain("| 0 ev/s")
+                .doesNotContain("ratio 0.00");
+    }
 }
