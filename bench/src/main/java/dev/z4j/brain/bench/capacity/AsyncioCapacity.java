@@ -1,6 +1,8 @@
 package dev.z4j.brain.bench.capacity;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,7 +93,7 @@ final class AsyncioCapacity {
         }
 
         List<Search> mtu1500 = new ArrayList<>();
-        String note = vethName == null ? "skipped: no link name given (bench/capacity.sh passes one)"
+        String note = vethName == null ? "skipped (bench/capacity.sh --no-veth, or no --veth-name given)"
                 : VethLink.unavailableReason();
         if (note == null) {
             try (VethLink veth = VethLink.create(vethName);
@@ -103,7 +106,7 @@ final class AsyncioCapacity {
                 for (int agents : AGENT_COUNTS) {
                     mtu1500.add(search(link, adminKey, credentials, agents, out));
                 }
-            } catch (java.io.IOException | IllegalStateException e) {
+            } catch (IOException | IllegalStateException e) {
                 // optional: a link or brain that cannot be set up must not cost the rest of the run
                 note = "skipped: " + e.getMessage();
                 mtu1500.clear();
@@ -116,7 +119,7 @@ final class AsyncioCapacity {
         }
 
         Baseline baseline;
-        Map<String, String> env = new java.util.HashMap<>(setup.brainEnv());
+        Map<String, String> env = new HashMap<>(setup.brainEnv());
         env.put("Z4J_WS_RESEND_BRAKE", "off");
         try (BrainNode brain = BrainNode.start(children, setup, "brain-brake-off", setup.brainJvmFlags(), env)) {
             Link link = new Link(LOOPBACK, brain, loadgen, List.of(), List.of());
@@ -137,9 +140,11 @@ final class AsyncioCapacity {
         StringBuilder b = new StringBuilder();
         for (String k : List.of("tcp_wmem", "tcp_rmem", "tcp_congestion_control")) {
             try {
-                String v = Files.readString(Path.of("/proc/sys/net/ipv4", k)).strip().replaceAll("\\s+", " ");
+                // readAllLines, not readString: a /proc/sys file read in one call yields its first byte only
+                String v = String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4", k))).strip()
+                        .replaceAll("\\s+", " ");
                 b.append(b.isEmpty() ? "" : ", ").append("net.ipv4.").append(k).append(" = ").append(v);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 b.append(b.isEmpty() ? "" : ", ").append("net.ipv4.").append(k).append(" unreadable");
             }
         }
@@ -219,9 +224,9 @@ final class AsyncioCapacity {
                 after.since(before, "z4j_agent_read_held_seconds_total"), socket, String.join("; ", failures));
     }
 
-    private static List<String> agentIds(Path report) throws java.io.IOException {
+    private static List<String> agentIds(Path report) throws IOException {
         List<String> ids = new ArrayList<>();
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile()).path("agents")
+        new ObjectMapper().readTree(report.toFile()).path("agents")
                 .forEach(a -> ids.add(a.path("agent_id").asText()));
         return ids;
     }

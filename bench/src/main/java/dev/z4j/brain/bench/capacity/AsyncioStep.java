@@ -1,5 +1,7 @@
 package dev.z4j.brain.bench.capacity;
 
+import java.util.Locale;
+
 /**
  * One loadgen run of the {@code asyncio-agent} shape (models of real z4j-bare agents, which read
  * their acks only when a socket write blocks) and its verdicts.
@@ -75,7 +77,7 @@ record AsyncioStep(String label, double offered, int agents, int exitCode, doubl
         }
         if (!bounded()) {
             b.append(b.isEmpty() ? "" : "; ").append(Double.isNaN(growth) ? "backlog not sampled"
-                    : String.format(java.util.Locale.ROOT, "backlog grew %.1f ev/s (> %.0f%% of offered)",
+                    : String.format(Locale.ROOT, "backlog grew %.1f ev/s (> %.0f%% of offered)",
                             growth, BOUND_SHARE * 100));
         }
         return b.toString();

@@ -2,6 +2,7 @@ package dev.z4j.brain.bench.capacity;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -45,7 +46,7 @@ final class Report {
                     + (s.link().equals(AsyncioCapacity.LOOPBACK) ? "loopback" : "over a 1500-MTU link");
             row(t, who + ": every event acked, buffers bounded", asyncioFigure(s), "", "");
             row(t, who + ": the same and ack p99 < 1 s", latencyBarFigure(s), "p99 < 1 s",
-                    s.latencyBarBest().isPresent() ? "yes" : "NO (below)");
+                    s.latencyBarBest().isPresent() ? "yes" : "NO (reason below)");
         }
         if (r.asyncio().mtu1500().isEmpty()) {
             row(t, "asyncio-agent over a 1500-MTU link", r.asyncio().mtu1500Note(), "", "");
@@ -148,7 +149,7 @@ final class Report {
                 r.meanPayloadBytes(), RawCeiling.BATCH, Math.round(r.rawCopies().get(0).seconds()), r.rawCopies().size(),
                 f0(r.rawCopy().median()), f0(r.rawCopy().min()), f0(r.rawCopy().max()), pct(r.rawCopy().relative())));
         m.append("| path | rows | seconds | rows/s |\n|---|---|---|---|\n");
-        List<RawCeiling.Result> paths = new java.util.ArrayList<>(r.rawCopies());
+        List<RawCeiling.Result> paths = new ArrayList<>(r.rawCopies());
         paths.add(r.rawMerge());
         paths.add(r.rawStaging());
         for (RawCeiling.Result x : paths) {

@@ -2,6 +2,7 @@ package dev.z4j.brain.bench.capacity;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Everything one capacity run measured, plus what is needed to reproduce it. */
@@ -50,7 +51,7 @@ record Results(
 
     /** Ladders that found no passing step at all: a tool failure, named in the report and the exit status. */
     List<String> failedSearches() {
-        List<String> failed = new java.util.ArrayList<>();
+        List<String> failed = new ArrayList<>();
         for (EndToEnd.Search s : List.of(batched, agent)) {
             if (!s.found()) {
                 failed.add("end to end, " + s.shape().name());

@@ -98,7 +98,7 @@ final class VethLink implements AutoCloseable {
         run("ip", "-n", namespace, "link", "set", "lo", "up");
     }
 
-    /** {@code cmd} run inside the namespace. */
+    /** The prefix that runs a command inside the namespace. */
     List<String> inside() {
         return List.of("ip", "netns", "exec", namespace);
     }

@@ -55,4 +55,12 @@ class ParsersTest {
         assertThat(odd.relative()).isCloseTo((59858.0 - 36694.0) / 55000.0, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(Spread.of(List.of(10.0, 20.0)).median()).isEqualTo(15.0);
     }
+
+    @Test
+    void kernelTcpSettingsAreReadWhole() {
+        // /proc/sys files answer a single read with one byte; the report once said "tcp_wmem = 4"
+        assertThat(AsyncioCapacity.kernelTcp())
+                .matches("net\\.ipv4\\.tcp_wmem = \\d+ \\d+ \\d+, net\\.ipv4\\.tcp_rmem = \\d+ \\d+ \\d+, "
+                        + "net\\.ipv4\\.tcp_congestion_control = \\w+");
+    }
 }
