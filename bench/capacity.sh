@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Capacity of the z4j brain in one run (about RUNTIME minutes on 2 cores): raw COPY ceiling, sustained
-# end-to-end rate for batched and agent-shaped clients, cross-replica command/notice latency, capacity
-# for agents that read their acks only when a write blocks (asyncio-agent), idle memory per
-# connection. Prints a table and writes docs/CAPACITY.md. Exits 1 if a ladder found no passing step.
+# Capacity of the z4j brain in one run (about 30 minutes on 2 cores, 20 with --no-veth): raw COPY
+# ceiling, sustained end-to-end rate for batched and agent-shaped clients, cross-replica
+# command/notice latency, capacity for agents that read their acks only when a write blocks
+# (asyncio-agent), idle memory per connection. Prints a table and writes docs/CAPACITY.md.
+# Exits 1 if a ladder found no passing step.
 #
 #   bench/capacity.sh            # builds the jars if missing, then measures
 #   bench/capacity.sh --rebuild  # always rebuild first
