@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
-# Capacity of the z4j brain in one run (about 10-15 minutes on 2 cores): raw COPY ceiling, sustained
-# end-to-end rate for batched and agent-shaped clients, cross-replica command/notice latency, idle
-# memory per connection. Prints a table and writes docs/CAPACITY.md.
+# Capacity of the z4j brain in one run (about 30 minutes on 2 cores, 20 with --no-veth): raw COPY
+# ceiling, sustained end-to-end rate for batched and agent-shaped clients, cross-replica
+# command/notice latency, capacity for agents that read their acks only when a write blocks
+# (asyncio-agent), idle memory per connection. Prints a table and writes docs/CAPACITY.md.
+# Exits 1 if a ladder found no passing step.
 #
 #   bench/capacity.sh            # builds the jars if missing, then measures
 #   bench/capacity.sh --rebuild  # always rebuild first
 #   bench/capacity.sh --keep     # keep the temp folder with every brain and loadgen log/report
+#   bench/capacity.sh --no-veth  # skip the asyncio-agent ladders over a 1500-MTU veth link
 #
-# Everything runs on loopback: one embedded PostgreSQL 17, brains and load generators in their own JVMs.
+# Everything runs on this machine: one embedded PostgreSQL 17, brains and load generators in their own
+# JVMs, on loopback. As root, the asyncio-agent ladders also run over a veth pair with MTU 1500 whose
+# far end sits in a network namespace created for it (only lo and that end, no default route); the
+# pair and the namespace are removed when the run ends, however it ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/select-jdk.sh
 
 rebuild=0
+veth=1
 pass=()
 for a in "$@"; do
   case "$a" in
     --rebuild) rebuild=1 ;;
     --keep) pass+=(--keep) ;;
-    *) echo "usage: bench/capacity.sh [--rebuild] [--keep]" >&2; exit 2 ;;
+    --no-veth) veth=0 ;;
+    *) echo "usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth]" >&2; exit 2 ;;
   esac
 done
 
@@ -31,5 +39,13 @@ if [ "$rebuild" = 1 ] || [ ! -f ops/target/z4j-brain.jar ] || [ ! -f loadgen/tar
     || { echo "capacity: the build failed (./mvnw -B -DskipTests package); nothing was measured" >&2; exit 1; }
 fi
 
-exec java -cp "bench/target/classes:bench/target/capacity-lib/*" dev.z4j.brain.bench.capacity.Capacity \
+if [ "$veth" = 1 ]; then
+  # One name per run (this shell's pid), so runs by different people never share a link. The Java side
+  # removes it itself; this trap is the last resort if the JVM dies without running its hooks.
+  link="z4jc$$"
+  pass+=(--veth-name "$link")
+  trap 'ip link del "${link}h" 2>/dev/null || true; ip netns del "$link" 2>/dev/null || true' EXIT
+fi
+
+java -cp "bench/target/classes:bench/target/capacity-lib/*" dev.z4j.brain.bench.capacity.Capacity \
   --root . --out docs/CAPACITY.md --command "bench/capacity.sh $*" "${pass[@]}"

@@ -47,7 +47,10 @@ record Options(
                      --rate EVENTS_PER_S --batch-size B --window F --duration 60s
                      [--ramp-to R --ramp-step S --ramp-interval 10s] [--drain 30s] [--frame-cost 400us]
                      [--credentials FILE.json] [--source-addresses 127.0.0.2,127.0.0.3] [--report FILE.json]
-            Targets must be loopback (127.0.0.0/8, localhost, ::1).
+                     [--veth-target IFNAME]
+            Targets must be loopback (127.0.0.0/8, localhost, ::1). The one exception, for the capacity tool's
+            1500-MTU step: --veth-target IFNAME accepts the other end of veth IFNAME (named z4j...) when loadgen
+            runs in a network namespace holding only lo and IFNAME, with no default route.
             --shape asyncio-agent: each of the agents x workers processes is one thread with one socket,
             modelled on z4j-bare's asyncio loop; --frame-cost is its time per signed or verified frame.
             --credentials FILE: read agents from FILE if it exists (array of mint responses), else mint them
@@ -96,7 +99,12 @@ record Options(
             throw new OptionsException("--url: refusing '" + urlText
                     + "': no valid host; only loopback targets are allowed (127.0.0.0/8, localhost, ::1)");
         }
-        Loopback.requireLoopbackUrl(ws, "--url");
+        if (raw.containsKey("--veth-target")) {
+            // The capacity tool's 1500-MTU link: accepted only where it cannot leave this machine (VethTarget).
+            VethTarget.require(ws.getHost(), raw.get("--veth-target"), "--veth-target");
+        } else {
+            Loopback.requireLoopbackUrl(ws, "--url");
+        }
         String path = ws.getPath() == null ? "" : ws.getPath();
         String prefix = path;
         if (path.endsWith("/ws/agent")) {
@@ -212,7 +220,8 @@ record Options(
 
     private static final List<String> KNOWN = List.of("--url", "--admin-key", "--project", "--agents", "--workers",
             "--mode", "--shape", "--rate", "--batch-size", "--window", "--duration", "--ramp-to", "--ramp-step",
-            "--ramp-interval", "--drain", "--credentials", "--source-addresses", "--report", "--frame-cost");
+            "--ramp-interval", "--drain", "--credentials", "--source-addresses", "--report", "--frame-cost",
+            "--veth-target");
 
     private static String required(Map<String, String> raw, String name) {
         String v = raw.get(name);

@@ -20,6 +20,8 @@ final class BrainNode implements AutoCloseable {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
     final String name;
+    /** The address it listens on: 127.0.0.1, or the brain's end of the capacity tool's veth link. */
+    final String host;
     final int port;
     /** Printed only by the first brain on an empty database; null for later replicas. */
     final String adminKey;
@@ -27,8 +29,9 @@ final class BrainNode implements AutoCloseable {
     private final Path log;
     private final Path jdk;
 
-    private BrainNode(String name, Process process, int port, String adminKey, Path log, Path jdk) {
+    private BrainNode(String name, String host, Process process, int port, String adminKey, Path log, Path jdk) {
         this.name = name;
+        this.host = host;
         this.process = process;
         this.port = port;
         this.adminKey = adminKey;
@@ -38,6 +41,15 @@ final class BrainNode implements AutoCloseable {
 
     static BrainNode start(Children children, Setup setup, String name, List<String> jvmFlags,
                            Map<String, String> env) throws IOException, InterruptedException {
+        return start(children, setup, name, jvmFlags, env, "127.0.0.1"); // load targets are loopback only
+    }
+
+    /**
+     * A brain listening on {@code bindHost}: 127.0.0.1, or for the 1500-MTU step the brain's end of
+     * the veth pair that {@link VethLink} created on this machine (never an outside interface).
+     */
+    static BrainNode start(Children children, Setup setup, String name, List<String> jvmFlags,
+                           Map<String, String> env, String bindHost) throws IOException, InterruptedException {
         Path home = Files.createDirectories(setup.workDir().resolve(name + "-home"));
         Path log = setup.workDir().resolve(name + ".log");
         List<String> cmd = new ArrayList<>();
@@ -47,7 +59,7 @@ final class BrainNode implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put("Z4J_HOME", home.toString());
-        pb.environment().put("Z4J_BIND_HOST", "127.0.0.1"); // load targets are loopback only
+        pb.environment().put("Z4J_BIND_HOST", bindHost);
         pb.environment().put("Z4J_BIND_PORT", "0");
         Process p = children.start(pb);
 
@@ -56,9 +68,9 @@ final class BrainNode implements AutoCloseable {
             String text = Files.readString(log, StandardCharsets.UTF_8);
             Matcher m = LISTENING.matcher(text);
             if (m.find()) {
-                String key = text.lines().map(String::strip).filter(l -> l.startsWith("z4j_admin_"))
+                String key = text.lines().map(String::strip).filter(l -> l.startsWith("z4k_")) // the admin key printed on first start
                         .findFirst().orElse(null);
-                return new BrainNode(name, p, Integer.parseInt(m.group(1)), key, log, setup.jdk());
+                return new BrainNode(name, bindHost, p, Integer.parseInt(m.group(1)), key, log, setup.jdk());
             }
             if (!p.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + p.exitValue() + " before listening; see " + log);
@@ -78,7 +90,12 @@ final class BrainNode implements AutoCloseable {
     }
 
     String wsUrl() {
-        return "ws://127.0.0.1:" + port;
+        return "ws://" + host + ":" + port;
+    }
+
+    /** Its Prometheus counters, parsed ({@code GET /metrics}). */
+    BrainMetrics metrics() throws IOException, InterruptedException {
+        return BrainMetrics.scrape(host, port);
     }
 
     /** Resident set size in KiB from /proc/PID/status (VmRSS). */

@@ -21,15 +21,27 @@ final class LoadGen {
 
     private final Children children;
     private final Setup setup;
+    /** Put before {@code java}: empty, or {@code ip netns exec NS} to run inside the veth link's namespace. */
+    private final List<String> wrapper;
 
     LoadGen(Children children, Setup setup) {
+        this(children, setup, List.of());
+    }
+
+    private LoadGen(Children children, Setup setup, List<String> wrapper) {
         this.children = children;
         this.setup = setup;
+        this.wrapper = List.copyOf(wrapper);
+    }
+
+    /** The same load generator, every run started through {@code wrapper} (e.g. {@code ip netns exec NS}). */
+    LoadGen through(List<String> wrapper) {
+        return new LoadGen(children, setup, wrapper);
     }
 
     /** What one steady run reported. */
     record Result(String label, double targetRate, int exitCode, double loadSeconds, long sent, long acked,
-                  long framesResent, double ackP50, double ackP99, String failures) {
+                  long framesResent, double ackP50, double ackP99, String failures) implements Ladder.Outcome {
 
         double ackedPerSecond() {
             return loadSeconds <= 0 ? 0 : acked / loadSeconds;
@@ -38,6 +50,11 @@ final class LoadGen {
         /** Kept up: everything acked, no connection trouble, ack p99 under 1 s, at least 90% of the target. */
         boolean sustained() {
             return exitCode == 0 && ackP99 < 1000 && ackedPerSecond() >= 0.9 * targetRate;
+        }
+
+        @Override
+        public boolean passed() {
+            return sustained();
         }
     }
 
@@ -56,6 +73,18 @@ final class LoadGen {
 
     Result await(String label, Process p, double targetRate, Duration timeout)
             throws IOException, InterruptedException {
+        JsonNode r = awaitReport(label, p, timeout);
+        JsonNode c = r.path("counters");
+        JsonNode lat = r.path("modes").path(r.path("options").path("mode").asText()).path("ack_latency_ms");
+        List<String> failures = new ArrayList<>();
+        r.path("failures").forEach(f -> failures.add(f.asText()));
+        return new Result(label, targetRate, p.exitValue(), r.path("load_seconds").asDouble(),
+                c.path("events_sent").asLong(), c.path("events_acked").asLong(), c.path("frames_resent").asLong(),
+                lat.path("p50").asDouble(), lat.path("p99").asDouble(), String.join("; ", failures));
+    }
+
+    /** Waits for the run and returns its --report JSON as written. */
+    JsonNode awaitReport(String label, Process p, Duration timeout) throws IOException, InterruptedException {
         Path report = setup.workDir().resolve(label + ".json");
         Path log = setup.workDir().resolve(label + ".log");
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -66,14 +95,7 @@ final class LoadGen {
             throw new IllegalStateException(label + ": loadgen exited " + p.exitValue() + " without a report: "
                     + tail(log, 5));
         }
-        JsonNode r = JSON.readTree(report.toFile());
-        JsonNode c = r.path("counters");
-        JsonNode lat = r.path("modes").path(r.path("options").path("mode").asText()).path("ack_latency_ms");
-        List<String> failures = new ArrayList<>();
-        r.path("failures").forEach(f -> failures.add(f.asText()));
-        return new Result(label, targetRate, p.exitValue(), r.path("load_seconds").asDouble(),
-                c.path("events_sent").asLong(), c.path("events_acked").asLong(), c.path("frames_resent").asLong(),
-                lat.path("p50").asDouble(), lat.path("p99").asDouble(), String.join("; ", failures));
+        return JSON.readTree(report.toFile());
     }
 
     Path logOf(String label) {
@@ -82,7 +104,7 @@ final class LoadGen {
 
     /** Starts a run in the background (idle connections, background ingest); the caller stops it. */
     Process start(List<String> args, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(setup.java().toString());
         cmd.addAll(JVM_FLAGS);
         cmd.addAll(List.of("-jar", setup.loadgenJar().toString()));
