@@ -94,7 +94,9 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.registry = registry;
-        this.auth = new BearerAuth(directory, config.masterSecret(), config.previousSecrets());
+        this.auth = new BearerAuth(directory, config.masterSecret(), config.previousSecrets(),
+                new TokenCache(config.authCacheEntries()), new LookupGate(config.authLookups()));
+        metrics.watchAuth(auth);
         this.liveness = new LivenessCoalescer(directory);
         timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(liveness::flush, 2, 2, TimeUnit.SECONDS);
@@ -271,6 +273,7 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         // First remember, then look at the sockets; a connection sets its agent, then asks
         // revokedRecently: one of the two always sees the other.
         recentlyRevoked.put(agentId, now);
+        auth.forget(agentId); // its tokens are looked up again: and found no more
         int closed = 0;
         for (AgentConnection c : live) {
             if (agentId.equals(c.agentId())) {

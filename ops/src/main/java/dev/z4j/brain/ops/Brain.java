@@ -135,7 +135,7 @@ public final class Brain implements AutoCloseable {
         GatewayConfig gatewayConfig = new GatewayConfig(config.secretBytes(), config.previousSecretBytes(),
                 config.wsMaxFrameBytes(), Duration.ofSeconds(config.wsIdleTimeoutSeconds()),
                 Duration.ofSeconds(config.wsHelloTimeoutSeconds()), HEARTBEAT_INTERVAL_SECONDS, BRAIN_VERSION,
-                config.wsResendBrake());
+                config.wsResendBrake(), config.authLookups(), config.authCacheEntries());
         AgentGateway gateway = undo.add(new AgentGateway(gatewayConfig, db.directory(), db.commands(), pipeline,
                 new GatewayMetrics(metrics, sockets::agentCount), sockets), AgentGateway::close);
         DashboardHub dashboard = new DashboardHub(db.directory(), operator.dashboardAuth(), metrics);
