@@ -6,6 +6,9 @@
 #   bench/capacity.sh            # builds the jars if missing, then measures
 #   bench/capacity.sh --rebuild  # always rebuild first
 #   bench/capacity.sh --keep     # keep the temp folder with every brain and loadgen log/report
+#   bench/capacity.sh --only memory,storm   # only the agent-socket phases (memory per idle socket at
+#                                # 1k/5k/10k, a 10k connect storm and a restart; about 6 minutes); they
+#                                # replace their own section of docs/CAPACITY.md and leave the rest
 #
 # Everything runs on loopback: one embedded PostgreSQL 17, brains and load generators in their own JVMs.
 set -euo pipefail
@@ -14,12 +17,19 @@ source scripts/select-jdk.sh
 
 rebuild=0
 pass=()
-for a in "$@"; do
-  case "$a" in
+usage="usage: bench/capacity.sh [--rebuild] [--keep] [--only memory,storm]"
+while [ $# -gt 0 ]; do
+  case "$1" in
     --rebuild) rebuild=1 ;;
     --keep) pass+=(--keep) ;;
-    *) echo "usage: bench/capacity.sh [--rebuild] [--keep]" >&2; exit 2 ;;
+    --only)
+      [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
+      [[ "$2" =~ ^(memory|storm)(,(memory|storm))*$ ]] \
+        || { echo "--only: a comma-separated list of memory, storm (was '$2')" >&2; exit 2; }
+      pass+=(--only "$2"); shift ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
+  shift
 done
 
 if [ "$rebuild" = 1 ] || [ ! -f ops/target/z4j-brain.jar ] || [ ! -f loadgen/target/z4j-loadgen.jar ] \
@@ -32,4 +42,4 @@ if [ "$rebuild" = 1 ] || [ ! -f ops/target/z4j-brain.jar ] || [ ! -f loadgen/tar
 fi
 
 exec java -cp "bench/target/classes:bench/target/capacity-lib/*" dev.z4j.brain.bench.capacity.Capacity \
-  --root . --out docs/CAPACITY.md --command "bench/capacity.sh $*" "${pass[@]}"
+  --root . --out docs/CAPACITY.md --command "bench/capacity.sh ${pass[*]}" "${pass[@]}"

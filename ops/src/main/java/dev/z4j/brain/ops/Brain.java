@@ -168,6 +168,10 @@ public final class Brain implements AutoCloseable {
                 .shutdownHook(false)
                 .maxPayloadSize(config.httpMaxBodyBytes())
                 .connectionOptions(socketOptions(config))
+                // Blocking sockets: one 8 KiB read buffer per connection instead of NIO's 8 KiB read
+                // plus 8 KiB write buffers (Helidon's sizes, not configurable); reads and writes still
+                // park only the connection's virtual thread. Half the per-socket buffers of an idle agent.
+                .useNio(false)
                 .directHandlers(JsonErrors.handlers(config.httpMaxBodyBytes(), metrics))
                 .addConnectionSelector(webSockets.selector(Http1Config.builder()
                         .addReceiveListener(headerTimeout).build()))
