@@ -117,6 +117,10 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         }
         agent = auth.agent();
         auth = null; // the agent is all this socket keeps of its upgrade
+        if (gateway.goingAway()) {
+            close(CloseCodes.GOING_AWAY, "brain shutting down"); // reconnect to another replica, or later
+            return;
+        }
         if (gateway.revokedRecently(agent.id())) {
             // The token was looked up just before the agent was deleted, and revoke() did not
             // see this socket yet: it goes the way the agent's other sockets went.

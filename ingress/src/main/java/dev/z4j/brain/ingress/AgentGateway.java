@@ -85,6 +85,8 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
     });
     private final ExecutorService directoryWrites = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean reconciling = new AtomicBoolean();
+    /** Set by closeAll: sockets that open from then on are sent away with 1001 at once. */
+    private volatile boolean goingAway;
 
     public AgentGateway(GatewayConfig config, Directory directory, CommandStore commands, IngestPipeline pipeline,
                         GatewayMetrics metrics, ConnectionRegistry registry) {
@@ -318,6 +320,11 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         return new AgentConnection(this);
     }
 
+    /** Whether the brain is shutting down (closeAll ran): no new agent session starts here. */
+    boolean goingAway() {
+        return goingAway;
+    }
+
     /** Number of open agent sockets. */
     public int openSockets() {
         return live.size();
@@ -329,6 +336,9 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
      * about {@code flushBudget} however many sockets there are.
      */
     public void closeAll(Duration flushBudget) {
+        // First: agents reconnecting (1 s after our 1001) while the server still listens would be
+        // taken in by a brain that stores nothing more and is about to cut them.
+        goingAway = true;
         long deadline = System.nanoTime() + flushBudget.toNanos();
         try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
             for (AgentConnection c : live) {

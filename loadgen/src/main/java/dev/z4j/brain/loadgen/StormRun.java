@@ -88,9 +88,9 @@ final class StormRun {
                 dropStartedMillis = -1;
             }
             if (now - nextTick >= 0) {
-                out.printf("t=%ds conn=%d/%d acked-once=%d attempts=%d failed=%d dropped=%d%n",
-                        (now - start) / TICK_NANOS, o, total, everAcked.get(), attempts.sum(), failures.sum(),
-                        drops.sum());
+                out.printf("t=%ds conn=%d/%d acked-once=%d epoch_ms=%d attempts=%d failed=%d dropped=%d%n",
+                        (now - start) / TICK_NANOS, o, total, everAcked.get(), System.currentTimeMillis(),
+                        attempts.sum(), failures.sum(), drops.sum());
                 nextTick += TICK_NANOS;
             }
         }

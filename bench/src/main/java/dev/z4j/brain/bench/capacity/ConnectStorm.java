@@ -80,16 +80,18 @@ final class ConnectStorm {
 
             Thread.sleep(5000);
             long stopAt = System.nanoTime();
+            long stopAtMillis = System.currentTimeMillis();
             Children.stop(brain, 30);
             brain = startBrain(children, setup, env, home, port, "storm-brain-2");
             long listeningAt = System.currentTimeMillis();
             long downMs = (System.nanoTime() - stopAt) / 1_000_000;
-            Matcher back = await(storm, log, RECONNECTED, Duration.ofSeconds(120));
+            Matcher back = awaitReconnectedAfter(storm, log, listeningAt, Duration.ofSeconds(150));
             Auth second = auth(port);
-            Restart r = new Restart(downMs, Long.parseLong(back.group(2)) - listeningAt,
-                    Long.parseLong(back.group(3)), Long.parseLong(back.group(4)), second);
-            out.printf("  restart: brain down %d ms; all %d back %d ms after it listened (%d ms after the first"
-                            + " drop), %d upgrade attempts; %d token lookups, %d cache hits, peak %d in flight%n",
+            long backAt = Long.parseLong(back.group(2));
+            Restart r = new Restart(downMs, backAt - listeningAt, backAt - stopAtMillis,
+                    attemptsSince(log, stopAtMillis), second);
+            out.printf("  restart: brain down %d ms; all %d back %d ms after it listened (%d ms after the SIGTERM),"
+                            + " %d upgrade attempts; %d token lookups, %d cache hits, peak %d in flight%n",
                     r.downMs(), s.sockets(), r.sinceListeningMs(), r.sinceDropMs(), r.attempts(), second.lookups(),
                     second.cacheHits(), second.peakInFlight());
             return new Run(setup.brainJvmFlags(), AUTH_LOOKUPS, s, r);
@@ -141,6 +143,41 @@ final class ConnectStorm {
             Thread.sleep(100);
         }
         throw new IllegalStateException("no '" + line.pattern() + "' within " + timeout + ": " + LoadGen.tail(log, 5));
+    }
+
+    /** The first "all reconnected" line stamped after {@code afterMillis} (earlier ones were to the old brain). */
+    private static Matcher awaitReconnectedAfter(Process p, Path log, long afterMillis, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = RECONNECTED.matcher(Files.readString(log, StandardCharsets.UTF_8));
+            while (m.find()) {
+                if (Long.parseLong(m.group(2)) > afterMillis) {
+                    return m;
+                }
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("storm loadgen exited: " + LoadGen.tail(log, 5));
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("not all sockets back within " + timeout + ": " + LoadGen.tail(log, 5));
+    }
+
+    /** Upgrade attempts counted by the progress lines since {@code sinceMillis} (last line minus the one before). */
+    private static long attemptsSince(Path log, long sinceMillis) throws IOException {
+        Matcher m = Pattern.compile("epoch_ms=(\\d+) attempts=(\\d+)").matcher(Files.readString(log, StandardCharsets.UTF_8));
+        long before = -1;
+        long last = 0;
+        while (m.find()) {
+            long at = Long.parseLong(m.group(1));
+            long attempts = Long.parseLong(m.group(2));
+            if (at <= sinceMillis) {
+                before = attempts;
+            }
+            last = attempts;
+        }
+        return before < 0 ? last : last - before;
     }
 
     /** The agent-token lookup figures of the brain on {@code port}. */

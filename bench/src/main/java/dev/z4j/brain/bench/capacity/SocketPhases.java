@@ -52,7 +52,7 @@ final class SocketPhases {
             LoadGen loadgen = new LoadGen(children, setup);
             String adminKey;
             try (BrainNode first = BrainNode.start(children, setup, "sockets-brain", flags, setup.brainEnv())) {
-                adminKey = first.adminKey;
+                adminKey = first.adminKey != null ? first.adminKey : printedKey(first.logTail(60));
                 if (adminKey == null) {
                     throw new IllegalStateException("the first brain printed no admin key: " + first.logTail(10));
                 }
@@ -170,6 +170,16 @@ final class SocketPhases {
                     .append("find it cached.\n\n");
         }
         return t.toString();
+    }
+
+    /** The key on the line after "Admin API key" (printed once by the first start on an empty database). */
+    static String printedKey(List<String> log) {
+        for (int i = 0; i + 1 < log.size(); i++) {
+            if (log.get(i).contains("Admin API key")) {
+                return log.get(i + 1).strip();
+            }
+        }
+        return null;
     }
 
     private static String newSecret() {
