@@ -129,6 +129,7 @@ final class SocketPhases {
                 t.append("| `").append(c.name()).append("` | ").append(c.instances()).append(" | ").append(c.bytes())
                         .append(" | ").append(f0(c.bytes() / (double) last.connections())).append(" |\n");
             }
+            t.append(breakdown(m, last, rss));
             t.append("\nLargest live classes (rank, instances, bytes, class):\n\n```\n");
             m.topClasses().forEach(l -> t.append(l).append('\n'));
             t.append("```\n\n");
@@ -170,6 +171,29 @@ final class SocketPhases {
                     .append("find it cached.\n\n");
         }
         return t.toString();
+    }
+
+    /**
+     * What the RSS per socket is made of, from the histogram: Helidon's per-connection read buffer
+     * (a fixed 8 KiB byte[] in its blocking socket, not configurable), the parked virtual thread's
+     * stack (its frames: JDK socket read, Helidon's connection and HTTP/1 loops, our frame reader),
+     * the other byte arrays, every other live object, and what RSS holds beyond the live heap.
+     */
+    private static String breakdown(SocketMemory.Run m, SocketMemory.Reading last, double rss) {
+        double bytes = share(m, "[B", last) / 1024;
+        double stack = share(m, "jdk.internal.vm.StackChunk", last) / 1024;
+        double heap = m.heapPerConnection(last);
+        double readBuffer = 8.0;
+        return String.format(Locale.ROOT, "%nPer socket at %d: %.1f KiB RSS after GC = %.1f KiB Helidon's read buffer "
+                        + "+ %.1f KiB other byte arrays + %.1f KiB parked virtual-thread stack + %.1f KiB every other "
+                        + "live object + %.1f KiB beyond the live heap (GC regions and headroom, native).%n",
+                last.connections(), rss, readBuffer, Math.max(0, bytes - readBuffer), stack,
+                Math.max(0, heap - bytes - stack), rss - heap);
+    }
+
+    private static double share(SocketMemory.Run m, String name, SocketMemory.Reading last) {
+        return m.watched().stream().filter(c -> c.name().equals(name)).mapToDouble(c -> c.bytes()).sum()
+                / last.connections();
     }
 
     /** The key on the line after "Admin API key" (printed once by the first start on an empty database). */
