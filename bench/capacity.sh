@@ -9,6 +9,9 @@
 #   bench/capacity.sh --rebuild  # always rebuild first
 #   bench/capacity.sh --keep     # keep the temp folder with every brain and loadgen log/report
 #   bench/capacity.sh --no-veth  # skip the asyncio-agent ladders over a 1500-MTU veth link
+#   bench/capacity.sh --only memory,storm   # only the agent-socket phases (memory per idle socket at
+#                                # 1k/5k/10k, a 10k connect storm and a restart; about 6 minutes); they
+#                                # replace their own section of docs/CAPACITY.md and leave the rest
 #
 # Everything runs on this machine: one embedded PostgreSQL 17, brains and load generators in their own
 # JVMs, on loopback. As root, the asyncio-agent ladders also run over a veth pair with MTU 1500 whose
@@ -21,13 +24,21 @@ source scripts/select-jdk.sh
 rebuild=0
 veth=1
 pass=()
-for a in "$@"; do
-  case "$a" in
+usage="usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth] [--only memory,storm]"
+command="bench/capacity.sh $*"
+while [ $# -gt 0 ]; do
+  case "$1" in
     --rebuild) rebuild=1 ;;
     --keep) pass+=(--keep) ;;
     --no-veth) veth=0 ;;
-    *) echo "usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth]" >&2; exit 2 ;;
+    --only)
+      [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
+      [[ "$2" =~ ^(memory|storm)(,(memory|storm))*$ ]] \
+        || { echo "--only: a comma-separated list of memory, storm (was '$2')" >&2; exit 2; }
+      pass+=(--only "$2"); shift ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
+  shift
 done
 
 if [ "$rebuild" = 1 ] || [ ! -f ops/target/z4j-brain.jar ] || [ ! -f loadgen/target/z4j-loadgen.jar ] \
@@ -48,4 +59,4 @@ if [ "$veth" = 1 ]; then
 fi
 
 java -cp "bench/target/classes:bench/target/capacity-lib/*" dev.z4j.brain.bench.capacity.Capacity \
-  --root . --out docs/CAPACITY.md --command "bench/capacity.sh $*" "${pass[@]}"
+  --root . --out docs/CAPACITY.md --command "$command" "${pass[@]}"

@@ -60,7 +60,7 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
     private final AgentGateway gateway;
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
-    private final ByteArrayOutputStream fragments = new ByteArrayOutputStream();
+    private ByteArrayOutputStream fragments; // reader thread; only for a message split into frames
     private final BatchTracker batches = new BatchTracker();
     /** Counted down when the socket layer reports the end (peer's close frame, or a failure). */
     private final CountDownLatch socketEnded = new CountDownLatch(1);
@@ -116,6 +116,11 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
             return;
         }
         agent = auth.agent();
+        auth = null; // the agent is all this socket keeps of its upgrade
+        if (gateway.goingAway()) {
+            close(CloseCodes.GOING_AWAY, "brain shutting down"); // reconnect to another replica, or later
+            return;
+        }
         if (gateway.revokedRecently(agent.id())) {
             // The token was looked up just before the agent was deleted, and revoke() did not
             // see this socket yet: it goes the way the agent's other sockets went.
@@ -180,9 +185,12 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         lastMessageNanos = System.nanoTime();
         // The socket layer refuses a message over config.maxMessageBytes before reading it (4400).
         byte[] message;
-        if (last && fragments.size() == 0) {
+        if (last && (fragments == null || fragments.size() == 0)) {
             message = chunk; // the common case: one frame per message, no copy
         } else {
+            if (fragments == null) {
+                fragments = new ByteArrayOutputStream();
+            }
             fragments.writeBytes(chunk);
             if (!last) {
                 return;

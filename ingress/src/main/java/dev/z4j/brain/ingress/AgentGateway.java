@@ -86,6 +86,8 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
     });
     private final ExecutorService directoryWrites = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean reconciling = new AtomicBoolean();
+    /** Set by closeAll: sockets that open from then on are sent away with 1001 at once. */
+    private volatile boolean goingAway;
 
     public AgentGateway(GatewayConfig config, Directory directory, CommandStore commands, IngestPipeline pipeline,
                         GatewayMetrics metrics, ConnectionRegistry registry) {
@@ -95,7 +97,9 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.registry = registry;
-        this.auth = new BearerAuth(directory, config.masterSecret(), config.previousSecrets());
+        this.auth = new BearerAuth(directory, config.masterSecret(), config.previousSecrets(),
+                new TokenCache(config.authCacheEntries()), new LookupGate(config.authLookups()));
+        metrics.watchAuth(auth);
         this.liveness = new LivenessCoalescer(directory);
         this.queueDepths = new QueueDepths(directory, metrics.registry());
         timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
@@ -274,6 +278,7 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         // First remember, then look at the sockets; a connection sets its agent, then asks
         // revokedRecently: one of the two always sees the other.
         recentlyRevoked.put(agentId, now);
+        auth.forget(agentId); // its tokens are looked up again: and found no more
         int closed = 0;
         for (AgentConnection c : live) {
             if (agentId.equals(c.agentId())) {
@@ -318,6 +323,11 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         return new AgentConnection(this);
     }
 
+    /** Whether the brain is shutting down (closeAll ran): no new agent session starts here. */
+    boolean goingAway() {
+        return goingAway;
+    }
+
     /** Number of open agent sockets. */
     public int openSockets() {
         return live.size();
@@ -329,6 +339,9 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
      * about {@code flushBudget} however many sockets there are.
      */
     public void closeAll(Duration flushBudget) {
+        // First: agents reconnecting (1 s after our 1001) while the server still listens would be
+        // taken in by a brain that stores nothing more and is about to cut them.
+        goingAway = true;
         long deadline = System.nanoTime() + flushBudget.toNanos();
         try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
             for (AgentConnection c : live) {

@@ -1,6 +1,7 @@
 package dev.z4j.brain.ingress;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,23 @@ public final class GatewayMetrics {
                 .description("Open agent WebSockets (one per agent worker)").register(registry);
         Gauge.builder("z4j_agents_connected", connectedAgents)
                 .description("Distinct agents with at least one open WebSocket").register(registry);
+    }
+
+    /** Agent-token lookups: what runs against the database now, the peak, the queue, the cache. */
+    void watchAuth(BearerAuth auth) {
+        Gauge.builder("z4j_agent_auth_lookups_in_flight", auth.gate(), LookupGate::inFlight)
+                .description("Agent-token lookups running against the database now").register(registry);
+        Gauge.builder("z4j_agent_auth_lookups_in_flight_peak", auth.gate(), LookupGate::peak)
+                .description("Most agent-token lookups that ran at once since start (bounded by Z4J_AUTH_LOOKUPS)")
+                .register(registry);
+        Gauge.builder("z4j_agent_auth_lookups_waiting", auth.gate(), LookupGate::waiting)
+                .description("Upgrades waiting for an agent-token lookup slot").register(registry);
+        FunctionCounter.builder("z4j_agent_auth_lookups_total", auth, BearerAuth::lookups)
+                .description("Agent-token lookups made against the database").register(registry);
+        FunctionCounter.builder("z4j_agent_auth_cache_hits_total", auth, BearerAuth::cacheHits)
+                .description("Agent upgrades authenticated from the token cache").register(registry);
+        Gauge.builder("z4j_agent_auth_cache_entries", auth.cache(), TokenCache::size)
+                .description("Agents held in the token cache").register(registry);
     }
 
     public MeterRegistry registry() {

@@ -61,7 +61,7 @@ final class GatewayHarness implements AutoCloseable {
         pipeline = IngestPipeline.builder().eventStore(db.eventStore()).meterRegistry(meters)
                 .linger(Duration.ofMillis(1)).build();
         GatewayConfig config = new GatewayConfig(MASTER, List.of(), 1_048_576, Duration.ofSeconds(90),
-                Duration.ofSeconds(10), 10, "1.6.9", true);
+                Duration.ofSeconds(10), 10, "1.6.9", true, 4, 1000);
         gateway = new AgentGateway(config, db.directory(), commands.apply(db.commands()), pipeline,
                 new GatewayMetrics(meters, sockets::agentCount), sockets);
         this.registry = registry == null ? new LocalRegistry(gateway, LocalDashboard.NONE) : registry;

@@ -23,6 +23,17 @@ public final class Main {
             err.println(Options.USAGE);
             return 2;
         }
+        if (options.mode() == Mode.STORM) {
+            try {
+                return new StormRun(options, out).run();
+            } catch (OptionsException e) {
+                err.println("error: " + e.getMessage());
+                return 2;
+            } catch (Exception e) {
+                err.println("error: " + e.getMessage());
+                return 1;
+            }
+        }
         try {
             RunResult result = new LoadGen(options, out).run();
             Summary.print(result, out);

@@ -9,7 +9,9 @@ enum Mode {
     /** Connect and heartbeat only (memory per connection). */
     IDLE,
     /** Answer brain commands with command_ack + command_result; events only if --rate is set. */
-    ECHO;
+    ECHO,
+    /** Every socket connects at once; time until all are hello-acked, then held (reconnecting with backoff). */
+    STORM;
 
     static Mode parse(String s) {
         for (Mode m : values()) {
@@ -17,7 +19,7 @@ enum Mode {
                 return m;
             }
         }
-        throw new OptionsException("--mode: '" + s + "' is not one of steady, ramp, idle, echo");
+        throw new OptionsException("--mode: '" + s + "' is not one of steady, ramp, idle, echo, storm");
     }
 
     String wire() {

@@ -43,7 +43,7 @@ record Options(
 
     static final String USAGE = """
             usage: java -jar z4j-loadgen.jar --url ws://127.0.0.1:7700 [--admin-key KEY] [--project default]
-                     --agents N --workers W --mode steady|ramp|idle|echo --shape agent|batched|asyncio-agent
+                     --agents N --workers W --mode steady|ramp|idle|echo|storm --shape agent|batched|asyncio-agent
                      --rate EVENTS_PER_S --batch-size B --window F --duration 60s
                      [--ramp-to R --ramp-step S --ramp-interval 10s] [--drain 30s] [--frame-cost 400us]
                      [--credentials FILE.json] [--source-addresses 127.0.0.2,127.0.0.3] [--report FILE.json]
@@ -54,7 +54,10 @@ record Options(
             --shape asyncio-agent: each of the agents x workers processes is one thread with one socket,
             modelled on z4j-bare's asyncio loop; --frame-cost is its time per signed or verified frame.
             --credentials FILE: read agents from FILE if it exists (array of mint responses), else mint them
-            with --admin-key and write them to FILE.""";
+            with --admin-key and write them to FILE.
+            --mode storm: all agents x workers sockets connect at the same instant (credentials read or minted
+            first); prints when all were hello-acked, holds them with heartbeats for --duration, and if the
+            brain restarts meanwhile they reconnect with z4j-bare's backoff (1 s doubling to 30 s, +30% jitter).""";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(us|ms|s|m|h)?");
 
@@ -122,7 +125,7 @@ record Options(
         Shape shape = Shape.parse(raw.getOrDefault("--shape", "agent"));
         int agents = intOpt(raw, "--agents", 1, 1, 1_000_000);
         int workers = intOpt(raw, "--workers", 1, 1, MAX_WORKERS_PER_AGENT);
-        double defaultRate = (mode == Mode.IDLE || mode == Mode.ECHO) ? 0 : 100;
+        double defaultRate = (mode == Mode.IDLE || mode == Mode.ECHO || mode == Mode.STORM) ? 0 : 100;
         double rate = doubleOpt(raw, "--rate", defaultRate, 0, 10_000_000);
         int batchSize = intOpt(raw, "--batch-size", 100, 1, MAX_BATCH_SIZE);
         int window = intOpt(raw, "--window", 4, 1, 100_000);
@@ -155,9 +158,9 @@ record Options(
                     throw new OptionsException("--ramp-interval: must be at least 1s");
                 }
             }
-            case IDLE -> {
+            case IDLE, STORM -> {
                 if (raw.containsKey("--rate") && rate > 0) {
-                    throw new OptionsException("--rate: idle mode sends no events; drop --rate");
+                    throw new OptionsException("--rate: " + mode.wire() + " mode sends no events; drop --rate");
                 }
             }
             case ECHO -> { }

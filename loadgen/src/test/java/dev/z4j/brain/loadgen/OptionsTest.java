@@ -70,7 +70,9 @@ class OptionsTest {
     @Test
     void namesTheOffendingOption() {
         assertThatThrownBy(() -> Options.parse("--admin-key", "k")).hasMessage("--url: required");
-        assertThatThrownBy(() -> parse("--mode", "storm")).hasMessageStartingWith("--mode:");
+        assertThatThrownBy(() -> parse("--mode", "hurricane")).hasMessageStartingWith("--mode:");
+        assertThat(parse("--mode", "storm").mode()).isEqualTo(Mode.STORM);
+        assertThatThrownBy(() -> parse("--mode", "storm", "--rate", "5")).hasMessageStartingWith("--rate:");
         assertThatThrownBy(() -> parse("--shape", "x")).hasMessageStartingWith("--shape:");
         assertThatThrownBy(() -> parse("--workers", "65")).hasMessageStartingWith("--workers: 65 is outside 1..64");
         assertThatThrownBy(() -> parse("--agents", "0")).hasMessageStartingWith("--agents:");

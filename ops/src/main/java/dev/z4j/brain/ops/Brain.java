@@ -140,7 +140,7 @@ public final class Brain implements AutoCloseable {
         GatewayConfig gatewayConfig = new GatewayConfig(config.secretBytes(), config.previousSecretBytes(),
                 config.wsMaxFrameBytes(), Duration.ofSeconds(config.wsIdleTimeoutSeconds()),
                 Duration.ofSeconds(config.wsHelloTimeoutSeconds()), HEARTBEAT_INTERVAL_SECONDS, BRAIN_VERSION,
-                config.wsResendBrake());
+                config.wsResendBrake(), config.authLookups(), config.authCacheEntries());
         AgentGateway gateway = undo.add(new AgentGateway(gatewayConfig, db.directory(), db.commands(), pipeline,
                 new GatewayMetrics(metrics, sockets::agentCount), sockets), AgentGateway::close);
         DashboardHub dashboard = new DashboardHub(db.directory(), operator.dashboardAuth(), metrics);
@@ -173,6 +173,10 @@ public final class Brain implements AutoCloseable {
                 .shutdownHook(false)
                 .maxPayloadSize(config.httpMaxBodyBytes())
                 .connectionOptions(socketOptions(config))
+                // Blocking sockets: one 8 KiB read buffer per connection instead of NIO's 8 KiB read
+                // plus 8 KiB write buffers (Helidon's sizes, not configurable); reads and writes still
+                // park only the connection's virtual thread. Half the per-socket buffers of an idle agent.
+                .useNio(false)
                 .directHandlers(JsonErrors.handlers(config.httpMaxBodyBytes(), metrics))
                 .addConnectionSelector(webSockets.selector(Http1Config.builder()
                         .addReceiveListener(headerTimeout).build()))

@@ -48,7 +48,9 @@ public record BrainConfig(
         BootstrapAdmin bootstrapAdmin,   // Z4J_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD/_DISPLAY_NAME; null when unset
         Path dashboardDist,              // Z4J_DASHBOARD_DIST: a dashboard build served at /; null = none
         boolean wsResendBrake,           // Z4J_WS_RESEND_BRAKE (on): stop reading agents that re-send acked batches
-        int socketReceiveBufferBytes) {  // Z4J_SOCKET_RECEIVE_BUFFER_BYTES (65536; 0 = kernel autotuning): SO_RCVBUF of accepted sockets
+        int socketReceiveBufferBytes,    // Z4J_SOCKET_RECEIVE_BUFFER_BYTES (65536; 0 = kernel autotuning): SO_RCVBUF of accepted sockets
+        int authLookups,                 // Z4J_AUTH_LOOKUPS (4): agent-token lookups against the database at once
+        int authCacheEntries) {          // Z4J_AUTH_CACHE_ENTRIES (20000; 0 = off): agents cached by token hash
 
     /** The first admin, created at start while no user exists. */
     public record BootstrapAdmin(String email, String password, String displayName) {
@@ -119,13 +121,19 @@ public record BrainConfig(
         if (Integer.bitCount(ring) != 1) {
             throw new ConfigException("Z4J_RING_SIZE must be a power of two, was " + ring);
         }
+        int pool = e.integer("Z4J_DB_POOL_SIZE", 10, 2, 200);
+        int authLookups = e.integer("Z4J_AUTH_LOOKUPS", 4, 1, 200);
+        if (authLookups > pool) {
+            throw new ConfigException("Z4J_AUTH_LOOKUPS (" + authLookups + ") must not exceed Z4J_DB_POOL_SIZE ("
+                    + pool + "): each lookup holds a pooled connection");
+        }
         return new BrainConfig(url, home,
                 e.text("Z4J_BIND_HOST", "0.0.0.0"),
                 e.integer("Z4J_BIND_PORT", 7700, 0, 65535),
                 secret, List.copyOf(previous), backend,
                 e.integer("Z4J_EVENT_RETENTION_DAYS", 30, 1, 3650),
                 e.integer("Z4J_DB_STATEMENT_TIMEOUT_MS", 10_000, 100, 600_000),
-                e.integer("Z4J_DB_POOL_SIZE", 10, 2, 200),
+                pool,
                 e.integer("Z4J_COMMAND_TIMEOUT_SECONDS", 60, 1, 86_400),
                 e.integer("Z4J_WS_MAX_FRAME_BYTES", 1_048_576, 8192, 33_554_432),
                 e.integer("Z4J_WS_IDLE_TIMEOUT_SECONDS", 90, 15, 3600),
@@ -139,7 +147,9 @@ public record BrainConfig(
                 e.integer("Z4J_HTTP_HEADER_TIMEOUT_SECONDS", 10, 1, 300),
                 operator(e), bootstrapAdmin(e), dashboardDist(e),
                 e.onOff("Z4J_WS_RESEND_BRAKE", true),
-                e.integer("Z4J_SOCKET_RECEIVE_BUFFER_BYTES", 65_536, 0, 64 << 20));
+                e.integer("Z4J_SOCKET_RECEIVE_BUFFER_BYTES", 65_536, 0, 64 << 20),
+                authLookups,
+                e.integer("Z4J_AUTH_CACHE_ENTRIES", 20_000, 0, 10_000_000));
     }
 
     /** The operator side: the original brain's defaults, each overridable. */

@@ -59,12 +59,18 @@ public final class Capacity {
 
         Path work = Files.createTempDirectory("z4j-capacity-");
         Children children = new Children();
+        String only = option(args, "--only", null); // socket phases alone: memory, storm (SocketPhases)
         try {
+            if (only != null) {
+                SocketPhases.run(root, work, children, java.util.Set.of(only.split(",")), out, command, console);
+                return;
+            }
             Results r = measure(root, work, command, vethName, children, console);
             console.println();
             console.print(Report.table(r));
             Files.createDirectories(out.getParent());
             Files.writeString(out, Report.markdown(r), StandardCharsets.UTF_8);
+            SocketPhases.run(root, work, children, SocketPhases.PHASES, out, command, console);
             console.println("\nwrote " + out + " (run took " + r.elapsed().toSeconds() + " s)");
             failed = r.failedSearches();
         } finally {

@@ -54,6 +54,7 @@ final class WsConnection implements ServerConnection, WsSession {
     private static final int PONG = 0xA;
     private static final int NO_STATUS = 1005;
     private static final int ABNORMAL = 1006;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final ConnectionContext ctx;
     private final HttpPrologue prologue;
@@ -65,14 +66,12 @@ final class WsConnection implements ServerConnection, WsSession {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean(); // the listener heard onClose or onError
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private CharsetDecoder utf8; // reader thread; made for the first text message (agents send binary)
 
     // Reader-thread state of the message being received.
     private int messageOpcode = -1; // TEXT or BINARY while a fragmented message is open
     private long messageBytes;
-    private byte[] utf8Carry = new byte[0]; // an incomplete UTF-8 sequence at the end of the last fragment
+    private byte[] utf8Carry = NO_BYTES; // an incomplete UTF-8 sequence at the end of the last fragment
     private long unreadPayload; // bytes of the current frame (mask + payload) not read yet
     private boolean sendingFragmented; // guarded by sendLock
 
@@ -227,7 +226,7 @@ final class WsConnection implements ServerConnection, WsSession {
 
     private byte[] readPayload(int length) {
         byte[] mask = reader.readBytes(4);
-        byte[] payload = length == 0 ? new byte[0] : reader.readBytes(length);
+        byte[] payload = length == 0 ? NO_BYTES : reader.readBytes(length);
         unreadPayload = 0;
         for (int i = 0; i < payload.length; i++) {
             payload[i] ^= mask[i & 3];
@@ -239,8 +238,10 @@ final class WsConnection implements ServerConnection, WsSession {
         int type = opcode == CONTINUATION ? messageOpcode : opcode;
         if (opcode != CONTINUATION) {
             messageBytes = 0;
-            utf8.reset();
-            utf8Carry = new byte[0];
+            if (utf8 != null) {
+                utf8.reset();
+            }
+            utf8Carry = NO_BYTES;
         }
         messageBytes += payload.length;
         messageOpcode = fin ? -1 : type;
@@ -253,6 +254,11 @@ final class WsConnection implements ServerConnection, WsSession {
 
     /** Decodes one fragment of a text message; a character split across fragments is carried over. */
     private String decodeText(byte[] fragment, boolean fin) {
+        if (utf8 == null) {
+            utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+        }
         byte[] in = utf8Carry.length == 0 ? fragment : concat(utf8Carry, fragment);
         ByteBuffer bytes = ByteBuffer.wrap(in);
         CharBuffer chars = CharBuffer.allocate(in.length + 1);

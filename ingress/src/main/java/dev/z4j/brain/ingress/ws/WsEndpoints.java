@@ -110,6 +110,10 @@ public final class WsEndpoints implements Http1Upgrader {
                 .append(header.get()).append("\r\n")));
         response.append("\r\n");
         ctx.dataWriter().writeNow(BufferData.create(response.toString().getBytes(StandardCharsets.US_ASCII)));
+        // Helidon's HTTP/1 loop keeps the request headers reachable (a local of its frame, under
+        // ours) for as long as the socket lives: empty them, so an idle socket does not carry its
+        // whole upgrade request (bearer token included) until it closes.
+        headers.clear();
         return new WsConnection(ctx, prologue, listener, endpoint, closeTimer, closeTimeout);
     }
 
