@@ -290,7 +290,8 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         }
         Directory.WorkerHello worker = workerHello(hello);
         Instant since = connectedAt;
-        writes.submit(() -> gateway.directory().workerConnected(worker, since));
+        // Batched with every other socket's hello; this socket's later writes wait for it (join).
+        writes.submit(() -> gateway.workerHellos().connected(worker, since).join());
         ConnectionRegistry.Outcome outcome = gateway.registry().register(agent.id(), workerId, this);
         if (outcome == ConnectionRegistry.Outcome.OVER_CAP) {
             metrics.frameRejected("worker_cap");

@@ -12,7 +12,9 @@ import dev.z4j.brain.store.StoreException;
 import io.helidon.websocket.WsListener;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,6 +88,10 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
     });
     private final ExecutorService directoryWrites = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean reconciling = new AtomicBoolean();
+    private final WorkerHellos workerHellos;
+    /** Agents whose waiting commands a drain will look up: one query for all that connected meanwhile. */
+    private final Set<UUID> toDrain = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean draining = new AtomicBoolean();
     /** Set by closeAll: sockets that open from then on are sent away with 1001 at once. */
     private volatile boolean goingAway;
 
@@ -102,6 +108,7 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         metrics.watchAuth(auth);
         this.liveness = new LivenessCoalescer(directory);
         this.queueDepths = new QueueDepths(directory, metrics.registry());
+        this.workerHellos = new WorkerHellos(directory);
         timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(liveness::flush, 2, 2, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(queueDepths::flush, 2, 2, TimeUnit.SECONDS);
@@ -296,8 +303,38 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
     }
 
     /** After a socket of the agent connected here: push what waited for it, take back what its old socket had. */
-    void drainPending(java.util.UUID agentId) {
-        directoryWrite(() -> reconcile(List.of(agentId)));
+    /**
+     * Commands that waited for this agent go out now. Coalesced: in a connect storm every socket
+     * asks, and one query per batch of agents answers them all instead of one per socket.
+     */
+    void drainPending(UUID agentId) {
+        toDrain.add(agentId);
+        if (draining.compareAndSet(false, true)) {
+            directoryWrite(this::drainQueued);
+        }
+    }
+
+    private void drainQueued() {
+        try {
+            while (!toDrain.isEmpty()) {
+                List<UUID> batch = new ArrayList<>();
+                for (Iterator<UUID> it = toDrain.iterator(); it.hasNext() && batch.size() < RECONCILE_LIMIT; ) {
+                    batch.add(it.next());
+                    it.remove();
+                }
+                reconcile(batch);
+            }
+        } finally {
+            draining.set(false);
+            // An agent added after the loop looked but before the flag dropped is not left waiting.
+            if (!toDrain.isEmpty() && draining.compareAndSet(false, true)) {
+                directoryWrite(this::drainQueued);
+            }
+        }
+    }
+
+    WorkerHellos workerHellos() {
+        return workerHellos;
     }
 
     void publish(Notice notice) {
@@ -360,6 +397,7 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         timers.shutdownNow();
         liveness.flush();
         queueDepths.flush();
+        workerHellos.close(); // before the per-socket writes that wait on it
         directoryWrites.shutdown();
         try {
             directoryWrites.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,10 +1,14 @@
 package dev.z4j.brain.registry;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.StoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -45,6 +49,8 @@ public final class PostgresNotifyRegistry implements Registry {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /** Dashboard notices waiting for the sender; beyond this they are dropped (and counted). */
     static final int MAX_QUEUED_NOTICES = 10_000;
+    /** Socket announcements share a NOTIFY up to this size (PostgreSQL refuses payloads over 8000 bytes). */
+    static final int MAX_SOCKETS_PAYLOAD = 7_000;
 
     private final Database db;
     private final LocalAgents agents;
@@ -55,11 +61,14 @@ public final class PostgresNotifyRegistry implements Registry {
     private final Counter notifications;
     private final Counter noticesDropped;
     private final LinkedBlockingQueue<String> outgoingNotices = new LinkedBlockingQueue<>(MAX_QUEUED_NOTICES);
+    /** Not bounded: each entry must arrive (it closes a stale socket elsewhere); one per accepted socket. */
+    private final LinkedBlockingQueue<String> outgoingSockets = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private volatile boolean listening;
     private volatile long lastSelfHeardNanos;
     private Thread listener;
     private Thread noticeSender;
+    private Thread socketAnnouncer;
 
     public PostgresNotifyRegistry(Database db, LocalAgents agents, LocalDashboard dashboard, MeterRegistry meters) {
         this.db = db;
@@ -83,6 +92,7 @@ public final class PostgresNotifyRegistry implements Registry {
         running = true;
         listener = Thread.ofPlatform().name("z4j-listen").daemon().start(this::listenLoop);
         noticeSender = Thread.ofVirtual().name("z4j-notice-sender").start(this::sendNotices);
+        socketAnnouncer = Thread.ofVirtual().name("z4j-socket-announcer").start(this::announceSockets);
     }
 
     @Override
@@ -96,7 +106,10 @@ public final class PostgresNotifyRegistry implements Registry {
     @Override
     public void socketAccepted(UUID agentId, String workerId, Instant connectedAt) {
         long micros = connectedAt.getEpochSecond() * 1_000_000L + connectedAt.getNano() / 1000;
-        notifyQuietly(SOCKETS, replicaId + "|" + agentId + "|" + micros + "|" + workerId);
+        // Queued, never sent from the socket's thread: a connect storm becomes a few NOTIFYs of many
+        // lines each instead of one pool connection per socket.
+        // The worker id is the agent's free text: encoded, so a newline in it cannot split a line.
+        outgoingSockets.add(replicaId + "|" + agentId + "|" + micros + "|" + URLEncoder.encode(workerId, UTF_8));
     }
 
     /**
@@ -131,6 +144,31 @@ public final class PostgresNotifyRegistry implements Registry {
         }
     }
 
+    /** Sends queued socket announcements, as many lines per NOTIFY as fit. */
+    private void announceSockets() {
+        String carry = null;
+        while (running || carry != null || !outgoingSockets.isEmpty()) {
+            try {
+                String first = carry != null ? carry : outgoingSockets.poll(250, TimeUnit.MILLISECONDS);
+                carry = null;
+                if (first == null) {
+                    continue;
+                }
+                StringBuilder payload = new StringBuilder(first);
+                for (String next; (next = outgoingSockets.poll()) != null; ) {
+                    if (payload.length() + 1 + next.length() > MAX_SOCKETS_PAYLOAD) {
+                        carry = next;
+                        break;
+                    }
+                    payload.append('\n').append(next);
+                }
+                notifyQuietly(SOCKETS, payload.toString());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
     @Override
     public boolean healthy() {
         return listening;
@@ -144,6 +182,13 @@ public final class PostgresNotifyRegistry implements Registry {
             // sees running == false within one poll.
             try {
                 noticeSender.join(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (socketAnnouncer != null) {
+            try {
+                socketAnnouncer.join(Duration.ofSeconds(1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -232,12 +277,15 @@ public final class PostgresNotifyRegistry implements Registry {
                     }
                 }
                 case SOCKETS -> {
-                    String[] p = payload.split("\\|", 4);
-                    if (!p[0].equals(replicaId)) {
-                        long micros = Long.parseLong(p[2]);
-                        Instant at = Instant.ofEpochSecond(micros / 1_000_000L, (micros % 1_000_000L) * 1000);
-                        UUID agent = UUID.fromString(p[1]);
-                        work.execute(() -> agents.displaceIfOlder(agent, p[3], at));
+                    for (String line : payload.split("\n")) { // one accepted socket per line
+                        String[] p = line.split("\\|", 4);
+                        if (!p[0].equals(replicaId)) {
+                            long micros = Long.parseLong(p[2]);
+                            Instant at = Instant.ofEpochSecond(micros / 1_000_000L, (micros % 1_000_000L) * 1000);
+                            UUID agent = UUID.fromString(p[1]);
+                            String worker = URLDecoder.decode(p[3], UTF_8);
+                            work.execute(() -> agents.displaceIfOlder(agent, worker, at));
+                        }
                     }
                 }
                 case DASHBOARD -> {

@@ -2,6 +2,7 @@ package dev.z4j.brain.store;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -53,6 +54,15 @@ public interface Directory {
 
     /** Upserts the agent_workers row as online and marks the agent online (hello accepted). */
     void workerConnected(WorkerHello hello, Instant now) throws StoreException;
+
+    /** One accepted hello and when it was accepted. */
+    record Connected(WorkerHello hello, Instant at) {}
+
+    /**
+     * {@link #workerConnected} for many sockets in one transaction, applied in list order (a later
+     * hello of the same worker wins): a connect storm costs a few round trips, not one per socket.
+     */
+    void workersConnected(List<Connected> connects) throws StoreException;
 
     /**
      * Marks the worker offline; the agent goes offline when it has no online worker left and

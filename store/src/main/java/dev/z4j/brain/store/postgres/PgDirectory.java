@@ -9,8 +9,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -127,31 +130,51 @@ public final class PgDirectory implements Directory {
 
     @Override
     public void workerConnected(WorkerHello hello, Instant now) throws StoreException {
-        transactions.inTransaction("worker connected", c -> {
+        workersConnected(List.of(new Connected(hello, now)));
+    }
+
+    @Override
+    public void workersConnected(List<Connected> connects) throws StoreException {
+        if (connects.isEmpty()) {
+            return;
+        }
+        // Rows locked in agent order (stable sort: one worker's hellos keep their order), so two
+        // replicas writing overlapping storms cannot deadlock on each other's agents.
+        List<Connected> ordered = new ArrayList<>(connects);
+        ordered.sort(Comparator.comparing((Connected c) -> c.hello().agentId()));
+        transactions.inTransaction("workers connected", c -> {
             try (PreparedStatement ps = c.prepareStatement(UPSERT_AGENT_WORKER)) {
-                ps.setObject(1, hello.agentId());
-                ps.setObject(2, hello.projectId());
-                ps.setString(3, slot(hello.workerId()));
-                ps.setString(4, hello.role());
-                ps.setString(5, hello.framework());
-                ps.setObject(6, hello.pid());
-                ps.setObject(7, ts(hello.startedAt()));
-                ps.setObject(8, ts(now));
-                ps.setObject(9, ts(now));
-                ps.executeUpdate();
+                for (Connected one : ordered) {
+                    WorkerHello hello = one.hello();
+                    ps.setObject(1, hello.agentId());
+                    ps.setObject(2, hello.projectId());
+                    ps.setString(3, slot(hello.workerId()));
+                    ps.setString(4, hello.role());
+                    ps.setString(5, hello.framework());
+                    ps.setObject(6, hello.pid());
+                    ps.setObject(7, ts(hello.startedAt()));
+                    ps.setObject(8, ts(one.at()));
+                    ps.setObject(9, ts(one.at()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             try (PreparedStatement ps = c.prepareStatement(AGENT_ONLINE)) {
-                ps.setString(1, hello.protocolVersion());
-                ps.setString(2, hello.framework());
-                ps.setString(3, hello.enginesJson());
-                ps.setString(4, hello.schedulersJson());
-                ps.setString(5, hello.capabilitiesJson());
-                ps.setString(6, hello.hostJson());
-                ps.setString(7, hello.agentVersion());
-                ps.setObject(8, ts(now));
-                ps.setObject(9, ts(now));
-                ps.setObject(10, hello.agentId());
-                ps.executeUpdate();
+                for (Connected one : ordered) {
+                    WorkerHello hello = one.hello();
+                    ps.setString(1, hello.protocolVersion());
+                    ps.setString(2, hello.framework());
+                    ps.setString(3, hello.enginesJson());
+                    ps.setString(4, hello.schedulersJson());
+                    ps.setString(5, hello.capabilitiesJson());
+                    ps.setString(6, hello.hostJson());
+                    ps.setString(7, hello.agentVersion());
+                    ps.setObject(8, ts(one.at()));
+                    ps.setObject(9, ts(one.at()));
+                    ps.setObject(10, hello.agentId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             return null;
         });

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -178,31 +179,43 @@ final class SqliteDirectory implements Directory {
 
     @Override
     public void workerConnected(WorkerHello hello, Instant now) throws StoreException {
-        long at = Micros.of(now);
-        writer.inTransaction("recording worker hello", connection -> {
+        workersConnected(List.of(new Connected(hello, now)));
+    }
+
+    @Override
+    public void workersConnected(List<Connected> connects) throws StoreException {
+        if (connects.isEmpty()) {
+            return;
+        }
+        writer.inTransaction("recording worker hellos", connection -> {
             try (PreparedStatement worker = connection.prepareStatement(UPSERT_WORKER_ONLINE);
                  PreparedStatement agent = connection.prepareStatement(MARK_AGENT_CONNECTED)) {
-                worker.setString(1, UUID.randomUUID().toString());
-                worker.setString(2, hello.agentId().toString());
-                worker.setString(3, hello.projectId().toString());
-                worker.setString(4, slot(hello.workerId()));
-                worker.setObject(5, hello.role());
-                worker.setObject(6, hello.framework());
-                worker.setObject(7, hello.pid());
-                worker.setObject(8, Micros.ofNullable(hello.startedAt()));
-                worker.setLong(9, at);
-                worker.executeUpdate();
+                for (Connected one : connects) {
+                    WorkerHello hello = one.hello();
+                    long at = Micros.of(one.at());
+                    worker.setString(1, UUID.randomUUID().toString());
+                    worker.setString(2, hello.agentId().toString());
+                    worker.setString(3, hello.projectId().toString());
+                    worker.setString(4, slot(hello.workerId()));
+                    worker.setObject(5, hello.role());
+                    worker.setObject(6, hello.framework());
+                    worker.setObject(7, hello.pid());
+                    worker.setObject(8, Micros.ofNullable(hello.startedAt()));
+                    worker.setLong(9, at);
+                    worker.executeUpdate();
 
-                agent.setString(1, hello.agentId().toString());
-                agent.setObject(2, hello.protocolVersion());
-                agent.setObject(3, hello.framework());
-                agent.setObject(4, hello.enginesJson());
-                agent.setObject(5, hello.schedulersJson());
-                agent.setObject(6, hello.capabilitiesJson());
-                agent.setObject(7, hello.hostJson());
-                agent.setObject(8, hello.agentVersion());
-                agent.setLong(9, at);
-                return agent.executeUpdate();
+                    agent.setString(1, hello.agentId().toString());
+                    agent.setObject(2, hello.protocolVersion());
+                    agent.setObject(3, hello.framework());
+                    agent.setObject(4, hello.enginesJson());
+                    agent.setObject(5, hello.schedulersJson());
+                    agent.setObject(6, hello.capabilitiesJson());
+                    agent.setObject(7, hello.hostJson());
+                    agent.setObject(8, hello.agentVersion());
+                    agent.setLong(9, at);
+                    agent.executeUpdate();
+                }
+                return null;
             }
         });
     }

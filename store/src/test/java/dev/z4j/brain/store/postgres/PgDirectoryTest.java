@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,6 +80,36 @@ class PgDirectoryTest {
     private static WorkerHello hello(UUID agent, UUID project, String workerId) {
         return new WorkerHello(agent, project, workerId, "task", "celery", 123, T0, "2", "1.0.0",
                 "[\"celery\"]", "[]", "{\"retry\":true}", "{\"name\":\"h1\"}");
+    }
+
+    /** A storm's hellos in one call: every worker row, every agent online, a later hello of a worker wins. */
+    @Test
+    void manyHellosInOneBatch() throws Exception {
+        UUID project = dir.createProject("storm", "Storm").id();
+        Instant at = T0.plusSeconds(3600); // later than any stale sweep of the other tests (one shared database)
+        List<Directory.Connected> batch = new ArrayList<>();
+        List<UUID> agents = new ArrayList<>();
+        for (int a = 0; a < 30; a++) {
+            UUID agent = dir.createAgent(project, "storm-" + a, "token-storm-" + a).id();
+            agents.add(agent);
+            for (int w = 0; w < 10; w++) {
+                batch.add(new Directory.Connected(hello(agent, project, "w" + w), at));
+            }
+        }
+        WorkerHello first = hello(agents.get(0), project, "w0");
+        WorkerHello again = new WorkerHello(first.agentId(), project, "w0", "task", "celery", 999, T0, "2", "1.0.0",
+                "[\"celery\"]", "[]", "{\"retry\":true}", "{\"name\":\"h2\"}");
+        batch.add(new Directory.Connected(again, at.plusSeconds(1)));
+
+        dir.workersConnected(batch);
+
+        assertThat(dir.stats(project).workersOnline()).isEqualTo(300);
+        assertThat(dir.stats(project).agentsOnline()).isEqualTo(30);
+        assertThat(value("SELECT pid FROM agent_workers WHERE agent_id = ? AND worker_id = 'w0'", first.agentId()))
+                .isEqualTo(999);
+        assertThat(value("SELECT metadata->'host'->>'name' FROM agents WHERE id = ?", first.agentId())).isEqualTo("h2");
+        assertThat(seen("SELECT last_connect_at FROM agent_workers WHERE agent_id = ? AND worker_id = 'w0'",
+                first.agentId())).isEqualTo(at.plusSeconds(1));
     }
 
     @Test

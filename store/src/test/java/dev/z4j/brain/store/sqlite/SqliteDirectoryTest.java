@@ -38,6 +38,27 @@ class SqliteDirectoryTest {
         return f.one("SELECT state FROM agents WHERE id = ?", f.agentId.toString()).get("state");
     }
 
+    /** A storm's hellos in one call: every worker row online, a later hello of the same worker wins. */
+    @Test
+    void manyHellosInOneBatch() throws Exception {
+        try (SqliteFixture f = new SqliteFixture(home)) {
+            List<Directory.Connected> batch = new ArrayList<>();
+            for (int w = 0; w < 200; w++) {
+                batch.add(new Directory.Connected(hello(f, "w" + w), T0));
+            }
+            WorkerHello again = new WorkerHello(f.agentId, f.projectId, "w0", "task", "django", 999,
+                    T0.minusSeconds(5), "2", "1.4.0", "[\"celery\"]", "[]", "{\"cancel\":true}", "{\"name\":\"h2\"}");
+            batch.add(new Directory.Connected(again, T0.plusSeconds(1)));
+
+            f.directory().workersConnected(batch);
+
+            assertThat(f.one("SELECT count(*) AS n FROM agent_workers WHERE agent_id = ? AND state = 'online'",
+                    f.agentId.toString()).get("n")).isEqualTo(200L);
+            assertThat(workerRow(f, "w0").get("pid")).isEqualTo(999L);
+            assertThat(agentState(f)).isEqualTo("online");
+        }
+    }
+
     /** A duplicate is a conflict; a value the schema refuses (CHECK on length) is not. */
     @Test
     void refusalsSayWhetherTheRowExistsOrTheValueIsInvalid() throws Exception {
