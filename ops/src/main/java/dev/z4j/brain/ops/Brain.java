@@ -64,6 +64,8 @@ public final class Brain implements AutoCloseable {
     private final WsEndpoints webSockets;
     private final MaintenanceJobs jobs;
     private final HeaderTimeout headerTimeout;
+    /** Connections the kernel may hold for us before accept(). */
+    static final int ACCEPT_BACKLOG = 8192;
     private final Bootstrap.FirstStart firstStart;
     private final RouteTable api;
 
@@ -171,6 +173,10 @@ public final class Brain implements AutoCloseable {
                 .host(config.bindHost())
                 .port(config.bindPort())
                 .shutdownHook(false)
+                // Room for a connect storm in the accept queue (Helidon's default is 1024; the kernel
+                // caps it at net.core.somaxconn): a full queue drops handshakes, and the agent waits
+                // out SYN-ACK retransmits of 1, 2, 4 s before its upgrade is even read.
+                .backlog(ACCEPT_BACKLOG)
                 .maxPayloadSize(config.httpMaxBodyBytes())
                 .connectionOptions(socketOptions(config))
                 // Blocking sockets: one 8 KiB read buffer per connection instead of NIO's 8 KiB read
