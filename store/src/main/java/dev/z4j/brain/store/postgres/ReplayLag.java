@@ -1,0 +1,50 @@
+package dev.z4j.brain.store.postgres;
+
+import java.util.ArrayDeque;
+
+/**
+ * How far behind the primary a standby is, in time, from WAL positions alone.
+ *
+ * <p>{@code now() - pg_last_xact_replay_timestamp()} on the standby grows without bound while the
+ * primary is idle (nothing new to replay, yet the last replayed commit gets older), and a byte
+ * distance between {@code pg_current_wal_lsn()} and {@code pg_last_wal_replay_lsn()} is not a
+ * time. So each check records when the primary was seen at which WAL position; the lag is the age
+ * of the oldest recorded position the standby has not replayed yet (0 once it has replayed them
+ * all). Resolution is one check interval; an idle primary reads as 0 once the standby caught up.
+ * Not thread-safe: one monitor thread owns it.
+ */
+final class ReplayLag {
+    /** Positions remembered; beyond this the newest one is moved forward (overstating the lag, never understating it). */
+    static final int MAX_POSITIONS = 4_096;
+
+    private record Seen(long lsn, long atNanos) {}
+
+    private final ArrayDeque<Seen> pending = new ArrayDeque<>();
+
+    /**
+     * @param primaryLsn  the primary's {@code pg_current_wal_lsn()}, sampled at {@code primaryAtNanos}
+     * @param replayedLsn the standby's {@code pg_last_wal_replay_lsn()}, sampled after that
+     * @return the lag in nanoseconds at {@code nowNanos}
+     */
+    long observe(long primaryLsn, long primaryAtNanos, long replayedLsn, long nowNanos) {
+        Seen newest = pending.peekLast();
+        if (primaryLsn > replayedLsn && (newest == null || primaryLsn > newest.lsn())) {
+            if (pending.size() < MAX_POSITIONS) {
+                pending.addLast(new Seen(primaryLsn, primaryAtNanos));
+            } else {
+                pending.pollLast();
+                pending.addLast(new Seen(primaryLsn, newest.atNanos()));
+            }
+        }
+        while (!pending.isEmpty() && pending.peekFirst().lsn() <= replayedLsn) {
+            pending.pollFirst();
+        }
+        Seen oldest = pending.peekFirst();
+        return oldest == null ? 0 : Math.max(0, nowNanos - oldest.atNanos());
+    }
+
+    /** Forgets every position (the standby went away; its lag is measured afresh when it returns). */
+    void reset() {
+        pending.clear();
+    }
+}
