@@ -123,9 +123,13 @@ public final class ReadRouting implements AutoCloseable {
         return fallbacks.get(reason).sum();
     }
 
-    /** Operator reads answered by {@code target} (routed reads only). */
+    /** Reads that may be stale answered by {@code target} (reads that must be fresh are not counted). */
     public long served(Target target) {
         return served.get(target).sum();
+    }
+
+    void servedByPrimary() {
+        served.get(Target.PRIMARY).increment();
     }
 
     /** True if a read of {@code project} may go to the standby now. */
@@ -334,11 +338,13 @@ public final class ReadRouting implements AutoCloseable {
             if (!first && before.equals(next)) {
                 return;
             }
+            if (next.target() == Target.PRIMARY) {
+                fallbacks.get(next.reason()).increment(); // counted before it shows: readers of both agree
+            }
             state = next;
             if (next.target() == Target.STANDBY) {
                 LOG.info("operator reads go to the read replica (" + why + ")");
             } else {
-                fallbacks.get(next.reason()).increment();
                 LOG.warning("operator reads fall back to the primary: read replica " + next.reason().label
                         + " (" + why + ")");
             }

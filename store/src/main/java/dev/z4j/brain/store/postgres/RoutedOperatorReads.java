@@ -57,11 +57,17 @@ final class RoutedOperatorReads implements OperatorReads {
     }
 
     private OperatorReads of(UUID project) {
-        return routing.standbyFor(project) ? routed : primary;
+        return routing.standbyFor(project) ? routed : onPrimary();
     }
 
     private OperatorReads of(Collection<UUID> projects) {
-        return routing.standbyFor(projects) ? routed : primary;
+        return routing.standbyFor(projects) ? routed : onPrimary();
+    }
+
+    /** A read that could have gone to the standby goes to the primary (counted as served there). */
+    private OperatorReads onPrimary() {
+        routing.servedByPrimary();
+        return primary;
     }
 
     // ------------------------------------------------------------------ may be a few seconds stale
