@@ -124,11 +124,13 @@ public final class StandbyPair implements AutoCloseable {
                 "postgres", "postgres");
     }
 
-    /** Creates {@code database} on the primary; it exists on the standby once replayed. */
+    /** Creates {@code database} on the primary and waits until the standby has replayed it. */
     public void createDatabase(String database) throws SQLException {
         try (Connection c = primaryConnection("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                queryStandby("SELECT count(*) FROM pg_database WHERE datname = '" + database + "'").equals("1"));
     }
 
     public boolean inRecovery() throws SQLException {
