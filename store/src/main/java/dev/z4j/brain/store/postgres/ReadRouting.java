@@ -320,11 +320,19 @@ public final class ReadRouting implements AutoCloseable {
         }
     }
 
+    /**
+     * The primary's WAL insert position, not {@code pg_current_wal_lsn()} (the write position): with
+     * synchronous_commit=off a commit returns before its record is written, and a standby that
+     * replayed up to the write position may not show that commit yet (seen in tests). The insert
+     * position of an idle primary can sit just past a page header, where no record ends; see
+     * {@link ReplayLag#recordEnd}.
+     */
     private static long primaryLsn(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint, "
+                        + "current_setting('wal_block_size')::int")) {
             rs.next();
-            return rs.getLong(1);
+            return ReplayLag.recordEnd(rs.getLong(1), rs.getInt(2));
         }
     }
 

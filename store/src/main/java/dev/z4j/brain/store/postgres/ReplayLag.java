@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
  *
  * <p>{@code now() - pg_last_xact_replay_timestamp()} on the standby grows without bound while the
  * primary is idle (nothing new to replay, yet the last replayed commit gets older), and a byte
- * distance between {@code pg_current_wal_lsn()} and {@code pg_last_wal_replay_lsn()} is not a
+ * distance between the primary's WAL position and {@code pg_last_wal_replay_lsn()} is not a
  * time. So each check records when the primary was seen at which WAL position; the lag is the age
  * of the oldest recorded position the standby has not replayed yet (0 once it has replayed them
  * all). Resolution is one check interval; an idle primary reads as 0 once the standby caught up.
@@ -17,12 +17,27 @@ final class ReplayLag {
     /** Positions remembered; beyond this the newest one is moved forward (overstating the lag, never understating it). */
     static final int MAX_POSITIONS = 4_096;
 
+    /** Sizes of the WAL page headers (short; long at a segment start): no record ends inside one. */
+    static final int SHORT_PAGE_HEADER = 24;
+    static final int LONG_PAGE_HEADER = 40;
+
     private record Seen(long lsn, long atNanos) {}
+
+    /**
+     * {@code pg_current_wal_insert_lsn()} points where the next record starts: just past the header
+     * when the last record filled its page. The standby's replay position is where the last record
+     * ended, the page boundary. Without this an idle primary at a page boundary would look like a
+     * standby that never catches up.
+     */
+    static long recordEnd(long insertLsn, int walBlockSize) {
+        long offset = insertLsn % walBlockSize;
+        return offset == SHORT_PAGE_HEADER || offset == LONG_PAGE_HEADER ? insertLsn - offset : insertLsn;
+    }
 
     private final ArrayDeque<Seen> pending = new ArrayDeque<>();
 
     /**
-     * @param primaryLsn  the primary's {@code pg_current_wal_lsn()}, sampled at {@code primaryAtNanos}
+     * @param primaryLsn  the primary's {@code pg_current_wal_insert_lsn()}, sampled at {@code primaryAtNanos}
      * @param replayedLsn the standby's {@code pg_last_wal_replay_lsn()}, sampled after that
      * @return the lag in nanoseconds at {@code nowNanos}
      */
