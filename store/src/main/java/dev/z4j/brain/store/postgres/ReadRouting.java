@@ -6,6 +6,7 @@ import dev.z4j.brain.store.read.JdbcRunner;
 import dev.z4j.brain.store.read.JdbcWork;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -80,6 +82,7 @@ public final class ReadRouting implements AutoCloseable {
     private volatile boolean checkedOnce;
     private volatile long lagNanos = -1;
     private volatile long replayedLsn = -1;
+    private Connection monitorConnection; // guarded by checking
 
     private ReadRouting(Transactions primary, HikariDataSource standby, ReadReplicaConfig config) {
         this.primary = primary;
@@ -284,7 +287,7 @@ public final class ReadRouting implements AutoCloseable {
             }
             boolean inRecovery;
             long replayed;
-            try (Connection c = standby.getConnection(); Statement s = c.createStatement()) {
+            try (Statement s = monitorConnection().createStatement()) {
                 s.setQueryTimeout((int) Math.max(1, config.maxLag().toSeconds()));
                 try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), "
                         + "pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint")) {
@@ -293,6 +296,7 @@ public final class ReadRouting implements AutoCloseable {
                     replayed = rs.getLong(2);
                 }
             } catch (SQLException e) {
+                closeMonitorConnection();
                 replayLag.reset();
                 lagNanos = -1;
                 switchTo(new State(Target.PRIMARY, Reason.DOWN), e.getMessage());
@@ -317,6 +321,37 @@ public final class ReadRouting implements AutoCloseable {
             }
         } finally {
             checking.unlock();
+        }
+    }
+
+    /**
+     * The monitor's own connection to the standby, outside its pool: a pool busy with reads must
+     * not read as a standby that is down. Opened again after a failure. Only under {@code checking}.
+     */
+    private Connection monitorConnection() throws SQLException {
+        if (monitorConnection == null) {
+            Properties props = new Properties();
+            props.putAll(standby.getDataSourceProperties());
+            props.setProperty("ApplicationName", "z4j-brain-read-monitor");
+            if (standby.getUsername() != null) {
+                props.setProperty("user", standby.getUsername());
+            }
+            if (standby.getPassword() != null) {
+                props.setProperty("password", standby.getPassword());
+            }
+            monitorConnection = DriverManager.getConnection(standby.getJdbcUrl(), props);
+        }
+        return monitorConnection;
+    }
+
+    private void closeMonitorConnection() {
+        if (monitorConnection != null) {
+            try {
+                monitorConnection.close();
+            } catch (SQLException ignored) {
+                // it is being discarded because it failed
+            }
+            monitorConnection = null;
         }
     }
 
@@ -368,6 +403,12 @@ public final class ReadRouting implements AutoCloseable {
             monitor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        checking.lock();
+        try {
+            closeMonitorConnection();
+        } finally {
+            checking.unlock();
         }
         standby.close();
     }

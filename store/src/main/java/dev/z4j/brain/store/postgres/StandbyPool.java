@@ -36,6 +36,9 @@ final class StandbyPool {
         hikari.addDataSourceProperty("options", PostgresDatabase.sessionOptions(statementTimeoutMs, true));
         hikari.addDataSourceProperty("connectTimeout", "1");
         hikari.addDataSourceProperty("loginTimeout", "2");
+        // A standby that vanishes from the network fails the read (and it goes to the primary)
+        // shortly after the statement timeout instead of hanging on a dead socket.
+        hikari.addDataSourceProperty("socketTimeout", String.valueOf(statementTimeoutMs / 1000 + 5));
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         hikari.addDataSourceProperty("ApplicationName", "z4j-brain-read");
         return new HikariDataSource(hikari);
