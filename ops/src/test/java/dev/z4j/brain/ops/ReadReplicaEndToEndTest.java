@@ -83,6 +83,21 @@ class ReadReplicaEndToEndTest {
                 assertThat(taskIds(brain)).containsExactly("t1", "t2");
                 assertThat(brain.metric("z4j_read_replica_reads_total{target=\"standby\"}")).isEqualTo(before + 1);
                 assertThat(brain.metric("z4j_read_replica_fallbacks_total{reason=\"down\"}")).isEqualTo(1.0);
+
+                // The operator deletes t1 while the standby does not replay: the list just changed
+                // comes from the primary (t1 gone), not from the standby (which still has it).
+                String t1Row = rowId(brain, "t1");
+                pair.pauseReplay();
+                try {
+                    HttpResponse<String> deleted = brain.post("/api/v1/projects/default/tasks/bulk-delete",
+                            "{\"task_ids\":[\"" + t1Row + "\"]}", brain.adminKey());
+                    assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+                    assertThat(taskIds(brain)).containsExactly("t2");
+                    assertThat(brain.metric("z4j_read_replica_fallbacks_total{reason=\"lag\"}"))
+                            .as("the primary answered because of the deletion, not the lag").isEqualTo(1.0);
+                } finally {
+                    pair.resumeReplay();
+                }
             }
         }
     }
@@ -128,6 +143,16 @@ class ReadReplicaEndToEndTest {
         HttpResponse<String> res = brain.get(TASKS, brain.adminKey());
         assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
         return ids(res);
+    }
+
+    private static String rowId(BrainFixture brain, String taskId) throws Exception {
+        HttpResponse<String> res = brain.get(TASKS, brain.adminKey());
+        for (JsonNode item : JSON.readTree(res.body()).get("items")) {
+            if (item.get("task_id").asText().equals(taskId)) {
+                return item.get("id").asText();
+            }
+        }
+        throw new AssertionError(taskId + " not listed: " + res.body());
     }
 
     private static List<String> ids(HttpResponse<String> res) throws Exception {
