@@ -80,6 +80,7 @@ public final class ReadRouting implements AutoCloseable {
     private final ScheduledExecutorService monitor;
     private volatile State state = new State(Target.PRIMARY, Reason.DOWN);
     private volatile boolean checkedOnce;
+    private boolean catchingUpLogged; // guarded by switching
     private volatile long lagNanos = -1;
     private volatile long replayedLsn = -1;
     private Connection monitorConnection; // guarded by checking
@@ -116,7 +117,7 @@ public final class ReadRouting implements AutoCloseable {
         return state;
     }
 
-    /** The replay lag at the last check in milliseconds; -1 while the standby cannot be measured. */
+    /** The replay lag at the last check in milliseconds; -1 while it is not known (standby down or catching up). */
     public long lagMillis() {
         long n = lagNanos;
         return n < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(n);
@@ -275,7 +276,7 @@ public final class ReadRouting implements AutoCloseable {
     }
 
     /** Measures the standby now and moves reads accordingly (the monitor calls this every checkEvery). */
-    public void check() {
+    void check() {
         checking.lock();
         try {
             long primaryAt = System.nanoTime();
@@ -310,10 +311,12 @@ public final class ReadRouting implements AutoCloseable {
             }
             replayedLsn = replayed;
             long lag = replayLag.observe(primaryLsn, primaryAt, replayed, System.nanoTime());
-            lagNanos = lag;
+            lagNanos = lag == ReplayLag.UNKNOWN ? -1 : lag;
             long now = System.nanoTime();
             pins.values().removeIf(pin -> pin.lsn() <= replayed || now - pin.expiresAtNanos() >= 0);
-            if (lag > config.maxLag().toNanos()) {
+            if (lag == ReplayLag.UNKNOWN) {
+                catchingUp();
+            } else if (lag > config.maxLag().toNanos()) {
                 switchTo(new State(Target.PRIMARY, Reason.LAG), "replay lag " + TimeUnit.NANOSECONDS.toMillis(lag)
                         + " ms exceeds " + ReadReplicaConfig.LAG_SETTING + "=" + config.maxLag().toMillis());
             } else {
@@ -371,6 +374,22 @@ public final class ReadRouting implements AutoCloseable {
         }
     }
 
+    /**
+     * First check (at start, or back after an outage) and the standby is behind: reads stay where
+     * they are (on the primary) until its lag is known; not a new fallback. Logged once.
+     */
+    private void catchingUp() {
+        switching.lock();
+        try {
+            if (!catchingUpLogged) {
+                catchingUpLogged = true;
+                LOG.info("read replica answers and is catching up; operator reads stay on the primary until it has");
+            }
+        } finally {
+            switching.unlock();
+        }
+    }
+
     /** One log line and one count per change of where reads go, none while it stays put. */
     private void switchTo(State next, String why) {
         switching.lock();
@@ -381,6 +400,7 @@ public final class ReadRouting implements AutoCloseable {
             if (!first && before.equals(next)) {
                 return;
             }
+            catchingUpLogged = false;
             if (next.target() == Target.PRIMARY) {
                 fallbacks.get(next.reason()).increment(); // counted before it shows: readers of both agree
             }

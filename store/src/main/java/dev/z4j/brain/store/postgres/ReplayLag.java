@@ -34,18 +34,27 @@ final class ReplayLag {
         return offset == SHORT_PAGE_HEADER || offset == LONG_PAGE_HEADER ? insertLsn - offset : insertLsn;
     }
 
+    /** The lag of a standby first seen behind: unknown, so beyond any bound until it replays that position. */
+    static final long UNKNOWN = Long.MAX_VALUE;
+    private static final long AGE_UNKNOWN = Long.MIN_VALUE;
+
     private final ArrayDeque<Seen> pending = new ArrayDeque<>();
+    private boolean measuredBefore;
 
     /**
      * @param primaryLsn  the primary's {@code pg_current_wal_insert_lsn()}, sampled at {@code primaryAtNanos}
      * @param replayedLsn the standby's {@code pg_last_wal_replay_lsn()}, sampled after that
-     * @return the lag in nanoseconds at {@code nowNanos}
+     * @return the lag in nanoseconds at {@code nowNanos}, or {@link #UNKNOWN}
      */
     long observe(long primaryLsn, long primaryAtNanos, long replayedLsn, long nowNanos) {
+        // At the first check (at start, or back after an outage) a standby behind the primary may
+        // be milliseconds or hours behind: it is known only once it has replayed this position.
+        long seenAt = measuredBefore ? primaryAtNanos : AGE_UNKNOWN;
+        measuredBefore = true;
         Seen newest = pending.peekLast();
         if (primaryLsn > replayedLsn && (newest == null || primaryLsn > newest.lsn())) {
             if (pending.size() < MAX_POSITIONS) {
-                pending.addLast(new Seen(primaryLsn, primaryAtNanos));
+                pending.addLast(new Seen(primaryLsn, seenAt));
             } else {
                 pending.pollLast();
                 pending.addLast(new Seen(primaryLsn, newest.atNanos()));
@@ -55,11 +64,15 @@ final class ReplayLag {
             pending.pollFirst();
         }
         Seen oldest = pending.peekFirst();
-        return oldest == null ? 0 : Math.max(0, nowNanos - oldest.atNanos());
+        if (oldest == null) {
+            return 0;
+        }
+        return oldest.atNanos() == AGE_UNKNOWN ? UNKNOWN : Math.max(0, nowNanos - oldest.atNanos());
     }
 
     /** Forgets every position (the standby went away; its lag is measured afresh when it returns). */
     void reset() {
         pending.clear();
+        measuredBefore = false;
     }
 }

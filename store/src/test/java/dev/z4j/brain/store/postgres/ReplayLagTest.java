@@ -43,4 +43,17 @@ class ReplayLagTest {
         assertThat(ReplayLag.recordEnd(16L * 1024 * 1024 + 40, 8192)).isEqualTo(16L * 1024 * 1024);
         assertThat(ReplayLag.recordEnd(8192 * 5 + 64, 8192)).isEqualTo(8192 * 5 + 64);
     }
+
+    @Test
+    void aStandbyFirstSeenBehindHasNoKnownLagUntilItReplaysWhatThePrimaryHadThen() {
+        ReplayLag lag = new ReplayLag();
+        // Back after an outage (or at start), 500 bytes behind: maybe an hour old, maybe not.
+        assertThat(lag.observe(1_500, 0, 1_000, 0)).isEqualTo(ReplayLag.UNKNOWN);
+        assertThat(lag.observe(2_000, 100 * MS, 1_400, 100 * MS)).isEqualTo(ReplayLag.UNKNOWN);
+        // It replayed the first position: from here on the lag is measured.
+        assertThat(lag.observe(2_000, 200 * MS, 1_500, 210 * MS)).isEqualTo(110 * MS);
+        lag.reset();
+        assertThat(lag.observe(3_000, 300 * MS, 2_000, 300 * MS)).isEqualTo(ReplayLag.UNKNOWN);
+        assertThat(lag.observe(3_000, 400 * MS, 3_000, 400 * MS)).isZero();
+    }
 }
