@@ -30,6 +30,13 @@ public record ReadReplicaConfig(String url, Duration maxLag, Duration checkEvery
         }
     }
 
+    /** Without the password (the URL may carry one). */
+    @Override
+    public String toString() {
+        return "ReadReplicaConfig[" + PostgresUrl.parse(url, URL_SETTING) + ", maxLag=" + maxLag
+                + ", checkEvery=" + checkEvery + ", poolSize=" + poolSize + "]";
+    }
+
     /**
      * The lag is measured five times per bound (at most once a second, at least every 50 ms): a
      * standby that falls behind is noticed within a fifth of the staleness operators accepted.

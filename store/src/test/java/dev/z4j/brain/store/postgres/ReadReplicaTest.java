@@ -234,8 +234,11 @@ class ReadReplicaTest {
                 .hasMessage("Z4J_DATABASE_READ_URL: must start with postgresql:// or jdbc:postgresql://");
         assertThatThrownBy(() -> ReadReplicaConfig.of("postgresql://h", Duration.ofSeconds(5), 2))
                 .hasMessage("Z4J_DATABASE_READ_URL: has no database name (expected .../DBNAME)");
-        ReadReplicaConfig replica = ReadReplicaConfig.of("postgresql://h/db", Duration.ofSeconds(5), 2);
+        ReadReplicaConfig replica = ReadReplicaConfig.of("postgresql://u:s3cret@h/db", Duration.ofSeconds(5), 2);
         assertThat(replica.checkEvery()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ReadReplicaConfig.of("postgresql://h/db", Duration.ofMillis(400), 2).checkEvery())
+                .isEqualTo(Duration.ofMillis(80));
+        assertThat(replica.toString()).doesNotContain("s3cret");
         assertThatThrownBy(() -> Databases.open(new DatabaseConfig(null, Path.of("/tmp"), 1000, 2), replica))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Z4J_DATABASE_READ_URL needs Z4J_DATABASE_URL (PostgreSQL)");
