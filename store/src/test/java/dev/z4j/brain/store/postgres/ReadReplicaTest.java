@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.Databases;
 import dev.z4j.brain.store.StoreException;
@@ -105,6 +106,18 @@ class ReadReplicaTest {
                 assertThat(taskIds(db.reads(), project)).containsExactly("t1");
                 assertThat(db.reads().task(project, "celery", "t2")).isEmpty();
                 assertThat(routing(db).served(ReadRouting.Target.STANDBY)).isEqualTo(standbyBefore + 2);
+
+                // A command issued a moment ago is read back, by id and in the list, and so is the
+                // agent it went to: commands and agents read the primary.
+                String suffix = UUID.randomUUID().toString().substring(0, 8);
+                UUID agent = db.directory().createAgent(project, "agent-" + suffix, "hash-" + suffix).id();
+                CommandStore.Command issued = db.commands().insert(new CommandStore.NewCommand(project, agent,
+                        "retry_task", "{}", "{}", 60, "test", "key-" + suffix), java.time.Instant.now());
+                assertThat(db.reads().command(project, issued.id())).isPresent();
+                assertThat(db.reads().commandByIdempotencyKey(project, "key-" + suffix)).isPresent();
+                assertThat(db.reads().commands(project, null, null, 10)).extracting(CommandStore.Command::id)
+                        .containsExactly(issued.id());
+                assertThat(db.reads().agent(agent)).isPresent();
 
                 // A project created a moment ago is listed: the project list reads the primary.
                 String slug = "fresh-" + UUID.randomUUID().toString().substring(0, 8);
