@@ -30,12 +30,15 @@ public final class StandbyPair implements AutoCloseable {
     private static final Set<String> NOT_COPIED = Set.of("postmaster.pid", "postmaster.opts", "epg-lock");
 
     private final EmbeddedPostgres primary;
+    private final Path primaryDir;
     private final Path standbyDir;
     private final int standbyPort;
     private EmbeddedPostgres standby;
 
-    private StandbyPair(EmbeddedPostgres primary, Path standbyDir, int standbyPort, EmbeddedPostgres standby) {
+    private StandbyPair(EmbeddedPostgres primary, Path primaryDir, Path standbyDir, int standbyPort,
+                        EmbeddedPostgres standby) {
         this.primary = primary;
+        this.primaryDir = primaryDir;
         this.standbyDir = standbyDir;
         this.standbyPort = standbyPort;
         this.standby = standby;
@@ -56,7 +59,7 @@ public final class StandbyPair implements AutoCloseable {
                     StandardOpenOption.APPEND);
             EmbeddedPostgres primary = primaryBuilder(primaryDir).setPort(primaryPort).start();
             EmbeddedPostgres standby = standbyBuilder(standbyDir, 0).start();
-            StandbyPair pair = new StandbyPair(primary, standbyDir, standby.getPort(), standby);
+            StandbyPair pair = new StandbyPair(primary, primaryDir, standbyDir, standby.getPort(), standby);
             if (!pair.inRecovery()) {
                 throw new IllegalStateException("the copy did not start as a standby");
             }
@@ -163,12 +166,34 @@ public final class StandbyPair implements AutoCloseable {
         standby = standbyBuilder(standbyDir, standbyPort).start();
     }
 
+    /** Stops both servers and deletes both data directories (kept by setCleanDataDirectory(false)). */
     @Override
     public void close() throws IOException {
         try {
             standby.close();
         } finally {
             primary.close();
+            delete(standbyDir);
+            delete(primaryDir);
         }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.deleteIfExists(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 }
