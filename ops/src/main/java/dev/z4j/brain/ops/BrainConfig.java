@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import dev.z4j.brain.ingress.api.OperatorConfig;
 import dev.z4j.brain.ingress.api.Origins;
 import dev.z4j.brain.ingress.api.Passwords;
+import dev.z4j.brain.store.postgres.ReadReplicaConfig;
 
 /**
  * Every setting of the brain, read from {@code Z4J_*} environment variables in ONE place,
@@ -50,7 +51,8 @@ public record BrainConfig(
         boolean wsResendBrake,           // Z4J_WS_RESEND_BRAKE (on): stop reading agents that re-send acked batches
         int socketReceiveBufferBytes,    // Z4J_SOCKET_RECEIVE_BUFFER_BYTES (65536; 0 = kernel autotuning): SO_RCVBUF of accepted sockets
         int authLookups,                 // Z4J_AUTH_LOOKUPS (4): agent-token lookups against the database at once
-        int authCacheEntries) {          // Z4J_AUTH_CACHE_ENTRIES (20000; 0 = off): agents cached by token hash
+        int authCacheEntries,            // Z4J_AUTH_CACHE_ENTRIES (20000; 0 = off): agents cached by token hash
+        ReadReplicaConfig readReplica) { // Z4J_DATABASE_READ_URL + Z4J_READ_MAX_LAG_MS (5000); null = no read replica
 
     /** The first admin, created at start while no user exists. */
     public record BootstrapAdmin(String email, String password, String displayName) {
@@ -149,7 +151,36 @@ public record BrainConfig(
                 e.onOff("Z4J_WS_RESEND_BRAKE", true),
                 e.integer("Z4J_SOCKET_RECEIVE_BUFFER_BYTES", 65_536, 0, 64 << 20),
                 authLookups,
-                e.integer("Z4J_AUTH_CACHE_ENTRIES", 20_000, 0, 10_000_000));
+                e.integer("Z4J_AUTH_CACHE_ENTRIES", 20_000, 0, 10_000_000),
+                readReplica(e, url, pool));
+    }
+
+    /**
+     * The streaming standby that serves the operator API's lists, details, stats and exports; its
+     * pool is half the primary's (at least 2): it only serves those reads.
+     */
+    static ReadReplicaConfig readReplica(Env e, String primaryUrl, int pool) {
+        int maxLagMs = e.integer(ReadReplicaConfig.LAG_SETTING, 5_000, 100, 3_600_000);
+        String url = e.text(ReadReplicaConfig.URL_SETTING, null);
+        if (url == null) {
+            return null;
+        }
+        if (primaryUrl == null) {
+            throw new ConfigException(ReadReplicaConfig.URL_SETTING + " needs Z4J_DATABASE_URL: a read replica is a "
+                    + "PostgreSQL streaming standby, and the embedded SQLite database has none");
+        }
+        if (!url.startsWith("postgresql://") && !url.startsWith("postgres://") && !url.startsWith("jdbc:postgresql://")) {
+            throw new ConfigException(ReadReplicaConfig.URL_SETTING
+                    + " must start with postgresql:// or jdbc:postgresql:// (a PostgreSQL streaming standby)");
+        }
+        if (url.startsWith("postgres://")) {
+            url = "postgresql://" + url.substring("postgres://".length());
+        }
+        try {
+            return ReadReplicaConfig.of(url, Duration.ofMillis(maxLagMs), Math.max(2, pool / 2));
+        } catch (IllegalArgumentException invalid) {
+            throw new ConfigException(invalid.getMessage());
+        }
     }
 
     /** The operator side: the original brain's defaults, each overridable. */

@@ -22,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 /** The production database: a HikariCP pool over PostgreSQL with per-connection safety timeouts. */
@@ -58,9 +59,11 @@ public final class PostgresDatabase implements Database {
     private final Access access;
     private final EventPartitions partitions;
     private final JobLock jobLock;
-    private final SqlOperatorReads reads;
+    private final OperatorReads reads;
+    private final ReadRouting readRouting; // null without Z4J_DATABASE_READ_URL
 
-    private PostgresDatabase(HikariDataSource dataSource, HikariConfig poolConfig, long statementTimeoutMs) {
+    private PostgresDatabase(HikariDataSource dataSource, HikariConfig poolConfig, long statementTimeoutMs,
+                             ReadReplicaConfig replica) {
         this.dataSource = dataSource;
         this.poolConfig = poolConfig;
         this.statementTimeoutMs = statementTimeoutMs;
@@ -70,7 +73,7 @@ public final class PostgresDatabase implements Database {
         this.access = Access.over(new PgSql(transactions));
         this.partitions = new EventPartitions(transactions);
         this.jobLock = new JobLock(dataSource);
-        this.reads = new SqlOperatorReads(new JdbcRunner() {
+        SqlOperatorReads onPrimary = new SqlOperatorReads(new JdbcRunner() {
             @Override
             public <T> T read(String what, JdbcWork<T> work) throws StoreException {
                 return transactions.inTransaction(what, work::run);
@@ -81,6 +84,14 @@ public final class PostgresDatabase implements Database {
                 return transactions.inTransaction(what, work::run);
             }
         }, PgReadDialect.INSTANCE);
+        if (replica == null) {
+            this.readRouting = null;
+            this.reads = onPrimary;
+        } else {
+            this.readRouting = ReadRouting.start(transactions, StandbyPool.open(replica, statementTimeoutMs), replica);
+            this.reads = new RoutedOperatorReads(new SqlOperatorReads(readRouting.runner(), PgReadDialect.INSTANCE),
+                    onPrimary, readRouting);
+        }
     }
 
     public static PostgresDatabase open(DatabaseConfig config) throws StoreException {
@@ -89,6 +100,12 @@ public final class PostgresDatabase implements Database {
 
     /** Fails with a transient StoreException if the database cannot be reached within {@code connectionTimeout}. */
     public static PostgresDatabase open(DatabaseConfig config, Duration connectionTimeout) throws StoreException {
+        return open(config, connectionTimeout, null);
+    }
+
+    /** As {@link #open(DatabaseConfig, Duration)}, with the operator reads routed to {@code replica} (null: none). */
+    public static PostgresDatabase open(DatabaseConfig config, Duration connectionTimeout, ReadReplicaConfig replica)
+            throws StoreException {
         Objects.requireNonNull(config, "config");
         if (connectionTimeout.toMillis() < 250) {
             throw new IllegalArgumentException("connectionTimeout must be >= 250 ms, was " + connectionTimeout);
@@ -96,7 +113,7 @@ public final class PostgresDatabase implements Database {
         PostgresUrl url = PostgresUrl.parse(config.url());
         HikariConfig pool = poolConfig(url, config, connectionTimeout);
         try {
-            return new PostgresDatabase(new HikariDataSource(pool), pool, config.statementTimeoutMs());
+            return new PostgresDatabase(new HikariDataSource(pool), pool, config.statementTimeoutMs(), replica);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause();
             boolean transientFailure = !(cause instanceof SQLException sql) || PgErrors.isTransient(sql);
@@ -257,8 +274,16 @@ public final class PostgresDatabase implements Database {
         return dataSource;
     }
 
+    /** Where the operator reads go, when a read replica is configured. */
+    public Optional<ReadRouting> readRouting() {
+        return Optional.ofNullable(readRouting);
+    }
+
     @Override
     public void close() {
+        if (readRouting != null) {
+            readRouting.close();
+        }
         dataSource.close();
     }
 }

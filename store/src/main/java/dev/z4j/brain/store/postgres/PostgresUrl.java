@@ -14,8 +14,13 @@ public record PostgresUrl(String jdbcUrl, String user, String password) {
     static final String SETTING = "Z4J_DATABASE_URL";
 
     public static PostgresUrl parse(String url) {
+        return parse(url, SETTING);
+    }
+
+    /** As {@link #parse(String)}, for a URL read from {@code setting} (named in every refusal). */
+    public static PostgresUrl parse(String url, String setting) {
         if (url == null || url.isBlank()) {
-            throw invalid("is empty");
+            throw invalid(setting, "is empty");
         }
         String text = url.strip();
         String rest;
@@ -26,21 +31,21 @@ public record PostgresUrl(String jdbcUrl, String user, String password) {
         } else if (text.startsWith("postgres://")) {
             rest = text.substring("postgres://".length());
         } else {
-            throw invalid("must start with postgresql:// or jdbc:postgresql://");
+            throw invalid(setting, "must start with postgresql:// or jdbc:postgresql://");
         }
         URI uri;
         try {
             uri = new URI("postgresql://" + rest);
         } catch (URISyntaxException e) {
-            throw invalid("is not a valid URL (" + e.getReason() + ")");
+            throw invalid(setting, "is not a valid URL (" + e.getReason() + ")");
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
-            throw invalid("has no host");
+            throw invalid(setting, "has no host");
         }
         String path = uri.getRawPath();
         if (path == null || path.length() <= 1) {
-            throw invalid("has no database name (expected .../DBNAME)");
+            throw invalid(setting, "has no database name (expected .../DBNAME)");
         }
         String user = null;
         String password = null;
@@ -66,8 +71,8 @@ public record PostgresUrl(String jdbcUrl, String user, String password) {
         return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static IllegalArgumentException invalid(String why) {
-        return new IllegalArgumentException(SETTING + ": " + why);
+    private static IllegalArgumentException invalid(String setting, String why) {
+        return new IllegalArgumentException(setting + ": " + why);
     }
 
     @Override
