@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /}: what this server is and where to go, for whoever opens it in a browser (until a
- * dashboard exists): version, current health, and the HTTP API (the README's table, kept in sync).
+ * {@code GET /about}: what this server is and where to go (the dashboard is at {@code /}): version,
+ * current health, and the HTTP API (the README's table, kept in sync).
  */
 final class HomePage implements Handler {
     /** The jar's Implementation-Version; "development build" when run from classes (tests, IDE). */

@@ -1,0 +1,336 @@
+package dev.z4j.brain.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The built-in dashboard in a real browser (headless chromium) against a real brain with a real
+ * signed agent: sign in, task rows, filters and search, a task's page, Retry until the agent's
+ * result completes the command, a live event without a reload, minting and revoking an agent, and
+ * a viewer who sees no buttons and whose forged request is refused. One brain and one browser for
+ * the class; each test signs in as whom it needs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ScreenshotOnFailure.class)
+class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
+    private static final Duration UI = Duration.ofSeconds(10);
+    private static final String VIEWER = "viewer@example.com";
+    private static final String VIEWER_PASSWORD = "Viewer-Passw0rd!";
+
+    private BrainFixture brain;
+    private TestAgent agent;
+    private Browser browser;
+    private WebDriver web;
+    private String base;
+    private int batches;
+
+    @Override
+    public Browser browser() {
+        return browser;
+    }
+
+    @BeforeAll
+    void start(@TempDir Path home) throws Exception {
+        browser = Browser.start();
+        web = browser.driver;
+        brain = BrainFixture.start(BrainFixture.Db.SQLITE, home, OperatorClient.FAST);
+        base = "http://localhost:" + brain.port();
+        agent = brain.newAgent("browser-agent", "celery@host1").connect(brain.port()).handshake();
+        await().atMost(UI).until(() -> brain.stats().get("agents_online").asLong() == 1);
+        Instant t0 = Instant.now().minusSeconds(600);
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            events.addAll(TestAgent.lifecycle("add-" + i, t0.plusSeconds(i * 10L)));
+        }
+        events.addAll(failed("charge-1", "app.billing.charge", "billing", t0.plusSeconds(100)));
+        send(events);
+
+        OperatorClient admin = OperatorClient.login(brain.port(), "admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        String viewerId = OperatorClient.JSON.readTree(admin.post("/api/v1/users", "{\"email\":\"" + VIEWER
+                + "\",\"password\":\"" + VIEWER_PASSWORD + "\",\"display_name\":\"Vera Viewer\"}").body()).get("id").asText();
+        assertThat(admin.post("/api/v1/projects/default/memberships",
+                "{\"user_id\":\"" + viewerId + "\",\"role\":\"viewer\"}").statusCode()).isEqualTo(201);
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (agent != null) {
+                agent.close();
+            }
+            if (brain != null) {
+                brain.close();
+            }
+        }
+    }
+
+    @BeforeEach
+    void signedOut() {
+        if (web.getCurrentUrl().startsWith(base)) {
+            web.manage().deleteAllCookies();
+        }
+    }
+
+    private static List<Map<String, Object>> failed(String taskId, String name, String queue, Instant t0) {
+        Map<String, Object> received = new LinkedHashMap<>(Map.of("task_name", name, "queue", queue,
+                "args", List.of(42), "kwargs", Map.of("cents", 100)));
+        Map<String, Object> started = new LinkedHashMap<>(Map.of("task_name", name, "queue", queue, "worker", "celery@host1"));
+        Map<String, Object> fail = new LinkedHashMap<>(Map.of("task_name", name, "worker", "celery@host1",
+                "exception", "CardDeclined('insufficient funds')",
+                "traceback", "Traceback (most recent call last):\n  File \"billing.py\", line 7, in charge\nCardDeclined"));
+        return List.of(TestAgent.taskEvent(taskId, "task.received", t0, received),
+                TestAgent.taskEvent(taskId, "task.started", t0.plusMillis(5), started),
+                TestAgent.taskEvent(taskId, "task.failed", t0.plusSeconds(2), fail));
+    }
+
+    /** Sends events as one batch and waits for the brain's ack (the rows are committed then). */
+    private void send(List<Map<String, Object>> events) {
+        String id = "b" + (++batches);
+        agent.sendBatch(id, events);
+        await().atMost(UI).until(() -> !agent.acksFor(id).isEmpty());
+    }
+
+    private void login(String email, String password) {
+        web.get(base + "/login");
+        await().atMost(UI).ignoreExceptions().until(() -> web.findElement(By.id("email")).isDisplayed());
+        web.findElement(By.id("email")).sendKeys(email);
+        web.findElement(By.id("password")).sendKeys(password);
+        web.findElement(By.id("sign-in")).click();
+        await().atMost(UI).until(() -> web.getCurrentUrl().endsWith("/home"));
+    }
+
+    private WebElement waitFor(By by) {
+        return await().atMost(UI).ignoreExceptions().until(() -> web.findElement(by), e -> e.isDisplayed());
+    }
+
+    private List<String> taskIds() {
+        return web.findElements(By.cssSelector("#task-rows tr[data-key]")).stream()
+                .map(r -> r.getAttribute("data-key").substring("celery/".length())).toList();
+    }
+
+    private void awaitTasks(List<String> expected) {
+        await().atMost(UI).ignoreExceptions().untilAsserted(() -> assertThat(taskIds()).containsExactlyElementsOf(expected));
+    }
+
+    /** The seeded tasks, newest first, after any a later test added (newer, so above them). */
+    private void awaitSeededTasksLast() {
+        await().atMost(UI).ignoreExceptions().untilAsserted(() -> assertThat(taskIds())
+                .endsWith("charge-1", "add-6", "add-5", "add-4", "add-3", "add-2", "add-1"));
+    }
+
+    private Object js(String script, Object... args) {
+        return ((JavascriptExecutor) web).executeScript(script, args);
+    }
+
+    @Test
+    void anOperatorSignsInSeesTheRowsFiltersAndSearches() {
+        web.get(base + "/p/default/tasks");
+        await().atMost(UI).until(() -> web.getCurrentUrl().contains("/login?next="));
+        web.findElement(By.id("email")).sendKeys("admin@example.com");
+        web.findElement(By.id("password")).sendKeys("wrong-password-1!");
+        web.findElement(By.id("sign-in")).click();
+        await().atMost(UI).until(() -> web.findElement(By.id("login-error")).getText().contains("Wrong email or password"));
+        web.findElement(By.id("password")).clear();
+        web.findElement(By.id("password")).sendKeys(OperatorClient.ADMIN_PASSWORD());
+        web.findElement(By.id("sign-in")).click();
+        // Back where the sign-in started, with the rows newest first.
+        await().atMost(UI).until(() -> web.getCurrentUrl().endsWith("/p/default/tasks"));
+        awaitSeededTasksLast();
+        assertThat(waitFor(By.id("live")).getAttribute("data-state")).isIn("live", "connecting");
+
+        // Times are shown in the browser's zone, with UTC on hover.
+        WebElement started = web.findElement(By.cssSelector("#task-rows tr[data-key='celery/add-1'] time"));
+        assertThat(started.getAttribute("title")).endsWith(" UTC");
+
+        new org.openqa.selenium.support.ui.Select(web.findElement(By.id("f-state"))).selectByValue("failure");
+        awaitTasks(List.of("charge-1"));
+        assertThat(web.getCurrentUrl()).contains("state=failure");
+        assertThat(web.findElement(By.id("export-csv")).getAttribute("href"))
+                .endsWith("/api/v1/projects/default/tasks?state=failure&format=csv");
+
+        new org.openqa.selenium.support.ui.Select(web.findElement(By.id("f-state"))).selectByValue("");
+        awaitSeededTasksLast();
+        web.findElement(By.id("f-search")).sendKeys("add-4");
+        awaitTasks(List.of("add-4"));
+        web.findElement(By.id("f-search")).clear();
+        web.findElement(By.id("f-queue")).sendKeys("billing", Keys.ENTER);
+        awaitTasks(List.of("charge-1"));
+
+        // A reload keeps the filters (they live in the URL).
+        web.navigate().refresh();
+        awaitTasks(List.of("charge-1"));
+        assertThat(web.findElement(By.id("f-queue")).getAttribute("value")).isEqualTo("billing");
+    }
+
+    @Test
+    void theKeyboardMovesThroughTheRowsAndEnterOpensATask() {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        web.get(base + "/p/default/tasks?queue=default");
+        await().atMost(UI).ignoreExceptions().untilAsserted(() -> assertThat(taskIds()).endsWith("add-3", "add-2", "add-1"));
+        List<String> ids = taskIds();
+        new Actions(web).sendKeys("jjj").perform(); // to the page, not to a field
+        await().atMost(UI).ignoreExceptions().until(() -> web.findElement(By.cssSelector("#task-rows tr.focus")).getAttribute("data-key")
+                .equals("celery/" + ids.get(2)));
+        new Actions(web).sendKeys(Keys.ARROW_UP).perform();
+        await().atMost(UI).ignoreExceptions().until(() -> web.findElement(By.cssSelector("#task-rows tr.focus")).getAttribute("data-key")
+                .equals("celery/" + ids.get(1)));
+        new Actions(web).sendKeys(Keys.ENTER).perform();
+        await().atMost(UI).until(() -> web.getCurrentUrl().endsWith("/p/default/tasks/celery/" + ids.get(1)));
+        waitFor(By.id("timeline"));
+    }
+
+    @Test
+    void aTaskPageShowsItsFieldsAndRetryRunsUntilTheAgentCompletesIt() {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        web.get(base + "/p/default/tasks/celery/charge-1");
+        WebElement traceback = waitFor(By.id("traceback"));
+        assertThat(traceback.getText()).contains("CardDeclined");
+        assertThat(web.findElement(By.tagName("h1")).getText()).contains("app.billing.charge").contains("failure");
+        String page = web.findElement(By.id("view")).getText();
+        assertThat(page).contains("\"cents\": 100").contains("billing").contains("celery@host1");
+        assertThat(web.findElements(By.cssSelector("#timeline li"))).hasSize(3);
+        assertThat(web.findElement(By.id("timeline")).getText()).contains("task.received").contains("task.failed");
+
+        js("window.__stillThisPage = true");
+        web.findElement(By.id("retry")).click();
+        // The test agent acks the command and answers it with success: the page follows it to completed.
+        await().atMost(UI).ignoreExceptions().until(() -> "completed".equals(
+                web.findElement(By.cssSelector("#command-progress [data-command='retry-task']")).getAttribute("data-status")));
+        assertThat(agent.commands()).anySatisfy(c -> assertThat(((dev.z4j.brain.protocol.Frame.Command) c.payload())
+                .action()).isEqualTo("retry_task"));
+        assertThat(js("return window.__stillThisPage === true")).isEqualTo(true);
+    }
+
+    @Test
+    void aNewEventAppearsOnTheOpenTasksPageWithinASecondWithoutAReload() {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        web.get(base + "/p/default/tasks");
+        await().atMost(UI).until(() -> !taskIds().isEmpty());
+        await().atMost(UI).until(() -> "live".equals(web.findElement(By.id("live")).getAttribute("data-state")));
+        js("window.__noReload = 'still here'");
+
+        send(TestAgent.lifecycle("fresh-1", Instant.now()));
+        // Committed and acked: the notice, the debounce and the refetch take well under a second.
+        await().atMost(Duration.ofSeconds(1)).ignoreExceptions().until(() -> taskIds().getFirst().equals("fresh-1"));
+        assertThat(js("return window.__noReload")).isEqualTo("still here");
+    }
+
+    @Test
+    void anAdminMintsAnAgentSeesItsSecretsOnceAndRevokesIt() throws Exception {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        web.get(base + "/p/default/agents");
+        waitFor(By.id("agent-name")).sendKeys("from-the-browser");
+        web.findElement(By.id("mint")).click();
+        String token = waitFor(By.id("minted-token")).getText();
+        String secret = web.findElement(By.id("minted-hmac")).getText();
+        assertThat(token).isNotBlank();
+        assertThat(secret).isNotBlank();
+        assertThat(web.findElement(By.id("minted-config")).getText())
+                .contains("Z4J_BRAIN_URL=" + base).contains("Z4J_TOKEN=" + token).contains("Z4J_HMAC_SECRET=" + secret);
+        By row = By.cssSelector("#agents tr[data-agent='from-the-browser']");
+        waitFor(row);
+        // The minted credentials are real: an agent connects with them.
+        JsonNode listed = OperatorClient.JSON.readTree(brain.get("/api/v1/projects/default/agents", brain.adminKey()).body());
+        String agentId = null;
+        for (JsonNode a : listed) {
+            if (a.get("name").asText().equals("from-the-browser")) {
+                agentId = a.get("id").asText();
+            }
+        }
+        assertThat(agentId).isNotNull();
+        try (TestAgent minted = new TestAgent(agentId, token, secret, "celery@minted").connect(brain.port()).handshake()) {
+            assertThat(minted.agentId).isEqualTo(agentId);
+        }
+
+        // Gone after a reload: shown once.
+        web.navigate().refresh();
+        waitFor(row);
+        assertThat(web.findElements(By.id("minted-token"))).isEmpty();
+
+        WebElement revoke = web.findElement(row).findElement(By.tagName("button"));
+        revoke.click();
+        assertThat(revoke.getText()).isEqualTo("Really revoke?");
+        assertThat(web.findElements(row)).hasSize(1);
+        revoke.click();
+        await().atMost(UI).until(() -> web.findElements(row).isEmpty());
+        assertThat(brain.get("/api/v1/projects/default/agents", brain.adminKey()).body()).doesNotContain("from-the-browser");
+    }
+
+    @Test
+    void aViewerSeesNoRetryButtonAndAForgedRetryIsRefused() {
+        login(VIEWER, VIEWER_PASSWORD);
+        web.get(base + "/p/default/tasks/celery/charge-1");
+        waitFor(By.id("traceback"));
+        assertThat(web.findElements(By.id("retry"))).isEmpty();
+        assertThat(web.findElements(By.id("cancel"))).isEmpty();
+        web.get(base + "/p/default/tasks");
+        await().atMost(UI).until(() -> !taskIds().isEmpty());
+        assertThat(web.findElements(By.id("retry-selected"))).isEmpty();
+        web.get(base + "/p/default/agents");
+        waitFor(By.cssSelector("#agents table"));
+        assertThat(web.findElements(By.id("mint"))).isEmpty();
+        assertThat(web.findElements(By.cssSelector("#agents button"))).isEmpty();
+
+        // The page's own cookie and CSRF token, sent by hand: the API says no, whatever the page shows.
+        Object status = ((JavascriptExecutor) web).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const csrf = decodeURIComponent((document.cookie.match(/(?:^|;\\s*)(?:__Host-)?z4j_csrf=([^;]*)/) || [])[1] || "");
+                fetch('/api/v1/projects/default/commands/retry-task', {method: 'POST', credentials: 'same-origin',
+                  headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf},
+                  body: JSON.stringify({engine: 'celery', task_id: 'charge-1'})})
+                  .then(r => r.json().then(j => done(r.status + ' ' + j.error + ' ' + csrf.length)));
+                """);
+        assertThat(String.valueOf(status)).startsWith("403 forbidden ").doesNotEndWith(" 0");
+    }
+
+    /**
+     * The README's two pictures: the tasks page and a task's page, as a browser shows them. Written
+     * to ops/target/screenshots always, and to docs/img with -Dz4j.docs.screenshots=true.
+     */
+    @Test
+    void screenshotsOfTheTasksPageAndATaskPage() throws Exception {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        web.get(base + "/p/default/tasks");
+        await().atMost(UI).until(() -> taskIds().size() >= 7);
+        await().atMost(UI).until(() -> "live".equals(web.findElement(By.id("live")).getAttribute("data-state")));
+        Path tasks = browser.screenshot(Browser.SCREENSHOTS.resolve("tasks.png"));
+        web.get(base + "/p/default/tasks/celery/charge-1");
+        waitFor(By.id("traceback"));
+        Path task = browser.screenshot(Browser.SCREENSHOTS.resolve("task.png"));
+        assertThat(Files.size(tasks)).isGreaterThan(10_000);
+        assertThat(Files.size(task)).isGreaterThan(10_000);
+        if (Boolean.getBoolean("z4j.docs.screenshots")) {
+            Path docs = Path.of("..", "docs", "img");
+            Files.createDirectories(docs);
+            Files.copy(tasks, docs.resolve("dashboard-tasks.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(task, docs.resolve("dashboard-task.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
