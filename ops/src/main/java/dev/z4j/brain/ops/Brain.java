@@ -152,6 +152,7 @@ public final class Brain implements AutoCloseable {
         registry.start();
         notices.attach(registry);
         RouteTable api = operator.routeTable(registry, dashboard, gateway::holds);
+        api.add(new PipelineStats(metrics, config.ringSize(), dashboard::subscriberCount, clock).route());
 
         // 5. HTTP: home page, REST API, health, metrics, and the two WebSocket paths, which our own
         //    WebSocket layer upgrades (pings answered, every frame checked, a lost peer noticed at

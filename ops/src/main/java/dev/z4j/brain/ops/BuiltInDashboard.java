@@ -34,7 +34,9 @@ final class BuiltInDashboard implements Handler {
     static final List<String> PAGES = List.of("/login", "/home", "/p/", "/api-keys", "/pipeline");
     /** Resource files, relative to {@code dashboard/}; the modules import each other relatively. */
     static final List<String> FILES = List.of("app.css", "app.js", "api.js", "live.js", "ui.js",
-            "pages/login.js", "pages/home.js", "pages/tasks.js", "pages/task.js", "pages/agents.js");
+            "pages/login.js", "pages/home.js", "pages/overview.js", "pages/tasks.js", "pages/task.js",
+            "pages/commands.js", "pages/workers.js", "pages/queues.js", "pages/agents.js", "pages/audit.js",
+            "pages/apikeys.js", "pages/pipeline.js");
     /** uPlot (see README, Dashboard): the minified browser build and its stylesheet. */
     static final Map<String, String> VENDOR = Map.of(
             "vendor/uPlot.iife.min.js", "META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js",

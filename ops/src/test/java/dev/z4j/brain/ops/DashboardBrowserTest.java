@@ -310,6 +310,56 @@ class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
         assertThat(String.valueOf(status)).startsWith("403 forbidden ").doesNotEndWith(" 0");
     }
 
+    @Test
+    void everyPageShowsItsDataWithoutAnError() {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        Map<String, By> pages = new LinkedHashMap<>();
+        pages.put("/home", By.cssSelector("#view table a[href='/p/default']"));
+        pages.put("/p/default", By.cssSelector("#trend-chart canvas"));
+        pages.put("/p/default/commands", By.cssSelector("#commands table"));
+        pages.put("/p/default/workers", By.cssSelector("#view table"));
+        pages.put("/p/default/queues", By.cssSelector("#queues table"));
+        pages.put("/p/default/agents", By.cssSelector("#agents tr[data-agent='browser-agent']"));
+        pages.put("/p/default/audit", By.cssSelector("#audit td.mono"));
+        pages.put("/api-keys", By.cssSelector("#api-keys table"));
+        pages.put("/pipeline", By.cssSelector("#pipeline .card"));
+        for (Map.Entry<String, By> page : pages.entrySet()) {
+            web.get(base + page.getKey());
+            waitFor(page.getValue());
+            assertThat(web.findElements(By.cssSelector("#view .error")).stream().map(WebElement::getText)
+                    .filter(t -> !t.isBlank())).as(page.getKey()).isEmpty();
+            assertThat(web.findElement(By.cssSelector("#nav a[aria-current='page']")).getAttribute("href"))
+                    .as(page.getKey()).isEqualTo(base + page.getKey());
+        }
+        // the audit log has the viewer's membership made at the start
+        web.get(base + "/p/default/audit");
+        await().atMost(UI).ignoreExceptions().until(() -> web.findElement(By.id("audit")).getText().contains("membership.created"));
+        // the pipeline page counts the events the agent sent
+        web.get(base + "/pipeline");
+        await().atMost(UI).ignoreExceptions().until(() -> web.findElement(By.id("pipeline")).getText().contains("events received"));
+    }
+
+    @Test
+    void anApiKeyIsCreatedWithItsScopesShownOnceAndRevoked() throws Exception {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        web.get(base + "/api-keys");
+        waitFor(By.id("key-name")).sendKeys("from-the-browser");
+        web.findElement(By.cssSelector("input[name='scope'][value='tasks:read']")).click();
+        new org.openqa.selenium.support.ui.Select(web.findElement(By.id("key-project"))).selectByVisibleText("default");
+        web.findElement(By.cssSelector("#view form button[type='submit']")).click();
+        String token = waitFor(By.id("created-key")).getText();
+        assertThat(token).startsWith("z4k_");
+        // A real key: it reads tasks, and only that.
+        assertThat(brain.get("/api/v1/projects/default/tasks", token).statusCode()).isEqualTo(200);
+        assertThat(brain.get("/api/v1/projects/default/agents", token).statusCode()).isEqualTo(403);
+        By row = By.xpath("//div[@id='api-keys']//tr[td[1][text()='from-the-browser']]");
+        WebElement revoke = waitFor(row).findElement(By.tagName("button"));
+        revoke.click();
+        revoke.click();
+        await().atMost(UI).until(() -> web.findElements(row).isEmpty());
+        assertThat(brain.get("/api/v1/projects/default/tasks", token).statusCode()).isEqualTo(401);
+    }
+
     /**
      * The README's two pictures: the tasks page and a task's page, as a browser shows them. Written
      * to ops/target/screenshots always, and to docs/img with -Dz4j.docs.screenshots=true.
