@@ -360,6 +360,30 @@ class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
         assertThat(brain.get("/api/v1/projects/default/tasks", token).statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void onAFreshBrainTheLoginPageCreatesTheFirstAdminWithTheSetupToken(@TempDir Path freshHome) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(OperatorClient.FAST);
+        env.remove("Z4J_BOOTSTRAP_ADMIN_EMAIL");
+        env.remove("Z4J_BOOTSTRAP_ADMIN_PASSWORD");
+        try (BrainFixture fresh = BrainFixture.start(BrainFixture.Db.SQLITE, freshHome, env)) {
+            String token = fresh.brain().setupToken().orElseThrow();
+            String freshBase = "http://localhost:" + fresh.port();
+            web.get(freshBase + "/login?token=" + token);
+            assertThat(waitFor(By.id("setup-token")).getAttribute("value")).isEqualTo(token);
+            web.findElement(By.id("setup-email")).sendKeys("first@example.com");
+            web.findElement(By.id("setup-name")).sendKeys("First Admin");
+            web.findElement(By.id("setup-password")).sendKeys("Firs7-Admin-Pass!");
+            web.findElement(By.cssSelector("#view form button[type='submit']")).click();
+            await().atMost(UI).until(() -> web.getCurrentUrl().equals(freshBase + "/home"));
+            await().atMost(UI).ignoreExceptions().until(() -> web.findElement(By.id("who")).getText().equals("First Admin"));
+            // The window is closed for good: the login page is the sign-in form again.
+            web.manage().deleteAllCookies();
+            web.get(freshBase + "/login");
+            waitFor(By.id("sign-in"));
+            assertThat(web.findElements(By.id("setup-token"))).isEmpty();
+        }
+    }
+
     /**
      * The README's two pictures: the tasks page and a task's page, as a browser shows them. Written
      * to ops/target/screenshots always, and to docs/img with -Dz4j.docs.screenshots=true.
