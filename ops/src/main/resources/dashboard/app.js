@@ -58,8 +58,7 @@ export function can(role, need) {
 }
 
 async function loadSession() {
-  session.me = await api("/auth/me");
-  session.projects = await api("/projects");
+  [session.me, session.projects] = await Promise.all([api("/auth/me"), api("/projects")]);
 }
 
 function currentSlug() {

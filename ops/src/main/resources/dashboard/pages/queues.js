@@ -8,12 +8,19 @@ export async function render(view, ctx) {
   clear(view, h("h1", "Queues"), list);
   async function load() {
     try {
-      const [queues, stats] = await Promise.all([api(`${base}/queues`), api(`${base}/stats`)]);
-      const depth = new Map(stats.queue_depths.map((q) => [`${q.engine}/${q.name}`, q.pending_count]));
+      // The list first; the depths (from the stats, which count the project's tasks) fill in after.
+      const queues = await api(`${base}/queues`);
+      const depths = new Map();
       clear(list, table(["queue", "engine", "depth", "broker", "last seen", "created"], queues.map((q) => h("tr",
         h("td", h("a", { href: `/p/${enc(ctx.slug)}/tasks?queue=${enc(q.name)}` }, q.name)), h("td", q.engine),
-        h("td", num(depth.get(`${q.engine}/${q.name}`))), h("td", q.broker_type || "—", q.broker_url_hint ? h("span.muted", ` ${q.broker_url_hint}`) : ""),
+        depths.set(`${q.engine}/${q.name}`, h("td", "…")).get(`${q.engine}/${q.name}`), h("td", q.broker_type || "—", q.broker_url_hint ? h("span.muted", ` ${q.broker_url_hint}`) : ""),
         h("td", time(q.last_seen_at)), h("td", time(q.created_at))))));
+      const stats = await api(`${base}/stats`);
+      for (const q of stats.queue_depths) {
+        const cell = depths.get(`${q.engine}/${q.name}`);
+        if (cell) cell.textContent = num(q.pending_count);
+      }
+      for (const cell of depths.values()) if (cell.textContent === "…") cell.textContent = "—";
     } catch (e) { clear(list, errorBox(e)); }
   }
   const refresh = debounce(load, 1000);

@@ -22,12 +22,17 @@ export async function render(view, ctx) {
     } catch (e) {
       clear(head, h("h1", taskId)); clear(main, errorBox(e)); return;
     }
-    const [events, tree] = await Promise.all([
-      api(`${base}/events${query({ engine, task_id: taskId, limit: 200 })}`).catch((e) => ({ error: e })),
-      api(`${path}/tree`).catch((e) => ({ error: e })),
-    ]);
     if (disposed) return;
     drawHead(task);
+    // The task first; its timeline and canvas fill in as they arrive (the tree can take longest).
+    const timelineBox = h("div", h("p.muted", "loading…"));
+    const treeBox = h("div", h("p.muted", "loading…"));
+    api(`${base}/events${query({ engine, task_id: taskId, limit: 200 })}`)
+      .then((events) => { if (!disposed) clear(timelineBox, timeline(events.items)); })
+      .catch((e) => { if (!disposed) clear(timelineBox, errorBox(e)); });
+    api(`${path}/tree`)
+      .then((tree) => { if (!disposed) clear(treeBox, treeView(tree)); })
+      .catch((e) => { if (!disposed) clear(treeBox, errorBox(e)); });
     clear(main,
       h("div.grid2",
         h("section.panel", h("h2", "Fields"), fields(task)),
@@ -36,8 +41,8 @@ export async function render(view, ctx) {
       task.exception || task.traceback ? h("section.panel", h("h2", "Error"),
         task.exception ? h("p.error.mono", task.exception) : null, task.traceback ? h("pre#traceback", task.traceback) : null) : null,
       h("div.grid2",
-        h("section.panel", h("h2", "Timeline"), events.error ? errorBox(events.error) : timeline(events.items)),
-        h("section.panel", h("h2", "Canvas"), tree.error ? errorBox(tree.error) : treeView(tree))));
+        h("section.panel", h("h2", "Timeline"), timelineBox),
+        h("section.panel", h("h2", "Canvas"), treeBox)));
   }
 
   function drawHead(task) {

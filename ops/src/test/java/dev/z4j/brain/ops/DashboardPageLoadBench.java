@@ -20,9 +20,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Page load times of the dashboard against a big SQLite database, measured in headless chromium
  * (not a test: it prints figures). Seeds N tasks (default 1 000 000) into project "default" with
  * one INSERT ... SELECT of the columns the store's task projection writes, spread over the last
- * 7 days, then opens each page several times and prints, per page, the median of: the load event
- * (Navigation Timing loadEventEnd) and the moment the page's data is on screen (the first row,
- * chart or card, measured from navigation start by the page itself).
+ * 7 days, then opens each page several times and prints, per page, the median of: DOM ready and
+ * the load event (Navigation Timing), the moment the page's main data is on screen (the first row,
+ * chart or card), the moment its last API answer arrived ("complete"), all from navigation start,
+ * and the slowest API call (Resource Timing).
  *
  * Run: ops/e2e/dashboard-pageload.sh [tasks]
  */
@@ -30,6 +31,8 @@ public final class DashboardPageLoadBench {
     private static final String UUID_SQL = "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' ||"
             + " substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))";
     private static final int RUNS = 7;
+    /** The slowest API call of the last measured load. */
+    private static String slowest = "";
 
     public static void main(String[] args) throws Exception {
         int tasks = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
@@ -55,48 +58,58 @@ public final class DashboardPageLoadBench {
         System.out.printf("seeded %,d tasks in %.1f s (%s)%n", tasks, (System.nanoTime() - t) / 1e9, home);
 
         try (Brain brain = Brain.start(BrainConfig.fromEnv(env)); Browser browser = Browser.start()) {
-            String base = "http://localhost:" + brain.port();
-            WebDriver web = browser.driver;
-            web.get(base + "/login");
-            WebDriverWait wait = new WebDriverWait(web, Duration.ofSeconds(30));
-            wait.until(d -> d.findElements(By.id("email")).size() == 1);
-            web.findElement(By.id("email")).sendKeys("admin@example.com");
-            web.findElement(By.id("password")).sendKeys(OperatorClient.ADMIN_PASSWORD());
-            web.findElement(By.id("sign-in")).click();
-            wait.until(d -> d.getCurrentUrl().endsWith("/home"));
-
-            Map<String, String> pages = new LinkedHashMap<>();
-            pages.put("/home", "#view table tbody tr");
-            pages.put("/p/default", "#trend-chart canvas");
-            pages.put("/p/default/tasks", "#task-rows tr[data-key]");
-            pages.put("/p/default/tasks?until=" + Instant.now().minus(Duration.ofDays(3).plusHours(12)),
-                    "#task-rows tr[data-key]"); // half way down the table: a deep keyset walk
-            pages.put("/p/default/tasks?state=failure", "#task-rows tr[data-key]");
-            pages.put("/p/default/tasks?queue=mail&priority=high", "#task-rows tr[data-key]");
-            pages.put("/p/default/tasks/celery/task-" + tasks, "#timeline");
-            pages.put("/p/default/commands", "#commands table");
-            pages.put("/p/default/workers", "#view table");
-            pages.put("/p/default/queues", "#queues table");
-            pages.put("/p/default/agents", "#agents table");
-            pages.put("/pipeline", "#pipeline .card");
-
-            System.out.printf("%nmedian of %d loads, ms from navigation start (chromium %s, headless)%n", RUNS,
-                    ((JavascriptExecutor) web).executeScript("return navigator.userAgent.match(/Chrome\\/([0-9.]+)/)[1]"));
-            System.out.printf("%-48s %10s %10s %10s%n", "page", "DOM ready", "load", "data shown");
-            for (Map.Entry<String, String> p : pages.entrySet()) {
-                String path = p.getKey();
-                List<double[]> runs = new ArrayList<>();
-                for (int i = 0; i < RUNS; i++) {
-                    web.get(base + path);
-                    runs.add(measure(web, p.getValue()));
-                }
-                String label = path.contains("until=") ? "/p/default/tasks?until=(3.5 days ago)" : path;
-                System.out.printf("%-48s %10.0f %10.0f %10.0f%n", label, median(runs, 0), median(runs, 1), median(runs, 2));
+            run(brain, browser, tasks);
+        } finally {
+            try (var files = Files.walk(home)) { // the database is a few hundred MB
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
 
-    /** [domContentLoaded, loadEventEnd, data on screen], ms since navigation start. */
+    private static void run(Brain brain, Browser browser, int tasks) {
+        String base = "http://localhost:" + brain.port();
+        WebDriver web = browser.driver;
+        web.get(base + "/login");
+        WebDriverWait wait = new WebDriverWait(web, Duration.ofSeconds(30));
+        wait.until(d -> d.findElements(By.id("email")).size() == 1);
+        web.findElement(By.id("email")).sendKeys("admin@example.com");
+        web.findElement(By.id("password")).sendKeys(OperatorClient.ADMIN_PASSWORD());
+        web.findElement(By.id("sign-in")).click();
+        wait.until(d -> d.getCurrentUrl().endsWith("/home"));
+
+        Map<String, String> pages = new LinkedHashMap<>();
+        pages.put("/home", "#view table tbody tr");
+        pages.put("/p/default", "#trend-chart canvas");
+        pages.put("/p/default/tasks", "#task-rows tr[data-key]");
+        pages.put("/p/default/tasks?until=" + Instant.now().minus(Duration.ofDays(3).plusHours(12)),
+                "#task-rows tr[data-key]"); // half way down the table: a deep keyset walk
+        pages.put("/p/default/tasks?state=failure", "#task-rows tr[data-key]");
+        pages.put("/p/default/tasks?queue=mail&priority=high", "#task-rows tr[data-key]");
+        pages.put("/p/default/tasks/celery/task-" + tasks, "#timeline");
+        pages.put("/p/default/commands", "#commands table");
+        pages.put("/p/default/workers", "#view table");
+        pages.put("/p/default/queues", "#queues table");
+        pages.put("/p/default/agents", "#agents table");
+        pages.put("/pipeline", "#pipeline .card");
+
+        System.out.printf("%nmedian of %d loads, ms from navigation start (chromium %s, headless)%n", RUNS,
+                ((JavascriptExecutor) web).executeScript("return navigator.userAgent.match(/Chrome\\/([0-9.]+)/)[1]"));
+        System.out.printf("%-42s %9s %6s %10s %9s   %s%n", "page", "DOM ready", "load", "data shown", "complete",
+                "slowest API call");
+        for (Map.Entry<String, String> p : pages.entrySet()) {
+            String path = p.getKey();
+            List<double[]> runs = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                web.get(base + path);
+                runs.add(measure(web, p.getValue()));
+            }
+            String label = path.contains("until=") ? "/p/default/tasks?until=(3.5 d ago)" : path;
+            System.out.printf("%-42s %9.0f %6.0f %10.0f %9.0f   %.0f ms %s%n", label, median(runs, 0), median(runs, 1),
+                    median(runs, 2), median(runs, 4), median(runs, 3), slowest);
+        }
+    }
+
+    /** [DOM ready, load event, data on screen, slowest API call, complete], ms (from navigation start but the API call). */
     private static double[] measure(WebDriver web, String selector) {
         Object r = ((JavascriptExecutor) web).executeAsyncScript("""
                 const [selector, done] = arguments;
@@ -104,14 +117,21 @@ public final class DashboardPageLoadBench {
                 const look = () => {
                   if (document.querySelector(selector)) {
                     const shown = performance.now();
+                    // Then wait until no API call has started or ended for 400 ms: the page is complete.
+                    let seen = -1, quietSince = performance.now();
                     const finish = () => {
                       const n = performance.getEntriesByType('navigation')[0];
-                      if (!n || n.loadEventEnd === 0) { setTimeout(finish, 5); return; }
-                      done([n.domContentLoadedEventEnd, n.loadEventEnd, shown]);
+                      const calls = performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/'));
+                      if (calls.length !== seen) { seen = calls.length; quietSince = performance.now(); }
+                      if (!n || n.loadEventEnd === 0 || performance.now() - quietSince < 400) { setTimeout(finish, 20); return; }
+                      const api = [...calls].sort((a, b) => b.duration - a.duration)[0];
+                      const complete = Math.max(shown, ...calls.map(e => e.responseEnd));
+                      done([n.domContentLoadedEventEnd, n.loadEventEnd, shown, api ? api.duration : 0,
+                            api ? new URL(api.name).pathname.replace('/api/v1/projects/default', '') : '', complete]);
                     };
                     finish();
                   } else if (performance.now() - started > 20000) {
-                    done([-1, -1, -1]);
+                    done([-1, -1, -1, 0, '', -1]);
                   } else {
                     requestAnimationFrame(look);
                   }
@@ -119,11 +139,13 @@ public final class DashboardPageLoadBench {
                 look();
                 """, selector);
         @SuppressWarnings("unchecked")
-        List<Number> v = (List<Number>) r;
-        if (v.get(2).doubleValue() < 0) {
+        List<Object> v = (List<Object>) r;
+        if (((Number) v.get(2)).doubleValue() < 0) {
             throw new IllegalStateException("no " + selector + " on " + web.getCurrentUrl() + " within 20 s");
         }
-        return new double[] {v.get(0).doubleValue(), v.get(1).doubleValue(), v.get(2).doubleValue()};
+        slowest = (String) v.get(4);
+        return new double[] {((Number) v.get(0)).doubleValue(), ((Number) v.get(1)).doubleValue(),
+                ((Number) v.get(2)).doubleValue(), ((Number) v.get(3)).doubleValue(), ((Number) v.get(5)).doubleValue()};
     }
 
     private static double median(List<double[]> runs, int i) {
