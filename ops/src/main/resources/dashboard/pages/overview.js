@@ -3,7 +3,9 @@
 import { api, query, enc } from "../api.js";
 import { h, clear, num, card, badge, table, time, errorBox, debounce } from "../ui.js";
 
-const WINDOWS = { "1h": ["1h", "1m", 1], "6h": ["6h", "5m", 6], "24h": ["24h", "1h", 24], "72h": ["72h", "1h", 72], "7d": ["7d", "1d", 168] };
+// window -> [trends window, bucket, stats hours, bucket seconds]
+const WINDOWS = { "1h": ["1h", "1m", 1, 60], "6h": ["6h", "5m", 6, 300], "24h": ["24h", "1h", 24, 3600],
+  "72h": ["72h", "1h", 72, 3600], "7d": ["7d", "1d", 168, 86400] };
 const SERIES = [["success", "#2e9e5b"], ["failure", "#d0453a"], ["retry", "#d89b1a"], ["revoked", "#7a7f8a"]];
 
 /** uPlot is loaded once, on the first page that draws a chart. */
@@ -35,10 +37,10 @@ export async function render(view, ctx) {
     h("h2", "Finished tasks by state"), chart, h("h2", "Queues"), queues);
 
   async function load() {
-    const [w, bucket, hours] = WINDOWS[win];
+    const [w, bucket, hours, step] = WINDOWS[win];
     try {
       // The chart draws as soon as its series arrives; the stats (which count every task) fill in after.
-      const trendsDone = api(`${base}/trends${query({ window: w, bucket })}`).then((t) => draw(t.series))
+      const trendsDone = api(`${base}/trends${query({ window: w, bucket })}`).then((t) => draw(t.series, hours * 3600, step))
         .catch((e) => clear(chart, errorBox(e)));
       const s = await api(`${base}/stats${query({ hours })}`);
       const hth = s.system_health;
@@ -56,9 +58,15 @@ export async function render(view, ctx) {
     } catch (e) { clear(stats, errorBox(e)); }
   }
 
-  async function draw(series) {
+  // The series lists only buckets with tasks: every bucket of the window is drawn, empty ones as 0.
+  async function draw(series, windowSeconds, step) {
     const uPlot = await loadUplot(assets);
-    const data = [series.map((b) => Date.parse(b.t) / 1000), ...SERIES.map(([k]) => series.map((b) => b[k]))];
+    const now = Date.now() / 1000;
+    const first = Math.floor((now - windowSeconds) / step) * step;
+    const xs = [];
+    for (let x = first; x <= now; x += step) xs.push(x);
+    const byTime = new Map(series.map((b) => [Math.floor(Date.parse(b.t) / 1000 / step) * step, b]));
+    const data = [xs, ...SERIES.map(([k]) => xs.map((x) => (byTime.get(x) ? byTime.get(x)[k] : 0)))];
     const width = Math.max(280, chart.clientWidth - 32);
     if (plot) plot.destroy();
     chart.replaceChildren();

@@ -361,6 +361,24 @@ class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
     }
 
     @Test
+    void aWorkersPoolIsResizedFromItsPageAndTheCommandShowsOnTheCommandsPage() {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        web.get(base + "/p/default/workers");
+        WebElement link = waitFor(By.cssSelector("#view table a[href^='/p/default/workers/']"));
+        String worker = link.getText();
+        link.click();
+        WebElement delta = waitFor(By.id("pool-delta"));
+        delta.clear();
+        delta.sendKeys("2");
+        web.findElement(By.xpath("//button[text()='Resize']")).click();
+        await().atMost(UI).ignoreExceptions().until(() -> "completed".equals(
+                web.findElement(By.cssSelector("#command-progress [data-command='pool-resize']")).getAttribute("data-status")));
+        web.findElement(By.cssSelector("#nav a[href='/p/default/commands']")).click();
+        await().atMost(UI).ignoreExceptions().until(() -> web.findElement(By.id("commands")).getText()
+                .contains("pool_grow") && web.findElement(By.id("commands")).getText().contains(worker));
+    }
+
+    @Test
     void onAFreshBrainTheLoginPageCreatesTheFirstAdminWithTheSetupToken(@TempDir Path freshHome) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(OperatorClient.FAST);
         env.remove("Z4J_BOOTSTRAP_ADMIN_EMAIL");
@@ -395,9 +413,11 @@ class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
         await().atMost(UI).until(() -> taskIds().size() >= 7);
         await().atMost(UI).until(() -> "live".equals(web.findElement(By.id("live")).getAttribute("data-state")));
         Path tasks = browser.screenshot(Browser.SCREENSHOTS.resolve("tasks.png"));
+        web.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1500)); // the whole task page
         web.get(base + "/p/default/tasks/celery/charge-1");
-        waitFor(By.id("traceback"));
+        waitFor(By.cssSelector("#timeline li"));
         Path task = browser.screenshot(Browser.SCREENSHOTS.resolve("task.png"));
+        web.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
         assertThat(Files.size(tasks)).isGreaterThan(10_000);
         assertThat(Files.size(task)).isGreaterThan(10_000);
         if (Boolean.getBoolean("z4j.docs.screenshots")) {
