@@ -64,7 +64,7 @@ export async function render(view, ctx) {
   const table = h("div.table-wrap", h("table.fixed",
     h("colgroup", h("col", { style: "width:2.2rem" }), h("col"), h("col", { style: "width:7rem" }),
       h("col.hide-narrow", { style: "width:9rem" }), h("col.hide-narrow", { style: "width:11rem" }),
-      h("col", { style: "width:13.5rem" }), h("col.hide-narrow", { style: "width:6.5rem" })),
+      h("col", { style: "width:15rem" }), h("col.hide-narrow", { style: "width:6.5rem" })),
     h("thead", h("tr", h("th", h("span.sr", "select")), h("th", "name / task id"), h("th", "state"),
       h("th.hide-narrow", "queue"), h("th.hide-narrow", "worker"), h("th", "started"), h("th.hide-narrow", "runtime"))),
     body));

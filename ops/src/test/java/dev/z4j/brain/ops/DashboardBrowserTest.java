@@ -66,6 +66,15 @@ class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
             events.addAll(TestAgent.lifecycle("add-" + i, t0.plusSeconds(i * 10L)));
         }
         events.addAll(failed("charge-1", "app.billing.charge", "billing", t0.plusSeconds(100)));
+        // A chain of two (running: started after the rest, so listed above them); the canvas references
+        // come with task.received.
+        Map<String, Object> extract = new LinkedHashMap<>(Map.of("task_name", "app.etl.extract", "queue", "etl"));
+        Map<String, Object> load = new LinkedHashMap<>(Map.of("task_name", "app.etl.load", "queue", "etl",
+                "parent_task_id", "chain-a", "root_task_id", "chain-a"));
+        events.add(TestAgent.taskEvent("chain-a", "task.received", t0.plusSeconds(200), extract));
+        events.add(TestAgent.taskEvent("chain-a", "task.started", t0.plusSeconds(200), extract));
+        events.add(TestAgent.taskEvent("chain-b", "task.received", t0.plusSeconds(201), load));
+        events.add(TestAgent.taskEvent("chain-b", "task.started", t0.plusSeconds(201), load));
         send(events);
 
         OperatorClient admin = OperatorClient.login(brain.port(), "admin@example.com", OperatorClient.ADMIN_PASSWORD());
@@ -226,6 +235,20 @@ class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
         assertThat(agent.commands()).anySatisfy(c -> assertThat(((dev.z4j.brain.protocol.Frame.Command) c.payload())
                 .action()).isEqualTo("retry_task"));
         assertThat(js("return window.__stillThisPage === true")).isEqualTo(true);
+    }
+
+    @Test
+    void aTaskOfACanvasShowsTheTreeWithLinksToItsMembers() {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        web.get(base + "/p/default/tasks/celery/chain-b");
+        WebElement tree = waitFor(By.id("tree"));
+        assertThat(tree.findElement(By.cssSelector(".here")).getText()).contains("chain-b").contains("app.etl.load");
+        assertThat(tree.findElement(By.cssSelector("li > span > a")).getText()).isEqualTo("chain-a");
+        assertThat(web.findElement(By.cssSelector("dl.fields")).getText()).contains("chain-a");
+        tree.findElement(By.linkText("chain-a")).click();
+        await().atMost(UI).until(() -> web.getCurrentUrl().endsWith("/p/default/tasks/celery/chain-a"));
+        await().atMost(UI).ignoreExceptions().until(() -> web.findElement(By.cssSelector("#tree .here")).getText()
+                .contains("chain-a"));
     }
 
     @Test
