@@ -266,6 +266,40 @@ class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
     }
 
     @Test
+    void theLiveFeedReconnectsAfterTheBrainRestartsAndTheOpenPageCatchesUp(@TempDir Path restartHome) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(OperatorClient.FAST);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        env.put("Z4J_BIND_PORT", String.valueOf(port)); // the same address after the restart
+        try (BrainFixture restarting = BrainFixture.start(BrainFixture.Db.SQLITE, restartHome, env)) {
+            String restartBase = "http://localhost:" + port;
+            web.get(restartBase + "/login");
+            waitFor(By.id("email")).sendKeys("admin@example.com");
+            web.findElement(By.id("password")).sendKeys(OperatorClient.ADMIN_PASSWORD());
+            web.findElement(By.id("sign-in")).click();
+            await().atMost(UI).until(() -> web.getCurrentUrl().endsWith("/home"));
+            web.get(restartBase + "/p/default/tasks");
+            await().atMost(UI).until(() -> "live".equals(web.findElement(By.id("live")).getAttribute("data-state")));
+            js("window.__noReload = 'same page'");
+
+            restarting.close();
+            await().atMost(UI).until(() -> !"live".equals(web.findElement(By.id("live")).getAttribute("data-state")));
+            restarting.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> "live".equals(
+                    web.findElement(By.id("live")).getAttribute("data-state")));
+
+            try (TestAgent late = restarting.newAgent("after-restart").connect(port).handshake()) {
+                late.sendBatch("r1", TestAgent.lifecycle("after-restart-1", Instant.now()));
+                await().atMost(UI).until(() -> !late.acksFor("r1").isEmpty());
+                await().atMost(UI).ignoreExceptions().until(() -> taskIds().getFirst().equals("after-restart-1"));
+            }
+            assertThat(js("return window.__noReload")).isEqualTo("same page");
+        }
+    }
+
+    @Test
     void anAdminMintsAnAgentSeesItsSecretsOnceAndRevokesIt() throws Exception {
         login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
         web.get(base + "/p/default/agents");
