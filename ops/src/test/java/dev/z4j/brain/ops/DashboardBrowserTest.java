@@ -82,6 +82,8 @@ class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
                 + "\",\"password\":\"" + VIEWER_PASSWORD + "\",\"display_name\":\"Vera Viewer\"}").body()).get("id").asText();
         assertThat(admin.post("/api/v1/projects/default/memberships",
                 "{\"user_id\":\"" + viewerId + "\",\"role\":\"viewer\"}").statusCode()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/projects", "{\"slug\":\"other\",\"name\":\"Other\"}").statusCode())
+                .isEqualTo(201);
     }
 
     @AfterAll
@@ -196,6 +198,25 @@ class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
         web.navigate().refresh();
         awaitTasks(List.of("charge-1"));
         assertThat(web.findElement(By.id("f-queue")).getAttribute("value")).isEqualTo("billing");
+    }
+
+    @Test
+    void theProjectPickerSwitchesTheSamePageToAnotherProject() {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        web.get(base + "/p/default/tasks");
+        await().atMost(UI).until(() -> !taskIds().isEmpty());
+        new org.openqa.selenium.support.ui.Select(web.findElement(By.id("project"))).selectByValue("other");
+        await().atMost(UI).until(() -> web.getCurrentUrl().endsWith("/p/other/tasks"));
+        await().atMost(UI).ignoreExceptions().until(() -> web.findElement(By.id("task-rows")).getText()
+                .equals("No tasks match."));
+        // The viewer of "default" is no member of "other": the picker does not offer it.
+        web.manage().deleteAllCookies();
+        login(VIEWER, VIEWER_PASSWORD);
+        assertThat(new org.openqa.selenium.support.ui.Select(web.findElement(By.id("project"))).getOptions())
+                .extracting(WebElement::getText).containsExactly("Default");
+        web.get(base + "/p/other/tasks");
+        await().atMost(UI).ignoreExceptions().until(() -> web.findElement(By.tagName("h1")).getText()
+                .equals("Project not found"));
     }
 
     @Test
