@@ -273,6 +273,22 @@ class DashboardBrowserTest implements ScreenshotOnFailure.Shows {
     }
 
     @Test
+    void selectedRowsAreRetriedTogetherAndEachCommandIsFollowedToTheEnd() {
+        login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
+        web.get(base + "/p/default/tasks?queue=default&search=add-");
+        await().atMost(UI).ignoreExceptions().untilAsserted(() -> assertThat(taskIds()).contains("add-1", "add-2"));
+        assertThat(web.findElement(By.id("retry-selected")).isEnabled()).isFalse();
+        web.findElement(By.cssSelector("#task-rows tr[data-key='celery/add-1'] input[type=checkbox]")).click();
+        web.findElement(By.cssSelector("#task-rows tr[data-key='celery/add-2'] input[type=checkbox]")).click();
+        assertThat(web.findElements(By.cssSelector("#task-rows tr.selected"))).hasSize(2);
+        web.findElement(By.id("retry-selected")).click();
+        await().atMost(UI).ignoreExceptions().untilAsserted(() -> assertThat(web.findElements(
+                By.cssSelector("#command-progress [data-status='completed']"))).hasSize(2));
+        assertThat(web.findElement(By.id("command-progress")).getText()).contains("retry-task add-1").contains("retry-task add-2");
+        assertThat(web.findElements(By.cssSelector("#task-rows tr.selected"))).isEmpty();
+    }
+
+    @Test
     void aNewEventAppearsOnTheOpenTasksPageWithinASecondWithoutAReload() {
         login("admin@example.com", OperatorClient.ADMIN_PASSWORD());
         web.get(base + "/p/default/tasks");
