@@ -74,7 +74,8 @@ done
 grep -q '^  z4k_' "$work/serve.out" || { echo "first start did not print an admin key" >&2; exit 1; }
 
 step="checking GET /, /health/ready and an unknown /api path"
-curl -fsS "http://127.0.0.1:$port/" | grep -q '<h1>z4j brain</h1>' || { echo "GET / is not the home page" >&2; exit 1; }
+curl -fsS "http://127.0.0.1:$port/" | grep -q 'src="/assets/z4j/' || { echo "GET / is not the dashboard" >&2; exit 1; }
+curl -fsS "http://127.0.0.1:$port/about" | grep -q '<h1>z4j brain</h1>' || { echo "GET /about is not the about page" >&2; exit 1; }
 curl -fsS "http://127.0.0.1:$port/health/ready" | grep -q '"status":"UP"' || { echo "/health/ready is not UP" >&2; exit 1; }
 notfound=$(curl -sS -o "$work/404.out" -w '%{http_code} %{content_type}' "http://127.0.0.1:$port/api/v1/nope")
 [ "$notfound" = "404 application/json" ] || { echo "unknown /api path answered '$notfound'" >&2; exit 1; }

@@ -22,6 +22,7 @@ import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http1.Http1Config;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -154,6 +155,7 @@ public final class Brain implements AutoCloseable {
         registry.start();
         notices.attach(registry);
         RouteTable api = operator.routeTable(registry, dashboard, gateway::holds);
+        api.add(new PipelineStats(metrics, config.ringSize(), dashboard::subscriberCount, clock).route());
 
         // 5. HTTP: home page, REST API, health, metrics, and the two WebSocket paths, which our own
         //    WebSocket layer upgrades (pings answered, every frame checked, a lost peer noticed at
@@ -169,6 +171,9 @@ public final class Brain implements AutoCloseable {
             return new HomePage.Health(database && running, database, running, registry.healthy(),
                     config.postgres() ? "PostgreSQL" : "SQLite");
         };
+        // A dashboard build from Z4J_DASHBOARD_DIST, else our own, from the jar.
+        Handler dashboardPages = config.dashboardDist() != null ? new DashboardFiles(config.dashboardDist())
+                : BuiltInDashboard.load();
         checkPortFree(config.bindHost(), config.bindPort());
         WebServer server = undo.add(WebServer.builder()
                 .host(config.bindHost())
@@ -188,8 +193,8 @@ public final class Brain implements AutoCloseable {
                 .addConnectionSelector(webSockets.selector(Http1Config.builder()
                         .addReceiveListener(headerTimeout).build()))
                 .routing(r -> r
-                        .get("/", config.dashboardDist() != null ? new DashboardFiles(config.dashboardDist())
-                                : new HomePage(health))
+                        .get("/", dashboardPages)
+                        .get("/about", new HomePage(health))
                         .register("/api/v1", api)
                         .get("/setup", new SetupPage(db.access().accounts(), clock))
                         .get("/health/live", (req, res) -> res
@@ -207,9 +212,7 @@ public final class Brain implements AutoCloseable {
                                 .header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                                 .send(metrics.scrape().getBytes(StandardCharsets.UTF_8)))
                         .update(rules -> {
-                            if (config.dashboardDist() != null) { // last: every other GET is the dashboard's
-                                rules.get("/*", new DashboardFiles(config.dashboardDist()));
-                            }
+                            rules.get("/*", dashboardPages); // last: the dashboard's pages and files
                         }))
                 .build(), WebServer::stop);
         server.start();

@@ -87,7 +87,7 @@ final class DashboardFiles implements Handler {
         }
     }
 
-    private static void notFound(ServerRequest req, ServerResponse res) {
+    static void notFound(ServerRequest req, ServerResponse res) {
         String requestId = RequestIds.of(req.headers());
         ObjectNode body = JSON.createObjectNode();
         body.put("error", "not_found");

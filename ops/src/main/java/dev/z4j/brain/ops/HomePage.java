@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /}: what this server is and where to go, for whoever opens it in a browser (until a
- * dashboard exists): version, current health, and the HTTP API (the README's table, kept in sync).
+ * {@code GET /about}: what this server is and where to go (the dashboard is at {@code /}): version,
+ * current health, and the HTTP API (the README's table, kept in sync).
  */
 final class HomePage implements Handler {
     /** The jar's Implementation-Version; "development build" when run from classes (tests, IDE). */
@@ -17,6 +17,7 @@ final class HomePage implements Handler {
             .orElse("development build");
 
     private static final String[][] API = {
+            {"/", "the dashboard"},
             {"/ws/agent", "WebSocket for agents (z4j protocol v2, bearer token)"},
             {"/ws/dashboard", "WebSocket change feed for operators (session cookie, API key or ?ticket=)"},
             {"GET /setup", "first-admin form (only while no user exists)"},
@@ -35,6 +36,7 @@ final class HomePage implements Handler {
             {"POST /api/v1/projects/{slug}/commands", "issue any agent action (202, stored pending)"},
             {"GET /api/v1/projects/{slug}/commands?status=", "a project's commands, newest first; /{id}"},
             {"GET /api/v1/commands/{id}", "one command's status"},
+            {"GET /api/v1/system/pipeline", "this replica's ingest pipeline, for the dashboard's pipeline page (global admins)"},
             {"GET /api/v1/openapi.json", "the whole operator API, generated from its route table"},
             {"GET /health/live, /health/ready, /api/v1/health", "liveness; readiness (database and pipeline)"},
             {"GET /metrics", "Prometheus metrics"},

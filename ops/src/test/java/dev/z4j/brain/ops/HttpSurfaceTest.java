@@ -51,8 +51,8 @@ class HttpSurfaceTest {
     }
 
     @Test
-    void theRootSaysWhatThisServerIsAndWhereToGo() throws Exception {
-        HttpResponse<String> res = brain.get("/", null);
+    void aboutSaysWhatThisServerIsAndWhereToGo() throws Exception {
+        HttpResponse<String> res = brain.get("/about", null);
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(res.body()).contains("z4j brain").contains(Brain.BRAIN_VERSION).contains("UP")
