@@ -27,11 +27,16 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * The ingest hot path: one transaction per batch that COPYs the events into a session-local
- * staging table, merges them into {@code events} skipping duplicates, and applies the task,
- * worker and queue projections with one statement each for the rows really inserted (the task
- * rows folded per task in memory first, then COPYed and merged set-wise), and marks the agents
- * seen. Owned by one persister thread, so its buffers are reused without locking.
+ * The ingest hot path: one transaction per batch that asks which of its event ids are stored
+ * already (one statement of index probes), COPYs the new ones straight into {@code events}, and
+ * applies the task, worker and queue projections with one statement each for the rows really
+ * inserted (the task rows folded per task in memory first, then COPYed and merged set-wise), and
+ * marks the agents seen. Owned by one persister thread, so its buffers are reused without locking.
+ *
+ * <p>Another writer (a second brain) can store one of the ids between the probe and the COPY; the
+ * COPY then fails on the primary key and the batch is written again through the slower staging
+ * merge, whose ON CONFLICT waits for that writer and skips its rows. So a row is never stored twice
+ * and never lost, as with the merge alone.
  */
 public final class PgEventStore implements EventStore {
 
@@ -54,6 +59,22 @@ public final class PgEventStore implements EventStore {
              ORDER BY s.project_id, s.id, s.ord
             ON CONFLICT DO NOTHING
             RETURNING project_id, id""";
+
+    private static final String COPY_NEW_EVENTS = """
+            COPY events (project_id, id, agent_id, engine, task_id, kind,
+                         occurred_at, received_at, received_day, payload) FROM STDIN""";
+
+    // The positions of the given ids stored already, on their receive day or the day before (a
+    // resend that straddles midnight UTC), the same days the merge checks. LATERAL with LIMIT runs
+    // one primary-key probe per id, pruned at run time to those two partitions; a hash join would
+    // scan whole partitions instead (measured on the merge: the whole events table per batch).
+    private static final String STORED_IDS = """
+            SELECT u.ord
+              FROM unnest(?::uuid[], ?::uuid[], ?::date[]) WITH ORDINALITY AS u(project_id, id, day, ord)
+             CROSS JOIN LATERAL (SELECT 1 FROM events e
+                                  WHERE e.project_id = u.project_id AND e.id = u.id
+                                    AND e.received_day BETWEEN u.day - 1 AND u.day
+                                  LIMIT 1) AS hit""";
 
     private static final String COPY_TASKS =
             "COPY z4j_task_staging (" + String.join(", ", TaskMerge.FIELDS) + ") FROM STDIN";
@@ -148,23 +169,97 @@ public final class PgEventStore implements EventStore {
         if (events.isEmpty()) {
             return new boolean[0];
         }
-        return transactions.inTransaction("write events", c -> {
-            boolean[] inserted = mergeEvents(c, events);
-            List<EventRow> fresh = new ArrayList<>(inserted.length);
-            for (int i = 0; i < inserted.length; i++) {
-                if (inserted[i]) {
-                    fresh.add(events.get(i));
-                }
+        try {
+            return transactions.inTransaction("write events", c -> project(c, events, copyNewEvents(c, events)));
+        } catch (StoreException e) {
+            if (!e.conflict()) {
+                throw e;
             }
-            if (!fresh.isEmpty()) {
-                projectTasks(c, fresh);
-                projectWorkersAndQueues(c, fresh);
-            }
-            touchAgents(c, ActivityFold.agents(events));
-            return inserted;
-        });
+            // Another writer stored one of these ids after the probe (the transaction is rolled
+            // back): the merge waits for it and skips what it stored.
+            return transactions.inTransaction("write events", c -> project(c, events, mergeEvents(c, events)));
+        }
     }
 
+    /** The projections of the rows {@code inserted} marks, and the agents of all rows; returns {@code inserted}. */
+    private boolean[] project(Connection c, List<EventRow> events, boolean[] inserted) throws SQLException {
+        List<EventRow> fresh = new ArrayList<>(inserted.length);
+        for (int i = 0; i < inserted.length; i++) {
+            if (inserted[i]) {
+                fresh.add(events.get(i));
+            }
+        }
+        if (!fresh.isEmpty()) {
+            projectTasks(c, fresh);
+            projectWorkersAndQueues(c, fresh);
+        }
+        touchAgents(c, ActivityFold.agents(events));
+        return inserted;
+    }
+
+    /**
+     * COPYs into {@code events} the rows whose id is neither stored (probed) nor taken by an
+     * earlier row of this call, and reports which rows those were.
+     */
+    private boolean[] copyNewEvents(Connection c, List<EventRow> events) throws SQLException {
+        int n = events.size();
+        boolean[] inserted = new boolean[n];
+        Map<EventKey, Integer> first = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            EventRow e = events.get(i);
+            inserted[i] = first.putIfAbsent(new EventKey(e.projectId(), e.id()), i) == null;
+        }
+        int[] candidates = new int[first.size()];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (inserted[i]) {
+                candidates[k++] = i;
+            }
+        }
+        for (int stored : storedIds(c, events, candidates)) {
+            inserted[stored] = false;
+        }
+        buffer.clear();
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            if (inserted[i]) {
+                encodeEvent(buffer, events.get(i));
+                any = true;
+            }
+        }
+        if (any) {
+            copy(c, COPY_NEW_EVENTS);
+        }
+        return inserted;
+    }
+
+    /** Of the rows at {@code candidates}, the positions (into {@code events}) of those stored already. */
+    private static List<Integer> storedIds(Connection c, List<EventRow> events, int[] candidates) throws SQLException {
+        int n = candidates.length;
+        String[] projects = new String[n];
+        String[] ids = new String[n];
+        String[] days = new String[n];
+        for (int j = 0; j < n; j++) {
+            EventRow e = events.get(candidates[j]);
+            projects[j] = e.projectId().toString();
+            ids[j] = e.id().toString();
+            days[j] = receivedDay(e.receivedAt()).toString();
+        }
+        List<Integer> stored = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(STORED_IDS)) {
+            ps.setArray(1, c.createArrayOf("text", projects));
+            ps.setArray(2, c.createArrayOf("text", ids));
+            ps.setArray(3, c.createArrayOf("text", days));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(candidates[(int) rs.getLong(1) - 1]); // ordinality counts from 1
+                }
+            }
+        }
+        return stored;
+    }
+
+    /** The slower path, safe against concurrent writers: COPY into staging, merge with ON CONFLICT. */
     private boolean[] mergeEvents(Connection c, List<EventRow> events) throws SQLException {
         encodeEvents(buffer, events);
         copy(c, COPY_EVENTS);
@@ -205,22 +300,30 @@ public final class PgEventStore implements EventStore {
     static void encodeEvents(CopyBuffer buffer, List<EventRow> events) {
         buffer.clear();
         for (int i = 0; i < events.size(); i++) {
-            EventRow e = events.get(i);
-            buffer.number(i).uuid(e.projectId()).uuid(e.id()).uuid(e.agentId()).text(e.engine())
-                    .text(e.taskId() == null ? "" : e.taskId()).text(e.kind())
-                    .timestamp(e.occurredAt()).timestamp(e.receivedAt()).date(receivedDay(e.receivedAt()))
-                    .text(e.payloadJson() == null ? "{}" : e.payloadJson()).endRow();
+            encodeEvent(buffer.number(i), events.get(i));
         }
     }
 
+    /** One row of COPY_NEW_EVENTS, appended to {@code buffer}. */
+    static void encodeEvent(CopyBuffer buffer, EventRow e) {
+        buffer.uuid(e.projectId()).uuid(e.id()).uuid(e.agentId()).text(e.engine())
+                .text(e.taskId() == null ? "" : e.taskId()).text(e.kind())
+                .timestamp(e.occurredAt()).timestamp(e.receivedAt()).date(receivedDay(e.receivedAt()))
+                .text(e.payloadJson() == null ? "{}" : e.payloadJson()).endRow();
+    }
+
     /**
-     * Public only so the bench module can measure this exact encoding while CopyBuffer stays
+     * Public only so the bench module can measure this exact encoding (the rows of the COPY
+     * straight into events, which every batch of new rows runs) while CopyBuffer stays
      * package-private: each call encodes into the encoder's own reused buffer and returns the bytes written.
      */
     public static ToIntFunction<List<EventRow>> eventCopyEncoder() {
         CopyBuffer own = new CopyBuffer(64 * 1024);
         return events -> {
-            encodeEvents(own, events);
+            own.clear();
+            for (int i = 0; i < events.size(); i++) {
+                encodeEvent(own, events.get(i));
+            }
             return own.length();
         };
     }
