@@ -28,10 +28,11 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * The ingest hot path: one transaction per batch that asks which of its event ids are stored
- * already (one statement of index probes), COPYs the new ones straight into {@code events}, and
- * applies the task, worker and queue projections with one statement each for the rows really
- * inserted (the task rows folded per task in memory first, then COPYed and merged set-wise), and
- * marks the agents seen. Owned by one persister thread, so its buffers are reused without locking.
+ * already (one statement of index probes), COPYs the new ones straight into {@code events}, folds
+ * the new rows per task in memory and COPYs those task rows into a session-local staging table,
+ * then runs one statement for every projection: the set-wise task merge, the workers and queues
+ * the new rows name, and the agents of all rows. Four round trips and the commit per batch. Owned
+ * by one persister thread, so its buffers are reused without locking.
  *
  * <p>Another writer (a second brain) can store one of the ids between the probe and the COPY; the
  * COPY then fails on the primary key and the batch is written again through the slower staging
@@ -157,6 +158,13 @@ public final class PgEventStore implements EventStore {
               FROM unnest(?::uuid[], ?::timestamptz[]) AS u(id, seen)
              WHERE a.id = u.id AND (a.last_seen_at IS NULL OR a.last_seen_at < u.seen)""";
 
+    // Every projection of a batch in one statement (one round trip): the task merge of what
+    // z4j_task_staging holds (nothing when no task changed), the workers and queues the new events
+    // name, then the agents of all events. The parts write different tables, so running them under
+    // one snapshot changes nothing; PostgreSQL runs each WITH part to completion, read or not.
+    private static final String PROJECT = "WITH merged_tasks AS (\n" + MERGE_TASKS + "),\nseen_workers AS (\n"
+            + UPSERT_WORKERS + "),\nseen_queues AS (\n" + TOUCH_QUEUES + ")\n" + TOUCH_AGENTS;
+
     private final Transactions transactions;
     private final CopyBuffer buffer = new CopyBuffer(64 * 1024);
 
@@ -189,11 +197,13 @@ public final class PgEventStore implements EventStore {
                 fresh.add(events.get(i));
             }
         }
-        if (!fresh.isEmpty()) {
-            projectTasks(c, fresh);
-            projectWorkersAndQueues(c, fresh);
+        stageTasks(c, fresh);
+        try (PreparedStatement ps = c.prepareStatement(PROJECT)) {
+            int next = bindWorkers(c, ps, 1, ActivityFold.workers(fresh));
+            next = bindNamed(c, ps, next, ActivityFold.queues(fresh));
+            bindAgents(c, ps, next, ActivityFold.agents(events));
+            ps.executeUpdate();
         }
-        touchAgents(c, ActivityFold.agents(events));
         return inserted;
     }
 
@@ -332,7 +342,8 @@ public final class PgEventStore implements EventStore {
         return LocalDate.ofInstant(receivedAt, ZoneOffset.UTC);
     }
 
-    private void projectTasks(Connection c, List<EventRow> fresh) throws SQLException {
+    /** Folds the new rows per task into z4j_task_staging, for PROJECT's task merge. */
+    private void stageTasks(Connection c, List<EventRow> fresh) throws SQLException {
         List<TaskUpdate> updates = TaskFold.fold(fresh);
         if (updates.isEmpty()) {
             return;
@@ -350,21 +361,11 @@ public final class PgEventStore implements EventStore {
                     .endRow();
         }
         copy(c, COPY_TASKS);
-        try (PreparedStatement ps = c.prepareStatement(MERGE_TASKS)) {
-            ps.executeUpdate();
-        }
     }
 
-    private static void projectWorkersAndQueues(Connection c, List<EventRow> fresh) throws SQLException {
-        upsertWorkers(c, ActivityFold.workers(fresh));
-        upsertNamed(c, TOUCH_QUEUES, ActivityFold.queues(fresh));
-    }
-
-    private static void upsertWorkers(Connection c, Map<ActivityFold.Named, ActivityFold.WorkerSighting> rows)
-            throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
+    /** UPSERT_WORKERS' seven arrays from {@code index} on; returns the next index. */
+    private static int bindWorkers(Connection c, PreparedStatement ps, int index,
+                                   Map<ActivityFold.Named, ActivityFold.WorkerSighting> rows) throws SQLException {
         int n = rows.size();
         String[] projects = new String[n];
         String[] engines = new String[n];
@@ -383,23 +384,19 @@ public final class PgEventStore implements EventStore {
             failed[i] = r.getValue().failed();
             retried[i++] = r.getValue().retried();
         }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_WORKERS)) {
-            ps.setArray(1, c.createArrayOf("text", projects));
-            ps.setArray(2, c.createArrayOf("text", engines));
-            ps.setArray(3, c.createArrayOf("text", names));
-            ps.setArray(4, c.createArrayOf("text", seen));
-            ps.setArray(5, c.createArrayOf("int8", succeeded));
-            ps.setArray(6, c.createArrayOf("int8", failed));
-            ps.setArray(7, c.createArrayOf("int8", retried));
-            ps.executeUpdate();
-        }
+        ps.setArray(index, c.createArrayOf("text", projects));
+        ps.setArray(index + 1, c.createArrayOf("text", engines));
+        ps.setArray(index + 2, c.createArrayOf("text", names));
+        ps.setArray(index + 3, c.createArrayOf("text", seen));
+        ps.setArray(index + 4, c.createArrayOf("int8", succeeded));
+        ps.setArray(index + 5, c.createArrayOf("int8", failed));
+        ps.setArray(index + 6, c.createArrayOf("int8", retried));
+        return index + 7;
     }
 
-    private static void upsertNamed(Connection c, String sql, Map<ActivityFold.Named, Instant> rows)
+    /** TOUCH_QUEUES' four arrays from {@code index} on; returns the next index. */
+    private static int bindNamed(Connection c, PreparedStatement ps, int index, Map<ActivityFold.Named, Instant> rows)
             throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
         int n = rows.size();
         String[] projects = new String[n];
         String[] engines = new String[n];
@@ -412,16 +409,16 @@ public final class PgEventStore implements EventStore {
             names[i] = r.getKey().name();
             seen[i++] = r.getValue().toString();
         }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("text", projects));
-            ps.setArray(2, c.createArrayOf("text", engines));
-            ps.setArray(3, c.createArrayOf("text", names));
-            ps.setArray(4, c.createArrayOf("text", seen));
-            ps.executeUpdate();
-        }
+        ps.setArray(index, c.createArrayOf("text", projects));
+        ps.setArray(index + 1, c.createArrayOf("text", engines));
+        ps.setArray(index + 2, c.createArrayOf("text", names));
+        ps.setArray(index + 3, c.createArrayOf("text", seen));
+        return index + 4;
     }
 
-    private static void touchAgents(Connection c, Map<UUID, Instant> agents) throws SQLException {
+    /** TOUCH_AGENTS' two arrays at {@code index}. */
+    private static void bindAgents(Connection c, PreparedStatement ps, int index, Map<UUID, Instant> agents)
+            throws SQLException {
         String[] ids = new String[agents.size()];
         String[] seen = new String[agents.size()];
         int i = 0;
@@ -429,11 +426,8 @@ public final class PgEventStore implements EventStore {
             ids[i] = a.getKey().toString();
             seen[i++] = a.getValue().toString();
         }
-        try (PreparedStatement ps = c.prepareStatement(TOUCH_AGENTS)) {
-            ps.setArray(1, c.createArrayOf("text", ids));
-            ps.setArray(2, c.createArrayOf("text", seen));
-            ps.executeUpdate();
-        }
+        ps.setArray(index, c.createArrayOf("text", ids));
+        ps.setArray(index + 1, c.createArrayOf("text", seen));
     }
 
     private void copy(Connection c, String sql) throws SQLException {
