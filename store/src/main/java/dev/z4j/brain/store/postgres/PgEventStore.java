@@ -167,12 +167,11 @@ public final class PgEventStore implements EventStore {
               FROM unnest(?::uuid[], ?::timestamptz[]) AS u(id, seen)
              WHERE a.id = u.id AND (a.last_seen_at IS NULL OR a.last_seen_at < u.seen)""";
 
-    // Every projection of a batch in one statement (one round trip): the task merge of what
-    // z4j_task_staging holds (nothing when no task changed), the workers and queues the new events
-    // name, then the agents of all events. The parts write different tables, so running them under
-    // one snapshot changes nothing; PostgreSQL runs each WITH part to completion, read or not.
-    //
-    // pgjdbc sends both statements (staging the task rows, then this) in one round trip.
+    // The task rows staged, then every projection of the batch in one statement: the task merge of
+    // what z4j_task_staging holds (nothing when no task changed), the workers and queues the new
+    // events name, the agents of all events. The WITH parts write different tables, so running
+    // them under one snapshot changes nothing, and PostgreSQL runs each to completion, read or not.
+    // pgjdbc sends the two statements in one round trip.
     private static final String PROJECT = STAGE_TASKS + ";\nWITH merged_tasks AS (\n" + MERGE_TASKS
             + "),\nseen_workers AS (\n" + UPSERT_WORKERS + "),\nseen_queues AS (\n" + TOUCH_QUEUES + ")\n"
             + TOUCH_AGENTS;
