@@ -18,22 +18,9 @@ final class CopyText {
     private final StringBuilder line = new StringBuilder(1024);
 
     byte[] encode(Iterable<EventRow> rows) {
-        return encode(rows, false);
-    }
-
-    /** With a leading ordinal column, for the brain's staging table. */
-    byte[] encodeNumbered(Iterable<EventRow> rows) {
-        return encode(rows, true);
-    }
-
-    private byte[] encode(Iterable<EventRow> rows, boolean numbered) {
         out.reset();
-        int ord = 0;
         for (EventRow r : rows) {
             line.setLength(0);
-            if (numbered) {
-                line.append(ord++).append('\t');
-            }
             line.append(r.projectId()).append('\t').append(r.id()).append('\t').append(r.agentId()).append('\t');
             escaped(r.engine()).append('\t');
             escaped(r.taskId()).append('\t');

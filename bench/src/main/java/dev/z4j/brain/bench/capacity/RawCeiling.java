@@ -72,31 +72,24 @@ final class RawCeiling {
     }
 
     /**
-     * Diagnostic split of the brain's writer: only its dedupe step (COPY into the session's staging
-     * table, then the same INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING as PgEventStore),
-     * without the task / worker / queue / agent projections, through PgEventStore.mergeStaged.
+     * Diagnostic split of the brain's writer: only its dedupe step (one statement probing the
+     * batch's ids, then a COPY of the new rows straight into events, through
+     * PgEventStore.copyNewEvents), without the task / worker / queue / agent projections.
      */
     Result stagingMerge(Duration duration) throws SQLException {
-        CopyText encoder = new CopyText();
-        String copy = "COPY z4j_event_staging (ord, " + CopyText.COLUMNS + ") FROM STDIN";
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            PGConnection pg = c.unwrap(PGConnection.class);
-            return timed("staging + merge only (no projections)", duration, batch -> {
-                byte[] bytes = encoder.encodeNumbered(batch);
-                var in = pg.getCopyAPI().copyIn(copy);
-                in.writeToCopy(bytes, 0, bytes.length);
-                in.endCopy();
-                PgEventStore.mergeStaged(c, (project, id) -> { }); // the brain's own merge statements
+            return timed("dedupe step only: id probe + COPY of new rows (no projections)", duration, batch -> {
+                PgEventStore.copyNewEvents(c, batch); // the brain's own statements
                 c.commit();
             });
         }
     }
 
-    /** The brain's own writer: COPY into staging, merge with ON CONFLICT, task/worker/queue projections. */
+    /** The brain's own writer: id probe, COPY of the new rows, task/worker/queue/agent projections. */
     Result storeWrite(Duration duration) throws SQLException {
         EventStore store = db.eventStore();
-        return timed("EventStore.write (staging + merge + projections)", duration, store::write);
+        return timed("EventStore.write (probe + COPY + projections)", duration, store::write);
     }
 
     /** Empties what a path wrote, so each path (and the brain after them) starts from the same tables. */

@@ -17,9 +17,9 @@ final class Report {
         Spread raw = r.rawCopy();
         row(t, "raw ceiling: plain COPY into events", f0(raw.median()) + " rows/s (median of " + raw.n() + "; "
                 + f0(raw.min()) + "-" + f0(raw.max()) + ", spread " + pct(raw.relative()) + ")", "", "");
-        row(t, "raw: EventStore.write (staging+merge+projections)", f0(r.rawMerge().rowsPerSecond()) + " rows/s",
+        row(t, "raw: EventStore.write (probe+COPY+projections)", f0(r.rawMerge().rowsPerSecond()) + " rows/s",
                 "", "");
-        row(t, "raw: staging + merge only (diagnostic)", f0(r.rawStaging().rowsPerSecond()) + " rows/s", "", "");
+        row(t, "raw: dedupe step only (diagnostic)", f0(r.rawStaging().rowsPerSecond()) + " rows/s", "", "");
         row(t, "end to end, batched shape (ack p99 < 1 s)", r.batched().figure(), "", "");
         row(t, "end to end, agent shape (ack p99 < 1 s)", r.agent().figure(), "", "");
         row(t, "ratio batched / raw COPY (median; over the raw spread)", ratio(r.batched(), raw), ">= 0.5",
@@ -157,7 +157,7 @@ final class Report {
                     .append(" | ").append(f0(x.rowsPerSecond())).append(" |\n");
         }
         m.append(String.format(Locale.ROOT, "%nPer row, the brain's full path takes %.0f%% more time than the plain "
-                + "COPY; its dedupe step alone (staging + merge, the diagnostic row, same SQL as PgEventStore) "
+                + "COPY; its dedupe step alone (id probe + COPY of the new rows, the diagnostic row, same statements as PgEventStore) "
                 + "takes %.0f%% more, so the task / worker / queue / agent projections account for the rest.%n%n",
                 (r.rawCopy().median() / r.rawMerge().rowsPerSecond() - 1) * 100,
                 (r.rawCopy().median() / r.rawStaging().rowsPerSecond() - 1) * 100));

@@ -27,11 +27,17 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * The ingest hot path: one transaction per batch that COPYs the events into a session-local
- * staging table, merges them into {@code events} skipping duplicates, and applies the task,
- * worker and queue projections with one statement each for the rows really inserted (the task
- * rows folded per task in memory first, then COPYed and merged set-wise), and marks the agents
- * seen. Owned by one persister thread, so its buffers are reused without locking.
+ * The ingest hot path: one transaction per batch that asks which of its event ids are stored
+ * already (one statement of index probes), COPYs the new ones straight into {@code events}, folds
+ * the new rows per task in memory, then in one round trip stages those task rows (arrays into a
+ * session-local staging table) and runs one statement for every projection: the set-wise task
+ * merge, the workers and queues the new rows name, and the agents of all rows. Owned
+ * by one persister thread, so its buffers are reused without locking.
+ *
+ * <p>Another writer (a second brain) can store one of the ids between the probe and the COPY; the
+ * COPY then fails on the primary key and the batch is written again through the slower staging
+ * merge, whose ON CONFLICT waits for that writer and skips its rows. So a row is never stored twice
+ * and never lost, as with the merge alone.
  */
 public final class PgEventStore implements EventStore {
 
@@ -55,8 +61,33 @@ public final class PgEventStore implements EventStore {
             ON CONFLICT DO NOTHING
             RETURNING project_id, id""";
 
-    private static final String COPY_TASKS =
-            "COPY z4j_task_staging (" + String.join(", ", TaskMerge.FIELDS) + ") FROM STDIN";
+    private static final String COPY_NEW_EVENTS = """
+            COPY events (project_id, id, agent_id, engine, task_id, kind,
+                         occurred_at, received_at, received_day, payload) FROM STDIN""";
+
+    // The positions of the given ids stored already, on their receive day or the day before (a
+    // resend that straddles midnight UTC), the same days the merge checks. LATERAL with LIMIT runs
+    // one primary-key probe per id, pruned at run time to those two partitions; a hash join would
+    // scan whole partitions instead (measured on the merge: the whole events table per batch).
+    private static final String STORED_IDS = """
+            SELECT u.ord
+              FROM unnest(?::uuid[], ?::uuid[], ?::date[]) WITH ORDINALITY AS u(project_id, id, day, ord)
+             CROSS JOIN LATERAL (SELECT 1 FROM events e
+                                  WHERE e.project_id = u.project_id AND e.id = u.id
+                                    AND e.received_day BETWEEN u.day - 1 AND u.day
+                                  LIMIT 1) AS hit""";
+
+    /** The staging table's type of each of TaskMerge.FIELDS, in order. */
+    private static final List<String> TASK_FIELD_TYPES = List.of(
+            "uuid", "text", "text", "text", "text", "text", "jsonb", "jsonb", "jsonb", "bigint", "integer", "text",
+            "text", "text", "boolean", "text", "text", "timestamptz", "timestamptz", "timestamptz", "text", "text",
+            "text", "timestamptz", "text", "timestamptz", "date", "date");
+
+    // One array per field (none when no task changed), so the rows travel with the projection
+    // statement below instead of in a COPY of their own (two round trips fewer per batch).
+    private static final String STAGE_TASKS = "INSERT INTO z4j_task_staging (" + String.join(", ", TaskMerge.FIELDS)
+            + ")\nSELECT * FROM unnest(" + String.join(", ", TASK_FIELD_TYPES.stream().map(t -> "?::" + t + "[]").toList())
+            + ")";
 
     /** TaskMerge's rules over the staging row {@code s} and the stored row {@code t}. */
     private static final TaskMerge.Dialect DIALECT = new TaskMerge.Dialect() {
@@ -136,6 +167,15 @@ public final class PgEventStore implements EventStore {
               FROM unnest(?::uuid[], ?::timestamptz[]) AS u(id, seen)
              WHERE a.id = u.id AND (a.last_seen_at IS NULL OR a.last_seen_at < u.seen)""";
 
+    // The task rows staged, then every projection of the batch in one statement: the task merge of
+    // what z4j_task_staging holds (nothing when no task changed), the workers and queues the new
+    // events name, the agents of all events. The WITH parts write different tables, so running
+    // them under one snapshot changes nothing, and PostgreSQL runs each to completion, read or not.
+    // pgjdbc sends the two statements in one round trip.
+    private static final String PROJECT = STAGE_TASKS + ";\nWITH merged_tasks AS (\n" + MERGE_TASKS
+            + "),\nseen_workers AS (\n" + UPSERT_WORKERS + "),\nseen_queues AS (\n" + TOUCH_QUEUES + ")\n"
+            + TOUCH_AGENTS;
+
     private final Transactions transactions;
     private final CopyBuffer buffer = new CopyBuffer(64 * 1024);
 
@@ -148,26 +188,116 @@ public final class PgEventStore implements EventStore {
         if (events.isEmpty()) {
             return new boolean[0];
         }
-        return transactions.inTransaction("write events", c -> {
-            boolean[] inserted = mergeEvents(c, events);
-            List<EventRow> fresh = new ArrayList<>(inserted.length);
-            for (int i = 0; i < inserted.length; i++) {
-                if (inserted[i]) {
-                    fresh.add(events.get(i));
-                }
+        try {
+            return transactions.inTransaction("write events",
+                    c -> project(c, events, copyNewEvents(c, events, buffer)));
+        } catch (StoreException e) {
+            if (!e.conflict()) {
+                throw e;
             }
-            if (!fresh.isEmpty()) {
-                projectTasks(c, fresh);
-                projectWorkersAndQueues(c, fresh);
-            }
-            touchAgents(c, ActivityFold.agents(events));
-            return inserted;
-        });
+            // Another writer stored one of these ids after the probe (the transaction is rolled
+            // back): the merge waits for it and skips what it stored.
+            return transactions.inTransaction("write events", c -> project(c, events, mergeEvents(c, events)));
+        }
     }
 
+    /** The projections of the rows {@code inserted} marks, and the agents of all rows; returns {@code inserted}. */
+    private boolean[] project(Connection c, List<EventRow> events, boolean[] inserted) throws SQLException {
+        List<EventRow> fresh = new ArrayList<>(inserted.length);
+        for (int i = 0; i < inserted.length; i++) {
+            if (inserted[i]) {
+                fresh.add(events.get(i));
+            }
+        }
+        // A resent batch (nothing new) only touches its agents, with the short statement alone.
+        try (PreparedStatement ps = c.prepareStatement(fresh.isEmpty() ? TOUCH_AGENTS : PROJECT)) {
+            int next = 1;
+            if (!fresh.isEmpty()) {
+                next = bindTasks(c, ps, next, TaskFold.fold(fresh));
+                next = bindWorkers(c, ps, next, ActivityFold.workers(fresh));
+                next = bindNamed(c, ps, next, ActivityFold.queues(fresh));
+            }
+            bindAgents(c, ps, next, ActivityFold.agents(events));
+            ps.executeUpdate();
+        }
+        return inserted;
+    }
+
+    /**
+     * The dedupe step alone, without projections, on the caller's transaction: public so the
+     * capacity tool can time it with the exact statements the brain runs (see copyNewEvents).
+     */
+    public static boolean[] copyNewEvents(Connection c, List<EventRow> events) throws SQLException {
+        return copyNewEvents(c, events, new CopyBuffer(64 * 1024));
+    }
+
+    /**
+     * COPYs into {@code events} the rows whose id is neither stored (probed) nor taken by an
+     * earlier row of this call, and reports which rows those were.
+     */
+    private static boolean[] copyNewEvents(Connection c, List<EventRow> events, CopyBuffer buffer)
+            throws SQLException {
+        int n = events.size();
+        boolean[] inserted = new boolean[n];
+        Map<EventKey, Integer> first = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            EventRow e = events.get(i);
+            inserted[i] = first.putIfAbsent(new EventKey(e.projectId(), e.id()), i) == null;
+        }
+        int[] candidates = new int[first.size()];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (inserted[i]) {
+                candidates[k++] = i;
+            }
+        }
+        for (int stored : storedIds(c, events, candidates)) {
+            inserted[stored] = false;
+        }
+        buffer.clear();
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            if (inserted[i]) {
+                encodeEvent(buffer, events.get(i));
+                any = true;
+            }
+        }
+        if (any) {
+            copy(c, COPY_NEW_EVENTS, buffer);
+        }
+        return inserted;
+    }
+
+    /** Of the rows at {@code candidates}, the positions (into {@code events}) of those stored already. */
+    private static List<Integer> storedIds(Connection c, List<EventRow> events, int[] candidates) throws SQLException {
+        int n = candidates.length;
+        String[] projects = new String[n];
+        String[] ids = new String[n];
+        String[] days = new String[n];
+        for (int j = 0; j < n; j++) {
+            EventRow e = events.get(candidates[j]);
+            projects[j] = e.projectId().toString();
+            ids[j] = e.id().toString();
+            days[j] = receivedDay(e.receivedAt()).toString();
+        }
+        List<Integer> stored = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(STORED_IDS)) {
+            ps.setArray(1, c.createArrayOf("text", projects));
+            ps.setArray(2, c.createArrayOf("text", ids));
+            ps.setArray(3, c.createArrayOf("text", days));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(candidates[(int) rs.getLong(1) - 1]); // ordinality counts from 1
+                }
+            }
+        }
+        return stored;
+    }
+
+    /** The slower path, safe against concurrent writers: COPY into staging, merge with ON CONFLICT. */
     private boolean[] mergeEvents(Connection c, List<EventRow> events) throws SQLException {
         encodeEvents(buffer, events);
-        copy(c, COPY_EVENTS);
+        copy(c, COPY_EVENTS, buffer);
         Map<EventKey, Boolean> fresh = new HashMap<>();
         mergeStaged(c, (project, id) -> fresh.put(new EventKey(project, id), Boolean.TRUE));
         boolean[] inserted = new boolean[events.size()];
@@ -205,22 +335,30 @@ public final class PgEventStore implements EventStore {
     static void encodeEvents(CopyBuffer buffer, List<EventRow> events) {
         buffer.clear();
         for (int i = 0; i < events.size(); i++) {
-            EventRow e = events.get(i);
-            buffer.number(i).uuid(e.projectId()).uuid(e.id()).uuid(e.agentId()).text(e.engine())
-                    .text(e.taskId() == null ? "" : e.taskId()).text(e.kind())
-                    .timestamp(e.occurredAt()).timestamp(e.receivedAt()).date(receivedDay(e.receivedAt()))
-                    .text(e.payloadJson() == null ? "{}" : e.payloadJson()).endRow();
+            encodeEvent(buffer.number(i), events.get(i));
         }
     }
 
+    /** One row of COPY_NEW_EVENTS, appended to {@code buffer}. */
+    static void encodeEvent(CopyBuffer buffer, EventRow e) {
+        buffer.uuid(e.projectId()).uuid(e.id()).uuid(e.agentId()).text(e.engine())
+                .text(e.taskId() == null ? "" : e.taskId()).text(e.kind())
+                .timestamp(e.occurredAt()).timestamp(e.receivedAt()).date(receivedDay(e.receivedAt()))
+                .text(e.payloadJson() == null ? "{}" : e.payloadJson()).endRow();
+    }
+
     /**
-     * Public only so the bench module can measure this exact encoding while CopyBuffer stays
+     * Public only so the bench module can measure this exact encoding (the rows of the COPY
+     * straight into events, which every batch of new rows runs) while CopyBuffer stays
      * package-private: each call encodes into the encoder's own reused buffer and returns the bytes written.
      */
     public static ToIntFunction<List<EventRow>> eventCopyEncoder() {
         CopyBuffer own = new CopyBuffer(64 * 1024);
         return events -> {
-            encodeEvents(own, events);
+            own.clear();
+            for (int i = 0; i < events.size(); i++) {
+                encodeEvent(own, events.get(i));
+            }
             return own.length();
         };
     }
@@ -229,39 +367,57 @@ public final class PgEventStore implements EventStore {
         return LocalDate.ofInstant(receivedAt, ZoneOffset.UTC);
     }
 
-    private void projectTasks(Connection c, List<EventRow> fresh) throws SQLException {
-        List<TaskUpdate> updates = TaskFold.fold(fresh);
-        if (updates.isEmpty()) {
-            return;
-        }
-        buffer.clear();
-        for (TaskUpdate u : updates) { // columns in TaskMerge.FIELDS order
-            buffer.uuid(u.projectId()).text(u.engine()).text(u.taskId()).text(u.name()).text(u.queue())
-                    .text(u.priority()).text(u.argsJson()).text(u.kwargsJson()).text(u.resultJson())
-                    .number(u.runtimeMs()).number(u.retryCount()).text(u.workerName()).text(u.parentTaskId())
-                    .text(u.rootTaskId()).bool(u.replacesFailureText()).text(u.exception()).text(u.traceback())
-                    .timestamp(u.receivedAt()).timestamp(u.startedAt()).timestamp(u.finishedAt())
-                    .text(u.insertState()).text(u.firstTerminalState()).text(u.lastTerminalState())
-                    .timestamp(u.lastTerminalAt()).text(u.lastNonTerminalState()).timestamp(u.lastNonTerminalAt())
-                    .date(LocalDate.ofEpochDay(u.firstReceivedDay())).date(LocalDate.ofEpochDay(u.lastReceivedDay()))
-                    .endRow();
-        }
-        copy(c, COPY_TASKS);
-        try (PreparedStatement ps = c.prepareStatement(MERGE_TASKS)) {
-            ps.executeUpdate();
-        }
-    }
-
-    private static void projectWorkersAndQueues(Connection c, List<EventRow> fresh) throws SQLException {
-        upsertWorkers(c, ActivityFold.workers(fresh));
-        upsertNamed(c, TOUCH_QUEUES, ActivityFold.queues(fresh));
-    }
-
-    private static void upsertWorkers(Connection c, Map<ActivityFold.Named, ActivityFold.WorkerSighting> rows)
+    /** STAGE_TASKS' arrays (one per TaskMerge.FIELDS) from {@code index} on; returns the next index. */
+    private static int bindTasks(Connection c, PreparedStatement ps, int index, List<TaskUpdate> updates)
             throws SQLException {
-        if (rows.isEmpty()) {
-            return;
+        int n = updates.size();
+        String[][] fields = new String[TASK_FIELD_TYPES.size()][n];
+        for (int i = 0; i < n; i++) {
+            TaskUpdate u = updates.get(i);
+            int f = 0; // TaskMerge.FIELDS order
+            fields[f++][i] = u.projectId().toString();
+            fields[f++][i] = u.engine();
+            fields[f++][i] = u.taskId();
+            fields[f++][i] = u.name();
+            fields[f++][i] = u.queue();
+            fields[f++][i] = u.priority();
+            fields[f++][i] = u.argsJson();
+            fields[f++][i] = u.kwargsJson();
+            fields[f++][i] = u.resultJson();
+            fields[f++][i] = text(u.runtimeMs());
+            fields[f++][i] = text(u.retryCount());
+            fields[f++][i] = u.workerName();
+            fields[f++][i] = u.parentTaskId();
+            fields[f++][i] = u.rootTaskId();
+            fields[f++][i] = u.replacesFailureText() ? "t" : "f";
+            fields[f++][i] = u.exception();
+            fields[f++][i] = u.traceback();
+            fields[f++][i] = text(u.receivedAt());
+            fields[f++][i] = text(u.startedAt());
+            fields[f++][i] = text(u.finishedAt());
+            fields[f++][i] = u.insertState();
+            fields[f++][i] = u.firstTerminalState();
+            fields[f++][i] = u.lastTerminalState();
+            fields[f++][i] = text(u.lastTerminalAt());
+            fields[f++][i] = u.lastNonTerminalState();
+            fields[f++][i] = text(u.lastNonTerminalAt());
+            fields[f++][i] = LocalDate.ofEpochDay(u.firstReceivedDay()).toString();
+            fields[f][i] = LocalDate.ofEpochDay(u.lastReceivedDay()).toString();
         }
+        for (String[] field : fields) {
+            ps.setArray(index++, c.createArrayOf("text", field));
+        }
+        return index;
+    }
+
+    /** A number or time as PostgreSQL reads it from text (times ISO-8601 with Z), or null. */
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    /** UPSERT_WORKERS' seven arrays from {@code index} on; returns the next index. */
+    private static int bindWorkers(Connection c, PreparedStatement ps, int index,
+                                   Map<ActivityFold.Named, ActivityFold.WorkerSighting> rows) throws SQLException {
         int n = rows.size();
         String[] projects = new String[n];
         String[] engines = new String[n];
@@ -280,23 +436,19 @@ public final class PgEventStore implements EventStore {
             failed[i] = r.getValue().failed();
             retried[i++] = r.getValue().retried();
         }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_WORKERS)) {
-            ps.setArray(1, c.createArrayOf("text", projects));
-            ps.setArray(2, c.createArrayOf("text", engines));
-            ps.setArray(3, c.createArrayOf("text", names));
-            ps.setArray(4, c.createArrayOf("text", seen));
-            ps.setArray(5, c.createArrayOf("int8", succeeded));
-            ps.setArray(6, c.createArrayOf("int8", failed));
-            ps.setArray(7, c.createArrayOf("int8", retried));
-            ps.executeUpdate();
-        }
+        ps.setArray(index, c.createArrayOf("text", projects));
+        ps.setArray(index + 1, c.createArrayOf("text", engines));
+        ps.setArray(index + 2, c.createArrayOf("text", names));
+        ps.setArray(index + 3, c.createArrayOf("text", seen));
+        ps.setArray(index + 4, c.createArrayOf("int8", succeeded));
+        ps.setArray(index + 5, c.createArrayOf("int8", failed));
+        ps.setArray(index + 6, c.createArrayOf("int8", retried));
+        return index + 7;
     }
 
-    private static void upsertNamed(Connection c, String sql, Map<ActivityFold.Named, Instant> rows)
+    /** TOUCH_QUEUES' four arrays from {@code index} on; returns the next index. */
+    private static int bindNamed(Connection c, PreparedStatement ps, int index, Map<ActivityFold.Named, Instant> rows)
             throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
         int n = rows.size();
         String[] projects = new String[n];
         String[] engines = new String[n];
@@ -309,16 +461,16 @@ public final class PgEventStore implements EventStore {
             names[i] = r.getKey().name();
             seen[i++] = r.getValue().toString();
         }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("text", projects));
-            ps.setArray(2, c.createArrayOf("text", engines));
-            ps.setArray(3, c.createArrayOf("text", names));
-            ps.setArray(4, c.createArrayOf("text", seen));
-            ps.executeUpdate();
-        }
+        ps.setArray(index, c.createArrayOf("text", projects));
+        ps.setArray(index + 1, c.createArrayOf("text", engines));
+        ps.setArray(index + 2, c.createArrayOf("text", names));
+        ps.setArray(index + 3, c.createArrayOf("text", seen));
+        return index + 4;
     }
 
-    private static void touchAgents(Connection c, Map<UUID, Instant> agents) throws SQLException {
+    /** TOUCH_AGENTS' two arrays at {@code index}. */
+    private static void bindAgents(Connection c, PreparedStatement ps, int index, Map<UUID, Instant> agents)
+            throws SQLException {
         String[] ids = new String[agents.size()];
         String[] seen = new String[agents.size()];
         int i = 0;
@@ -326,14 +478,11 @@ public final class PgEventStore implements EventStore {
             ids[i] = a.getKey().toString();
             seen[i++] = a.getValue().toString();
         }
-        try (PreparedStatement ps = c.prepareStatement(TOUCH_AGENTS)) {
-            ps.setArray(1, c.createArrayOf("text", ids));
-            ps.setArray(2, c.createArrayOf("text", seen));
-            ps.executeUpdate();
-        }
+        ps.setArray(index, c.createArrayOf("text", ids));
+        ps.setArray(index + 1, c.createArrayOf("text", seen));
     }
 
-    private void copy(Connection c, String sql) throws SQLException {
+    private static void copy(Connection c, String sql, CopyBuffer buffer) throws SQLException {
         CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
             in.writeToCopy(buffer.bytes(), 0, buffer.length());

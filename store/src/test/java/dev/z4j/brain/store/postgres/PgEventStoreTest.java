@@ -1,6 +1,7 @@
 package dev.z4j.brain.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.z4j.brain.store.EventRow;
 import dev.z4j.brain.store.EventStore;
@@ -8,12 +9,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +101,48 @@ class PgEventStoreTest {
         assertThat(store.write(List.of(first))).containsExactly(true);
         assertThat(store.write(List.of(Rows.withId(first, first.id(), earlyDayD1)))).containsExactly(false);
         assertThat(count("SELECT count(*) FROM events WHERE id = '" + first.id() + "'")).isEqualTo(1);
+    }
+
+    /**
+     * Another writer (a second brain) stores one of the batch's ids after this writer's probe
+     * looked: the batch still stores every other row once, reports that id as a duplicate, and
+     * its task counts leave the other writer's row out.
+     */
+    @Test
+    void anIdStoredByAnotherWriterDuringTheWriteIsADuplicate() throws Exception {
+        EventRow theirs = Rows.task(project, agent, "race-theirs", "succeeded", NOW, Rows.facts("success"), "q-race",
+                "w-race");
+        EventRow ours = Rows.task(project, agent, "race-ours", "succeeded", NOW, Rows.facts("success"), "q-race",
+                "w-race");
+        try (Connection other = db.dataSource().getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement ps = other.prepareStatement("""
+                    INSERT INTO events (project_id, id, agent_id, engine, task_id, kind, occurred_at, received_at,
+                                        received_day, payload)
+                    VALUES (?, ?, ?, 'celery', 'race-theirs', 'task.succeeded', now(), now(), ?::date, '{}')""")) {
+                ps.setObject(1, project);
+                ps.setObject(2, theirs.id());
+                ps.setObject(3, agent);
+                ps.setString(4, PgEventStore.receivedDay(theirs.receivedAt()).toString());
+                ps.executeUpdate();
+            }
+            // uncommitted: the writer cannot see the row yet, so it finds out only when it inserts
+            CompletableFuture<boolean[]> write = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return db.eventStore().write(List.of(theirs, ours));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> count("""
+                    SELECT count(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'""") == 1);
+            other.commit();
+            assertThat(write.get(20, TimeUnit.SECONDS)).containsExactly(false, true);
+        }
+        assertThat(count("SELECT count(*) FROM events WHERE task_id IN ('race-theirs', 'race-ours')")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM tasks WHERE task_id IN ('race-theirs', 'race-ours')")).isEqualTo(1);
+        assertThat(count("SELECT tasks_succeeded FROM workers WHERE name = 'w-race'")).isEqualTo(1);
     }
 
     @Test
