@@ -94,7 +94,7 @@ final class ReadsSeed {
                                    worker_name, first_received_day, last_received_day, created_at, updated_at)
                 SELECT ?, 'celery', 'seed-' || g, 'app.tasks.job_' || (g % 200), q.queue, s.state,
                        (ARRAY['normal','normal','normal','high','low','critical'])[1 + g % 6],
-                       '[1, 2]', '{"k": "v"}', CASE WHEN s.state = 'success' THEN '"ok"' END,
+                       '[1, 2]', '{"k": "v"}', CASE WHEN s.state = 'success' THEN '"ok"'::jsonb END,
                        CASE WHEN s.state = 'failure' THEN 'ValueError: bad input ' || g END, (g % 7 = 0)::int,
                        r.at, CASE WHEN s.state <> 'received' THEN r.at + interval '1 second' END,
                        CASE WHEN s.state IN ('success', 'failure') THEN r.at + ? * interval '2 second' END,
