@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -46,12 +47,24 @@ public final class SqlOperatorReads implements OperatorReads {
             id, project_id, engine, name, hostname, pid, concurrency, queues, state, last_heartbeat, load_average,
             active_tasks, tasks_succeeded, tasks_failed, tasks_retried, created_at, metadata""";
 
+    /** Projects with fewer tasks get an exact tasks-by-state on every stats request ({@link StateCounts}). */
+    public static final long EXACT_STATE_COUNTS_BELOW = 100_000;
+    /** How old a large project's tasks-by-state may be before a recount replaces it. */
+    public static final Duration STATE_COUNTS_MAX_AGE = Duration.ofSeconds(10);
+
     private final JdbcRunner db;
     private final ReadDialect d;
+    private final StateCounts stateCounts;
 
     public SqlOperatorReads(JdbcRunner db, ReadDialect dialect) {
+        this(db, dialect, EXACT_STATE_COUNTS_BELOW, STATE_COUNTS_MAX_AGE);
+    }
+
+    /** With the tasks-by-state rule of {@link StateCounts}: exact below {@code exactBelow} tasks, else at most {@code maxAge} old. */
+    public SqlOperatorReads(JdbcRunner db, ReadDialect dialect, long exactBelow, Duration maxAge) {
         this.db = db;
         this.d = dialect;
+        this.stateCounts = new StateCounts(exactBelow, maxAge, System::nanoTime);
     }
 
     // ------------------------------------------------------------------ tasks
@@ -320,11 +333,11 @@ public final class SqlOperatorReads implements OperatorReads {
 
     @Override
     public StatsView stats(UUID projectId, Instant since) throws StoreException {
+        Map<String, Long> byState = new LinkedHashMap<>();
+        TASK_STATES.forEach(s -> byState.put(s, 0L));
+        byState.putAll(stateCounts.get(projectId, p -> db.read("tasks by state", c -> countsBy(c,
+                new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(p).sql(" GROUP BY state")))));
         return db.read("project stats", c -> {
-            Map<String, Long> byState = new LinkedHashMap<>();
-            TASK_STATES.forEach(s -> byState.put(s, 0L));
-            byState.putAll(countsBy(c, new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?")
-                    .uuid(projectId).sql(" GROUP BY state")));
             Map<String, Long> finished = countsBy(c, new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?")
                     .uuid(projectId).sql(" AND finished_at >= ?").time(since)
                     .sql(" AND state IN ('success', 'failure') GROUP BY state"));
