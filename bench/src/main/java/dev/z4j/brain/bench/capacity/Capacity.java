@@ -74,7 +74,11 @@ public final class Capacity {
             console.println();
             console.print(Report.table(r));
             Files.createDirectories(out.getParent());
+            String reads = ReadsPhase.section(out); // written by --only reads alone; a full run keeps it
             Files.writeString(out, Report.markdown(r), StandardCharsets.UTF_8);
+            if (reads != null) {
+                SocketPhases.write(out, reads, ReadsPhase.BEGIN, ReadsPhase.END);
+            }
             SocketPhases.run(root, work, children, SocketPhases.PHASES, out, command, console);
             console.println("\nwrote " + out + " (run took " + r.elapsed().toSeconds() + " s)");
             failed = r.failedSearches();

@@ -193,7 +193,8 @@ final class ReadsPhase {
     }
 
     /** EXPLAIN (ANALYZE, BUFFERS) of the statements worth showing, on the seeded database. */
-    record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState) {
+    record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState,
+                 String finishedInWindow, String oldWindow) {
         static Plans capture(DataSource ds, UUID project, ReadsSeed.Shape shape, Instant end) throws Exception {
             String taskId = "seed-" + shape.tasks() / 3;
             try (Connection c = ds.getConnection()) {
@@ -216,7 +217,17 @@ final class ReadsPhase {
                         + days[1] + "' ORDER BY occurred_at DESC, id DESC LIMIT 50";
                 String unbounded = timeline + " ORDER BY occurred_at DESC, id DESC LIMIT 50";
                 String byState = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project + "' GROUP BY state";
-                return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState));
+                Instant dayAgo = end.minus(Duration.ofHours(24));
+                String finished = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project
+                        + "' AND finished_at >= '" + dayAgo + "' AND state IN ('success', 'failure') GROUP BY state";
+                // The second step of a time-window page (SqlOperatorReads.windowQuery) for the day the readers ask.
+                Instant from = end.minus(Duration.ofDays(shape.days() / 2));
+                String window = "WITH w AS MATERIALIZED (SELECT id, task_id, name, state, received_at, started_at FROM tasks"
+                        + " WHERE project_id = '" + project + "' AND received_at >= '" + from + "' AND received_at <= '"
+                        + from.plus(Duration.ofHours(24)) + "') SELECT * FROM w"
+                        + " ORDER BY coalesce(started_at, '-infinity'::timestamptz) DESC, id DESC LIMIT 50";
+                return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState),
+                        explain(c, finished), explain(c, window));
             }
         }
 
@@ -299,9 +310,26 @@ final class ReadsPhase {
         t.append("The same statement without the day range, for comparison (what a timeline costs when the task row ")
                 .append("does not know its days): one index probe in every partition.\n\n```\n")
                 .append(plans.timelineUnbounded()).append("```\n\n");
-        t.append("Tasks by state for the stats page (the whole project, every state):\n\n```\n")
+        t.append("Tasks by state for the stats page (the whole project, every state; the brain recounts it at most ")
+                .append("every 10 s for projects over 100 000 tasks and answers the last count meanwhile):\n\n```\n")
                 .append(plans.byState()).append("```\n\n");
+        t.append("The stats window counts (tasks finished in the last 24 h, by state):\n\n```\n")
+                .append(plans.finishedInWindow()).append("```\n\n");
+        t.append("A time-window page whose window lies two weeks down the list: the second step, the window's own ")
+                .append("rows through `ix_tasks_project_received`, sorted (the brain selects every task column; ")
+                .append("here a few):\n\n```\n").append(plans.oldWindow()).append("```\n\n");
         return t.toString();
+    }
+
+    /** The body of the reads section of {@code report}, or null when it has none. */
+    static String section(Path report) throws java.io.IOException {
+        if (!Files.isRegularFile(report)) {
+            return null;
+        }
+        String text = Files.readString(report, StandardCharsets.UTF_8);
+        int b = text.indexOf(BEGIN);
+        int e = text.indexOf(END);
+        return b >= 0 && e > b ? text.substring(b + BEGIN.length() + 1, e) : null;
     }
 
     private static String enc(String s) {
