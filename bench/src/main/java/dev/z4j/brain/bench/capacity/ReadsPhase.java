@@ -310,8 +310,9 @@ final class ReadsPhase {
         t.append("The same statement without the day range, for comparison (what a timeline costs when the task row ")
                 .append("does not know its days): one index probe in every partition.\n\n```\n")
                 .append(plans.timelineUnbounded()).append("```\n\n");
-        t.append("Tasks by state for the stats page (the whole project, every state; the brain recounts it at most ")
-                .append("every 10 s for projects over 100 000 tasks and answers the last count meanwhile):\n\n```\n")
+        t.append("Tasks by state for the stats page (the whole project, every state; for projects over 100 000 tasks the brain ")
+                .append("recounts it in the background no sooner than 10 s and 10 times the last count's time after the last, ")
+                .append("and answers the last count meanwhile):\n\n```\n")
                 .append(plans.byState()).append("```\n\n");
         t.append("The stats window counts (tasks finished in the last 24 h, by state):\n\n```\n")
                 .append(plans.finishedInWindow()).append("```\n\n");

@@ -14,8 +14,10 @@ import java.util.function.LongSupplier;
  * state index reads every entry: measured at about a second for 5 million tasks on 2 cores), and
  * the overview page polls it. A project whose last count was below {@code exactBelow} tasks is
  * counted on every request (exact, and cheap); above it, the last count is answered and, once it
- * is older than {@code maxAge}, one background recount replaces it (others keep getting the old
- * one meanwhile), so no request waits for a full count after the first.
+ * is older than {@code maxAge} and than {@link #COST_FACTOR} times what the last count took, one
+ * background recount replaces it (others keep getting the old one meanwhile), so no request waits
+ * for a full count after the first and recounting takes at most a tenth of one connection's time
+ * (a 3 s count on 2 cores, recounted every 10 s, would take a third of the machine).
  */
 final class StateCounts {
     /** How a project is counted: the statement's result, by state. */
@@ -24,7 +26,11 @@ final class StateCounts {
         Map<String, Long> count(UUID projectId) throws StoreException;
     }
 
-    private record Entry(Map<String, Long> counts, long total, long countedAt, AtomicBoolean recounting) {}
+    /** A recount waits at least this many times what the last count took. */
+    static final int COST_FACTOR = 10;
+
+    private record Entry(Map<String, Long> counts, long total, long countedAt, long tookNanos,
+                         AtomicBoolean recounting) {}
 
     private final long exactBelow;
     private final long maxAgeNanos;
@@ -44,12 +50,13 @@ final class StateCounts {
     Map<String, Long> get(UUID projectId, Counter counter) throws StoreException {
         Entry e = entries.get(projectId);
         if (e == null || e.total() < exactBelow) {
-            return store(projectId, counter.count(projectId)).counts();
+            return count(projectId, counter).counts();
         }
-        if (nanoClock.getAsLong() - e.countedAt() >= maxAgeNanos && e.recounting().compareAndSet(false, true)) {
+        long age = nanoClock.getAsLong() - e.countedAt();
+        if (age >= Math.max(maxAgeNanos, COST_FACTOR * e.tookNanos()) && e.recounting().compareAndSet(false, true)) {
             Thread.ofVirtual().name("stats-recount").start(() -> {
                 try {
-                    store(projectId, counter.count(projectId));
+                    count(projectId, counter);
                 } catch (StoreException | RuntimeException failed) {
                     // the old count stays; the next request past maxAge tries again
                 } finally {
@@ -60,9 +67,12 @@ final class StateCounts {
         return e.counts();
     }
 
-    private Entry store(UUID projectId, Map<String, Long> counts) {
+    private Entry count(UUID projectId, Counter counter) throws StoreException {
+        long started = nanoClock.getAsLong();
+        Map<String, Long> counts = counter.count(projectId);
+        long now = nanoClock.getAsLong();
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
-        Entry e = new Entry(Map.copyOf(counts), total, nanoClock.getAsLong(), new AtomicBoolean());
+        Entry e = new Entry(Map.copyOf(counts), total, now, now - started, new AtomicBoolean());
         entries.put(projectId, e);
         return e;
     }

@@ -63,6 +63,22 @@ class StateCountsTest {
     }
 
     @Test
+    void aSlowCountIsRepeatedNoSoonerThanTenTimesWhatItTook() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        StateCounts.Counter counter = p -> {
+            now.addAndGet(Duration.ofSeconds(3).toNanos()); // each count takes 3 s
+            return Map.of("success", 5000L + calls.incrementAndGet());
+        };
+        counts.get(project, counter);
+        now.addAndGet(Duration.ofSeconds(29).toNanos());
+        assertThat(counts.get(project, counter)).as("29 s < 10 x 3 s").containsEntry("success", 5001L);
+        assertThat(calls).hasValue(1);
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        counts.get(project, counter);
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2);
+    }
+
+    @Test
     void aFailedRecountKeepsTheOldCountAndIsTriedAgain() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         StateCounts.Counter counter = p -> {
