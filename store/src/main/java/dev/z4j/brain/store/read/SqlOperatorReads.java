@@ -44,6 +44,8 @@ public final class SqlOperatorReads implements OperatorReads {
             id, project_id, engine, task_id, name, queue, state, priority, args, kwargs, result, exception,
             traceback, retry_count, eta, received_at, started_at, finished_at, runtime_ms, worker_name,
             parent_task_id, root_task_id, tags, created_at, updated_at""";
+    /** {@link #TASK_COLUMNS} of the row alias t. */
+    private static final String TASK_COLUMNS_OF_T = "t." + TASK_COLUMNS.replace("\n", " ").replaceAll(",\\s*", ", t.");
     private static final String COMMAND_COLUMNS = """
             id, project_id, agent_id, action, target, parameters, timeout_seconds, issued_by, status, issued_at,
             dispatched_at, finished_at, timeout_at, result, error, dispatched_to, acked_at""";
@@ -109,14 +111,22 @@ public final class SqlOperatorReads implements OperatorReads {
         return q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
     }
 
-    /** The window's rows (received_at range and every other filter), sorted; a fence keeps the planner off the list walk. */
+    /**
+     * The window's page: its rows' sort keys and ids only, sorted (with no filter but the window these
+     * come from the received_at index's entries alone, nothing else is read), then the page's rows by
+     * those keys. The CTE is a fence: otherwise the planner goes back to the list walk, which it
+     * estimates as cheaper, not knowing that received and started times are correlated.
+     */
     private Sql windowQuery(TaskFilter filter, Keys.Task after, int limit) {
-        Sql q = new Sql("WITH w AS MATERIALIZED (SELECT " + TASK_COLUMNS + " FROM ")
+        Sql q = new Sql("WITH w AS MATERIALIZED (SELECT " + d.taskSortKey() + " AS k, id FROM ")
                 .sql(d.tableUsing("tasks", TASKS_RECEIVED));
         taskWhere(q, filter);
         taskAfter(q, after);
-        q.sql(") SELECT " + TASK_COLUMNS + " FROM w");
-        return q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
+        q.sql(" ORDER BY k DESC, id DESC LIMIT ?").number(limit);
+        // a join, not (k, id) IN (...): SQLite walks the whole project for a row-value IN
+        q.sql(") SELECT " + TASK_COLUMNS_OF_T + " FROM w JOIN tasks t ON t.project_id = ?").uuid(filter.projectId())
+                .sql(" AND " + d.taskSortKey() + " = w.k AND t.id = w.id");
+        return q.sql(" ORDER BY w.k DESC, w.id DESC");
     }
 
     /** The task list statement. */
