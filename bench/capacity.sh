@@ -18,7 +18,7 @@
 #                                # partitions, generated inside PostgreSQL), 8 concurrent HTTP readers on every
 #                                # list/filter/detail/timeline/stats/home read, alone and with a loadgen ingesting
 #                                # at --ingest-rate (0 = only alone); replaces its own section of docs/CAPACITY.md.
-#                                # The full size takes about 20 minutes on 2 cores (see that section).
+#                                # The full size takes about 15 minutes on 2 shared cores, 10 of them seeding.
 #
 # Everything runs on this machine: one embedded PostgreSQL 17, brains and load generators in their own
 # JVMs, on loopback. As root, the asyncio-agent ladders also run over a veth pair with MTU 1500 whose
