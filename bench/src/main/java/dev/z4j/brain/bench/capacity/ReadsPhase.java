@@ -222,10 +222,13 @@ final class ReadsPhase {
                         + "' AND finished_at >= '" + dayAgo + "' AND state IN ('success', 'failure') GROUP BY state";
                 // The second step of a time-window page (SqlOperatorReads.windowQuery) for the day the readers ask.
                 Instant from = end.minus(Duration.ofDays(shape.days() / 2));
-                String window = "WITH w AS MATERIALIZED (SELECT id, task_id, name, state, received_at, started_at FROM tasks"
-                        + " WHERE project_id = '" + project + "' AND received_at >= '" + from + "' AND received_at <= '"
-                        + from.plus(Duration.ofHours(24)) + "') SELECT * FROM w"
-                        + " ORDER BY coalesce(started_at, '-infinity'::timestamptz) DESC, id DESC LIMIT 50";
+                String key = "coalesce(started_at, '-infinity'::timestamptz)";
+                String window = "WITH r AS MATERIALIZED (SELECT " + key + " AS k, id FROM tasks WHERE project_id = '"
+                        + project + "' AND received_at >= '" + from + "' AND received_at <= '"
+                        + from.plus(Duration.ofHours(24)) + "'), w AS MATERIALIZED (SELECT k, id FROM r"
+                        + " ORDER BY k DESC, id DESC LIMIT 50) SELECT t.id, t.task_id, t.name, t.state, t.received_at,"
+                        + " t.started_at FROM w JOIN tasks t ON t.project_id = '" + project + "' AND " + key
+                        + " = w.k AND t.id = w.id ORDER BY w.k DESC, w.id DESC";
                 return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState),
                         explain(c, finished), explain(c, window));
             }
@@ -317,8 +320,8 @@ final class ReadsPhase {
         t.append("The stats window counts (tasks finished in the last 24 h, by state):\n\n```\n")
                 .append(plans.finishedInWindow()).append("```\n\n");
         t.append("A time-window page whose window lies two weeks down the list: the second step, the window's own ")
-                .append("rows through `ix_tasks_project_received`, sorted (the brain selects every task column; ")
-                .append("here a few):\n\n```\n").append(plans.oldWindow()).append("```\n\n");
+                .append("sort keys and ids through `ix_tasks_project_received`, the top 50 sorted, then those rows by key ")
+                .append("(the statement SqlOperatorReads runs, which selects every task column; here a few):\n\n```\n").append(plans.oldWindow()).append("```\n\n");
         return t.toString();
     }
 
