@@ -12,6 +12,13 @@
 #   bench/capacity.sh --only memory,storm   # only the agent-socket phases (memory per idle socket at
 #                                # 1k/5k/10k, a 10k connect storm and a restart; about 6 minutes); they
 #                                # replace their own section of docs/CAPACITY.md and leave the rest
+#   bench/capacity.sh --only reads [--tasks 5000000] [--events 20000000] [--readers 8] [--read-seconds 60]
+#                                [--ingest-rate 9000]
+#                                # operator reads over a seeded history (tasks and events over 30 days of
+#                                # partitions, generated inside PostgreSQL), 8 concurrent HTTP readers on every
+#                                # list/filter/detail/timeline/stats/home read, alone and with a loadgen ingesting
+#                                # at --ingest-rate (0 = only alone); replaces its own section of docs/CAPACITY.md.
+#                                # The full size takes about 15 minutes on 2 shared cores, 10 of them seeding.
 #
 # Everything runs on this machine: one embedded PostgreSQL 17, brains and load generators in their own
 # JVMs, on loopback. As root, the asyncio-agent ladders also run over a veth pair with MTU 1500 whose
@@ -24,7 +31,8 @@ source scripts/select-jdk.sh
 rebuild=0
 veth=1
 pass=()
-usage="usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth] [--only memory,storm]"
+usage="usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth] [--only memory,storm | --only reads [--tasks N] [--events N] [--readers N] [--read-seconds N] [--ingest-rate N]]"
+reads=0
 command="bench/capacity.sh $*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,9 +41,13 @@ while [ $# -gt 0 ]; do
     --no-veth) veth=0 ;;
     --only)
       [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
-      [[ "$2" =~ ^(memory|storm)(,(memory|storm))*$ ]] \
-        || { echo "--only: a comma-separated list of memory, storm (was '$2')" >&2; exit 2; }
+      [[ "$2" =~ ^(memory|storm)(,(memory|storm))*$ || "$2" == reads ]] \
+        || { echo "--only: a comma-separated list of memory, storm; or reads (was '$2')" >&2; exit 2; }
+      [ "$2" = reads ] && reads=1
       pass+=(--only "$2"); shift ;;
+    --tasks|--events|--readers|--read-seconds|--ingest-rate)
+      [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1: a whole number (was '${2:-}')" >&2; exit 2; }
+      pass+=("$1" "$2"); shift ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
   shift
@@ -49,6 +61,11 @@ if [ "$rebuild" = 1 ] || [ ! -f ops/target/z4j-brain.jar ] || [ ! -f loadgen/tar
   ./mvnw -B -q -DskipTests package \
     || { echo "capacity: the build failed (./mvnw -B -DskipTests package); nothing was measured" >&2; exit 1; }
 fi
+
+if [ "$reads" = 0 ] && printf '%s\n' "${pass[@]}" | grep -qxE -- '--(tasks|events|readers|read-seconds|ingest-rate)'; then
+  echo "--tasks, --events, --readers, --read-seconds, --ingest-rate: only with --only reads" >&2; exit 2
+fi
+[ "$reads" = 1 ] && veth=0 # the read phase runs on loopback only
 
 if [ "$veth" = 1 ]; then
   # One name per run (this shell's pid), so runs by different people never share a link. The Java side

@@ -180,6 +180,31 @@ public abstract class OperatorReadsContract {
     }
 
     @Test
+    void aTimeWindowFarDownTheListPagesExactlyThroughItsOwnRows() throws Exception {
+        // five tasks in the window, then more rows started after them than a page's first look covers
+        task("w-1", "old", "default", null, T0.plusSeconds(1), Duration.ofSeconds(100), "celery@old");
+        task("w-2", "old", "default", null, T0.plusSeconds(2), Duration.ofSeconds(100), "celery@old");
+        task("w-3", "old", "default", null, T0.plusSeconds(3), null, null);
+        task("w-4", "old", "default", null, T0.plusSeconds(4), Duration.ofSeconds(100), "celery@old");
+        task("w-5", "old", "default", null, T0.plusSeconds(5), Duration.ofSeconds(100), "celery@old");
+        task("outside", "old", "default", null, T0.plusSeconds(11), Duration.ofSeconds(100), "celery@old");
+        List<EventRow> newer = new ArrayList<>();
+        for (int i = 0; i < 1100; i++) {
+            Instant at = T0.plusSeconds(1000 + i);
+            newer.add(event("n-" + i, "task.received", at, Facts.of("task.received").name("new"), "default", null));
+            newer.add(event("n-" + i, "task.started", at.plusSeconds(1), Facts.of("task.started").name("new"),
+                    "default", "celery@new"));
+        }
+        db().eventStore().write(newer);
+        TaskFilter window = TaskFilter.all(project).withSince(T0).withUntil(T0.plusSeconds(10));
+
+        assertThat(list(window)).containsExactly("w-5", "w-4", "w-2", "w-1", "w-3");
+        assertThat(walk(window, 2)).as("keyset pages of the window").containsExactly("w-5", "w-4", "w-2", "w-1", "w-3");
+        assertThat(list(window.withWorker("celery@old"))).containsExactly("w-5", "w-4", "w-2", "w-1");
+        assertThat(list(TaskFilter.all(project).withSince(T0.plusSeconds(2_000)))).as("near the head").hasSize(100);
+    }
+
+    @Test
     void aStateFilteredWalkCrossesFromStartedToNeverStartedRows() throws Exception {
         for (int i = 0; i < 5; i++) {
             task("r" + i, "app.r", "default", null, T0.plusSeconds(i), i % 2 == 0 ? null : Duration.ofSeconds(1), null);

@@ -31,7 +31,8 @@ import javax.sql.DataSource;
  * writes the report (docs/CAPACITY.md). Started by bench/capacity.sh.
  *
  * <p>Usage: {@code Capacity --root REPO --out docs/CAPACITY.md --command "bench/capacity.sh" [--keep]
- * [--veth-name z4jcNNN]}. With {@code --veth-name} (and root), the asyncio-agent ladders also run
+ * [--veth-name z4jcNNN]}, or {@code --only memory,storm} (SocketPhases) or {@code --only reads [--tasks N]
+ * [--events N] [--readers N] [--read-seconds N] [--ingest-rate EV_PER_S]} (ReadsPhase). With {@code --veth-name} (and root), the asyncio-agent ladders also run
  * over a 1500-MTU veth link of that name ({@link VethLink}). Exit status 1 when a ladder found no
  * passing step at all (a tool failure, not a figure of 0); the report is written anyway.
  */
@@ -59,8 +60,12 @@ public final class Capacity {
 
         Path work = Files.createTempDirectory("z4j-capacity-");
         Children children = new Children();
-        String only = option(args, "--only", null); // socket phases alone: memory, storm (SocketPhases)
+        String only = option(args, "--only", null); // socket phases alone: memory, storm (SocketPhases); reads
         try {
+            if ("reads".equals(only)) {
+                ReadsPhase.run(root, work, children, ReadsPhase.Options.parse(args), out, command, console);
+                return;
+            }
             if (only != null) {
                 SocketPhases.run(root, work, children, java.util.Set.of(only.split(",")), out, command, console);
                 return;
@@ -69,7 +74,11 @@ public final class Capacity {
             console.println();
             console.print(Report.table(r));
             Files.createDirectories(out.getParent());
+            String reads = ReadsPhase.section(out); // written by --only reads alone; a full run keeps it
             Files.writeString(out, Report.markdown(r), StandardCharsets.UTF_8);
+            if (reads != null) {
+                SocketPhases.write(out, reads, ReadsPhase.BEGIN, ReadsPhase.END);
+            }
             SocketPhases.run(root, work, children, SocketPhases.PHASES, out, command, console);
             console.println("\nwrote " + out + " (run took " + r.elapsed().toSeconds() + " s)");
             failed = r.failedSearches();

@@ -73,12 +73,17 @@ final class SocketPhases {
 
     /** Replaces the section between the markers, or appends it. */
     static void write(Path report, String section) throws Exception {
+        write(report, section, BEGIN, END);
+    }
+
+    /** Replaces the section between {@code begin} and {@code end}, or appends it (shared with {@link ReadsPhase}). */
+    static void write(Path report, String section, String begin, String end) throws Exception {
         String text = Files.isRegularFile(report) ? Files.readString(report, StandardCharsets.UTF_8) : "";
-        String block = BEGIN + "\n" + section + END + "\n";
-        int b = text.indexOf(BEGIN);
-        int e = text.indexOf(END);
+        String block = begin + "\n" + section + end + "\n";
+        int b = text.indexOf(begin);
+        int e = text.indexOf(end);
         if (b >= 0 && e > b) {
-            text = text.substring(0, b) + block + text.substring(e + END.length()).replaceFirst("^\n", "");
+            text = text.substring(0, b) + block + text.substring(e + end.length()).replaceFirst("^\n", "");
         } else {
             text = text + (text.isEmpty() || text.endsWith("\n\n") ? "" : "\n") + block;
         }

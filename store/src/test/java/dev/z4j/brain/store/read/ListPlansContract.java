@@ -92,10 +92,34 @@ public abstract class ListPlansContract {
         assertListWalk("tasks, search", SqlOperatorReads.TASKS_LISTED);
         reads.tasks(all.withName("tasks.t4").withQueue("mail").withWorker("celery@host3"), null, 50);
         assertListWalk("tasks, name + queue + worker", SqlOperatorReads.TASKS_LISTED);
-        reads.tasks(all.withSince(t0).withUntil(t0.plusSeconds(86_400)), deepTask, 50);
-        assertListWalk("tasks, since/until, deep", SqlOperatorReads.TASKS_LISTED);
         reads.countTasks(all.withSearch("mail"), null, 50_001);
         assertListWalk("tasks, export cap count", SqlOperatorReads.TASKS_LISTED);
+    }
+
+    @Test
+    void aTimeWindowPageWalksAFewRowsOfTheListThenTheWindowsOwnRows() throws StoreException {
+        TaskFilter all = TaskFilter.all(project);
+        // every task was received after t0: the next rows of the list fill the page, one statement
+        List<TaskView> recent = reads.tasks(all.withSince(t0), deepTask, 50);
+        assertThat(recent).hasSize(50);
+        List<PlanCapture.Plan> head = record("tasks, since (the window reaches the list's head), deep");
+        assertThat(head).hasSize(1);
+        assertUses(head.getFirst(), "tasks", SqlOperatorReads.TASKS_LISTED);
+        assertNoFullScan(head.getFirst());
+        // the first hour of the fixture lies 236 000 rows down the list: the head does not fill the
+        // page, so the window's own rows are read through the received_at index, never the whole list
+        List<TaskView> old = reads.tasks(all.withSince(t0).withUntil(t0.plusSeconds(3600)), null, 50);
+        assertThat(old).hasSize(50).allSatisfy(t -> assertThat(t.receivedAt()).isBetween(t0, t0.plusSeconds(3600)));
+        List<PlanCapture.Plan> window = record("tasks, since/until (an old hour), first page");
+        assertThat(window).hasSize(2);
+        assertUses(window.getFirst(), "tasks", SqlOperatorReads.TASKS_LISTED);
+        assertUses(window.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED);
+        window.forEach(this::assertNoFullScan);
+        // two hours (a few % of the table, as a day is of a 30-day history) before the deep cursor
+        reads.tasks(all.withSince(t0.plusSeconds(79_200)).withUntil(t0.plusSeconds(86_400)), deepTask, 50);
+        List<PlanCapture.Plan> deep = record("tasks, since/until (two hours), deep");
+        assertUses(deep.getLast(), "tasks", SqlOperatorReads.TASKS_RECEIVED);
+        deep.forEach(this::assertNoFullScan);
     }
 
     @Test

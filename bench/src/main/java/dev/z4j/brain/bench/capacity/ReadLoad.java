@@ -1,0 +1,116 @@
+package dev.z4j.brain.bench.capacity;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Concurrent operator readers: each virtual thread sends the mix's requests one after another
+ * (closed loop: a reader waits for its answer before the next request, so a slow answer delays
+ * the next one rather than piling up), round-robin over the endpoints, for a fixed time. Each
+ * request's latency, from before it is sent until its whole body has arrived, goes into a
+ * histogram per endpoint (one per reader, merged at the end: no lock on the hot path).
+ */
+final class ReadLoad {
+    /** One kind of request; {@code path} gives the next concrete path (a random task, say). */
+    record Endpoint(String name, String group, Supplier<String> path) {}
+
+    /** The merged latencies of one endpoint, in microseconds. */
+    record Figures(String name, String group, long count, long errors, double p50Ms, double p99Ms, double maxMs) {}
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String adminKey;
+
+    ReadLoad(int port, String adminKey) {
+        this.base = "http://127.0.0.1:" + port + "/api/v1";
+        this.adminKey = adminKey;
+    }
+
+    /** GET, returning the body; fails unless 200. */
+    String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request(path), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + " -> " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminKey).GET().build();
+    }
+
+    /** Runs {@code readers} readers over {@code mix} for {@code duration} after {@code warmup}. */
+    List<Figures> run(List<Endpoint> mix, int readers, Duration warmup, Duration duration) throws Exception {
+        List<Map<String, Histogram>> perReader = new ArrayList<>();
+        List<Map<String, long[]>> errorsPerReader = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long measureFrom = System.nanoTime() + warmup.toNanos();
+        long stopAt = measureFrom + duration.toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < readers; i++) {
+            Map<String, Histogram> hist = new LinkedHashMap<>();
+            Map<String, long[]> errors = new LinkedHashMap<>();
+            for (Endpoint e : mix) {
+                hist.put(e.name(), new Histogram(60_000_000L, 3));
+                errors.put(e.name(), new long[1]);
+            }
+            perReader.add(hist);
+            errorsPerReader.add(errors);
+            int offset = i * mix.size() / readers; // readers start at different endpoints
+            threads.add(Thread.ofVirtual().name("reader-" + i).start(() -> {
+                try {
+                    int n = offset + ThreadLocalRandom.current().nextInt(mix.size());
+                    while (System.nanoTime() < stopAt) {
+                        Endpoint e = mix.get(n++ % mix.size());
+                        HttpRequest req = request(e.path().get());
+                        long t0 = System.nanoTime();
+                        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                        long t1 = System.nanoTime();
+                        if (t0 < measureFrom) {
+                            continue;
+                        }
+                        if (r.statusCode() != 200) {
+                            errors.get(e.name())[0]++;
+                        } else {
+                            hist.get(e.name()).recordValue(Math.max(1, (t1 - t0) / 1000));
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a reader failed: " + failure.get(), failure.get());
+        }
+        List<Figures> out = new ArrayList<>();
+        for (Endpoint e : mix) {
+            Histogram all = new Histogram(60_000_000L, 3);
+            long errors = 0;
+            for (int i = 0; i < readers; i++) {
+                all.add(perReader.get(i).get(e.name()));
+                errors += errorsPerReader.get(i).get(e.name())[0];
+            }
+            out.add(new Figures(e.name(), e.group(), all.getTotalCount(), errors,
+                    all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0,
+                    all.getMaxValue() / 1000.0));
+        }
+        return out;
+    }
+}

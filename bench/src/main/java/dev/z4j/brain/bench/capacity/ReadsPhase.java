@@ -1,0 +1,365 @@
+package dev.z4j.brain.bench.capacity;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.z4j.brain.store.DatabaseConfig;
+import dev.z4j.brain.store.Directory;
+import dev.z4j.brain.store.postgres.PostgresDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+
+/**
+ * The read phase of the capacity run ({@code bench/capacity.sh --only reads}): a large history
+ * seeded inside its own embedded PostgreSQL ({@link ReadsSeed}), one brain process on it, and
+ * concurrent operator readers over real HTTP ({@link ReadLoad}) on every list, filter, detail,
+ * timeline, stats and home read, first alone, then while a load generator ingests at a fixed rate
+ * (half the batched capacity by default). Writes its own section of docs/CAPACITY.md between the
+ * markers below, with the plans PostgreSQL ran for the timeline (partition pruning) and the stats.
+ */
+final class ReadsPhase {
+    static final String BEGIN = "<!-- reads:begin (bench/capacity.sh --only reads) -->";
+    static final String END = "<!-- reads:end -->";
+    static final String PROJECT = "default";
+    static final double LIST_TARGET_MS = 50;
+    static final double STATS_TARGET_MS = 250;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What {@code --only reads} is told: history size, readers, measuring time, background ingest rate (0 = none). */
+    record Options(long tasks, long events, int days, int readers, Duration warmup, Duration duration,
+                   double ingestRate) {
+        static Options parse(String[] args) {
+            long tasks = longOption(args, "--tasks", 5_000_000);
+            long events = longOption(args, "--events", 20_000_000);
+            if (events < tasks || events % tasks != 0) {
+                throw new IllegalArgumentException("--events: a multiple of --tasks (" + tasks + "), was " + events);
+            }
+            int readers = (int) longOption(args, "--readers", 8);
+            if (readers < 1) {
+                throw new IllegalArgumentException("--readers: at least 1, was " + readers);
+            }
+            long seconds = longOption(args, "--read-seconds", 60);
+            if (seconds < 5) {
+                throw new IllegalArgumentException("--read-seconds: at least 5, was " + seconds);
+            }
+            double rate = longOption(args, "--ingest-rate", 9000);
+            return new Options(tasks, events, 30, readers, Duration.ofSeconds(10), Duration.ofSeconds(seconds), rate);
+        }
+
+        ReadsSeed.Shape shape() {
+            return new ReadsSeed.Shape(tasks, (int) (events / tasks), days);
+        }
+    }
+
+    /** One measured round: the readers' figures, and the background ingest's report (null without one). */
+    record Round(String label, List<ReadLoad.Figures> figures, LoadGen.Result ingest, String load) {}
+
+    private ReadsPhase() {}
+
+    static void run(Path root, Path work, Children children, Options o, Path report, String command,
+                    PrintStream out) throws Exception {
+        Instant started = Instant.now();
+        Path jdk = Path.of(System.getProperty("java.home"));
+        List<String> flags = LauncherFlags.read(root, jdk);
+        Path pgDir = Files.createDirectories(work.resolve("reads-pgdata"));
+        Map<String, String> pgConfig = Map.of("shared_buffers", "1GB", "max_wal_size", "8GB",
+                "checkpoint_timeout", "30min");
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(pgDir).setCleanDataDirectory(true);
+        pgConfig.forEach(builder::setServerConfig);
+        try (EmbeddedPostgres pg = builder.start()) {
+            String dbUrl = "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres";
+            DataSource ds = pg.getPostgresDatabase();
+            Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            ReadsSeed.Shape shape = o.shape();
+            UUID project;
+            try (PostgresDatabase db = PostgresDatabase.open(new DatabaseConfig(dbUrl, work, 60_000, 4))) {
+                db.migrate();
+                // the seeded days and the week ahead, as the brain's partition job keeps them
+                db.ensurePartitions(end.minus(Duration.ofDays(shape.days() + 1)), shape.days() + 8);
+                Directory.Project p = db.directory().createProject(PROJECT, "Default");
+                project = p.id();
+                UUID agent = db.directory().createAgent(project, "seed-agent", "seed-" + UUID.randomUUID()).id();
+                out.printf("[reads] seeding %d tasks and %d events over %d days (INSERT ... SELECT generate_series, "
+                        + "server-side)%n", shape.tasks(), shape.events(), shape.days());
+                ReadsSeed.Result seed = ReadsSeed.seed(ds, project, agent, shape, end, out);
+                out.printf("  seeded: tasks %d s, events %d s, vacuum analyse %d s; tasks %d MiB, events %d MiB%n",
+                        seed.tasks().toSeconds(), seed.events().toSeconds(), seed.analyse().toSeconds(),
+                        seed.tableBytes() >> 20, seed.eventBytes() >> 20);
+                Setup setup = new Setup(jdk, root.resolve("ops/target/z4j-brain.jar"),
+                        root.resolve("loadgen/target/z4j-loadgen.jar"), work, dbUrl, newSecret(), flags);
+                List<Round> rounds = new ArrayList<>();
+                Plans plans;
+                try (BrainNode brain = BrainNode.start(children, setup, "reads-brain", flags, setup.brainEnv())) {
+                    String adminKey = brain.adminKey != null ? brain.adminKey : SocketPhases.printedKey(brain.logTail(60));
+                    if (adminKey == null) {
+                        throw new IllegalStateException("the brain printed no admin key: " + brain.logTail(10));
+                    }
+                    ReadLoad load = new ReadLoad(brain.port, adminKey);
+                    List<ReadLoad.Endpoint> mix = mix(load, shape, end);
+                    out.printf("[reads] %d readers, %d s warm-up, %d s measured, no ingest%n", o.readers(),
+                            o.warmup().toSeconds(), o.duration().toSeconds());
+                    rounds.add(round("reads alone", load, mix, o, null, out));
+                    if (o.ingestRate() > 0) {
+                        out.printf("[reads] the same while a loadgen ingests %.0f ev/s (batched shape)%n", o.ingestRate());
+                        LoadGen loadgen = new LoadGen(children, setup);
+                        List<String> args = new ArrayList<>(LoadGen.args(brain.wsUrl(), adminKey,
+                                work.resolve("agents-reads.json"), 20, 2, "steady"));
+                        args.addAll(Capacity.BATCHED.options());
+                        long seconds = o.warmup().plus(o.duration()).toSeconds() + 10;
+                        args.addAll(List.of("--rate", Long.toString(Math.round(o.ingestRate())), "--duration",
+                                seconds + "s", "--drain", "20s"));
+                        Process bg = loadgen.startRun("reads-ingest", args);
+                        LoadGen.awaitConnections(bg, loadgen.logOf("reads-ingest"), 40, Duration.ofSeconds(60));
+                        Thread.sleep(3000); // the ingest rate settles before the readers start
+                        Round r = round("reads + ingest", load, mix, o, null, out);
+                        LoadGen.Result ingest = loadgen.await("reads-ingest", bg, o.ingestRate(), Duration.ofSeconds(seconds + 90));
+                        out.printf("  ingest: %.0f ev/s acked (target %.0f), ack p99 %.0f ms, exit %d%n",
+                                ingest.ackedPerSecond(), o.ingestRate(), ingest.ackP99(), ingest.exitCode());
+                        rounds.add(new Round(r.label(), r.figures(), ingest, r.load()));
+                    }
+                    plans = Plans.capture(ds, project, shape, end);
+                }
+                String section = markdown(o, seed, rounds, plans, pgConfig, flags, command, started,
+                        Duration.between(started, Instant.now()));
+                SocketPhases.write(report, section, BEGIN, END);
+                out.println("wrote the reads section of " + report);
+            }
+        }
+    }
+
+    private static Round round(String label, ReadLoad load, List<ReadLoad.Endpoint> mix, Options o,
+                               LoadGen.Result ingest, PrintStream out) throws Exception {
+        List<ReadLoad.Figures> figures = load.run(mix, o.readers(), o.warmup(), o.duration());
+        for (ReadLoad.Figures f : figures) {
+            out.printf(Locale.ROOT, "  %-28s n=%6d p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%s%n", f.name(), f.count(),
+                    f.p50Ms(), f.p99Ms(), f.maxMs(), f.errors() == 0 ? "" : "  errors " + f.errors());
+        }
+        return new Round(label, figures, ingest, Machine.loadNow());
+    }
+
+    /** The requests of an operator's session, each endpoint with its target group. */
+    static List<ReadLoad.Endpoint> mix(ReadLoad load, ReadsSeed.Shape shape, Instant end) throws Exception {
+        String tasks = "/projects/" + PROJECT + "/tasks";
+        String cursor = null;
+        for (int page = 1; page < 100; page++) { // the cursor of page 100, walked as a browser would
+            String next = JSON.readTree(load.get(tasks + "?limit=50" + (cursor == null ? "" : "&cursor=" + enc(cursor))))
+                    .path("next_cursor").asText(null);
+            if (next == null) {
+                throw new IllegalStateException("the task list ended before page 100 (page " + page + ")");
+            }
+            cursor = next;
+        }
+        String page100 = tasks + "?limit=50&cursor=" + enc(cursor);
+        Instant dayStart = end.minus(Duration.ofDays(shape.days() / 2));
+        String range = "since=" + enc(dayStart.toString()) + "&until=" + enc(dayStart.plus(Duration.ofHours(24)).toString());
+        long n = shape.tasks();
+        List<ReadLoad.Endpoint> mix = new ArrayList<>();
+        mix.add(new ReadLoad.Endpoint("tasks, first page", "list", () -> tasks + "?limit=50"));
+        mix.add(new ReadLoad.Endpoint("tasks, page 100 (cursor)", "list", () -> page100));
+        mix.add(new ReadLoad.Endpoint("tasks, state=failure", "list", () -> tasks + "?limit=50&state=failure"));
+        mix.add(new ReadLoad.Endpoint("tasks, priority=critical", "list", () -> tasks + "?limit=50&priority=critical"));
+        mix.add(new ReadLoad.Endpoint("tasks, name", "list", () -> tasks + "?limit=50&name=job_17"));
+        mix.add(new ReadLoad.Endpoint("tasks, queue=billing", "list", () -> tasks + "?limit=50&queue=billing"));
+        mix.add(new ReadLoad.Endpoint("tasks, worker", "list", () -> tasks + "?limit=50&worker=celery%40worker-7"));
+        mix.add(new ReadLoad.Endpoint("tasks, one day (since/until)", "list", () -> tasks + "?limit=50&" + range));
+        mix.add(new ReadLoad.Endpoint("tasks, search", "list", () -> tasks + "?limit=50&search=JOB_4"));
+        mix.add(new ReadLoad.Endpoint("task detail", "detail",
+                () -> tasks + "/celery/seed-" + (1 + ThreadLocalRandom.current().nextLong(n))));
+        mix.add(new ReadLoad.Endpoint("task timeline", "detail", () -> "/projects/" + PROJECT
+                + "/events?engine=celery&task_id=seed-" + (1 + ThreadLocalRandom.current().nextLong(n))));
+        mix.add(new ReadLoad.Endpoint("stats (24 h)", "stats", () -> "/projects/" + PROJECT + "/stats?hours=24"));
+        mix.add(new ReadLoad.Endpoint("home summary", "stats", () -> "/home/summary"));
+        return mix;
+    }
+
+    /** EXPLAIN (ANALYZE, BUFFERS) of the statements worth showing, on the seeded database. */
+    record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState,
+                 String finishedInWindow, String oldWindow) {
+        static Plans capture(DataSource ds, UUID project, ReadsSeed.Shape shape, Instant end) throws Exception {
+            String taskId = "seed-" + shape.tasks() / 3;
+            try (Connection c = ds.getConnection()) {
+                LocalDate[] days = new LocalDate[2];
+                try (PreparedStatement ps = c.prepareStatement("SELECT first_received_day, last_received_day FROM tasks"
+                        + " WHERE project_id = ? AND engine = 'celery' AND task_id = ?")) {
+                    ps.setObject(1, project);
+                    ps.setString(2, taskId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        days[0] = rs.getObject(1, LocalDate.class);
+                        days[1] = rs.getObject(2, LocalDate.class);
+                    }
+                }
+                // The text SqlOperatorReads.events runs (its first page), and the same without the day range.
+                String timeline = "SELECT id, project_id, agent_id, engine, task_id, kind, occurred_at, payload"
+                        + " FROM events WHERE project_id = '" + project + "' AND task_id = '" + taskId
+                        + "' AND engine = 'celery'";
+                String bounded = timeline + " AND received_day >= DATE '" + days[0] + "' AND received_day <= DATE '"
+                        + days[1] + "' ORDER BY occurred_at DESC, id DESC LIMIT 50";
+                String unbounded = timeline + " ORDER BY occurred_at DESC, id DESC LIMIT 50";
+                String byState = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project + "' GROUP BY state";
+                Instant dayAgo = end.minus(Duration.ofHours(24));
+                String finished = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project
+                        + "' AND finished_at >= '" + dayAgo + "' AND state IN ('success', 'failure') GROUP BY state";
+                // The second step of a time-window page (SqlOperatorReads.windowQuery) for the day the readers ask.
+                Instant from = end.minus(Duration.ofDays(shape.days() / 2));
+                String key = "coalesce(started_at, '-infinity'::timestamptz)";
+                String window = "WITH r AS MATERIALIZED (SELECT " + key + " AS k, id FROM tasks WHERE project_id = '"
+                        + project + "' AND received_at >= '" + from + "' AND received_at <= '"
+                        + from.plus(Duration.ofHours(24)) + "'), w AS MATERIALIZED (SELECT k, id FROM r"
+                        + " ORDER BY k DESC, id DESC LIMIT 50) SELECT t.id, t.task_id, t.name, t.state, t.received_at,"
+                        + " t.started_at FROM w JOIN tasks t ON t.project_id = '" + project + "' AND " + key
+                        + " = w.k AND t.id = w.id ORDER BY w.k DESC, w.id DESC";
+                return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState),
+                        explain(c, finished), explain(c, window));
+            }
+        }
+
+        private static String explain(Connection c, String sql) throws Exception {
+            StringBuilder t = new StringBuilder(sql).append("\n\n");
+            try (var s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
+                while (rs.next()) {
+                    t.append(rs.getString(1)).append('\n');
+                }
+            }
+            return t.toString();
+        }
+    }
+
+    static String markdown(Options o, ReadsSeed.Result seed, List<Round> rounds, Plans plans,
+                           Map<String, String> pgConfig, List<String> flags, String command, Instant started,
+                           Duration took) {
+        ReadsSeed.Shape s = seed.shape();
+        StringBuilder t = new StringBuilder();
+        t.append("## Operator reads over a large history\n\n");
+        t.append("Written by `").append(command).append("` on ")
+                .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atOffset(ZoneOffset.UTC).withNano(0)))
+                .append(" UTC (").append(took.toSeconds()).append(" s), on its own embedded PostgreSQL (")
+                .append(pgConfig.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + ", " + b).orElse(""))
+                .append("); one brain with the flags `./z4j-brain` ships: `").append(String.join(" ", flags))
+                .append("`.\n\n");
+        t.append(String.format(Locale.ROOT, "**History**: %,d tasks and %,d events (%d per task, 2 s apart) over %d "
+                        + "days of daily partitions, one project; 200 task names, 8 queues, 50 workers, 10%% failed. "
+                        + "Seeded inside PostgreSQL (`INSERT ... SELECT` over `generate_series`, one day per "
+                        + "statement, through the parent table into the day partitions, every index in place): "
+                        + "tasks %d s, events %d s, then `VACUUM (ANALYZE)` %d s. Tables with indexes: tasks %,d MiB, "
+                        + "events %,d MiB.%n%n", s.tasks(), s.events(), s.eventsPerTask(), s.days(),
+                seed.tasks().toSeconds(), seed.events().toSeconds(), seed.analyse().toSeconds(),
+                seed.tableBytes() >> 20, seed.eventBytes() >> 20));
+        t.append(String.format(Locale.ROOT, "**Readers**: %d virtual threads in the tool's JVM, each sending the "
+                        + "requests below one after another (closed loop) round-robin over real HTTP to the brain "
+                        + "(admin key), %d s warm-up, then %d s measured; latency from before sending to the last "
+                        + "byte of the body, HdrHistogram. Task detail and timeline pick a random task of the "
+                        + "history each time; page 100 is the cursor a browser gets after 99 pages of 50.%n%n",
+                o.readers(), o.warmup().toSeconds(), o.duration().toSeconds()));
+        t.append("Targets: p99 < ").append(f0(LIST_TARGET_MS)).append(" ms for lists, detail and timeline; < ")
+                .append(f0(STATS_TARGET_MS)).append(" ms for stats and home.\n\n");
+        t.append("| request | ");
+        for (Round r : rounds) {
+            t.append(r.label()).append(" p50 / p99 / max ms (n) | ");
+        }
+        t.append("target | met |\n|---|");
+        rounds.forEach(r -> t.append("---|"));
+        t.append("---|---|\n");
+        for (int i = 0; i < rounds.getFirst().figures().size(); i++) {
+            ReadLoad.Figures first = rounds.getFirst().figures().get(i);
+            double target = first.group().equals("stats") ? STATS_TARGET_MS : LIST_TARGET_MS;
+            boolean met = true;
+            t.append("| ").append(first.name()).append(" | ");
+            for (Round r : rounds) {
+                ReadLoad.Figures f = r.figures().get(i);
+                met &= f.p99Ms() < target && f.errors() == 0 && f.count() > 0;
+                t.append(String.format(Locale.ROOT, "%.1f / **%.1f** / %.1f (%d%s) | ", f.p50Ms(), f.p99Ms(), f.maxMs(),
+                        f.count(), f.errors() == 0 ? "" : ", " + f.errors() + " errors"));
+            }
+            t.append("< ").append(f0(target)).append(" | ").append(met ? "yes" : "NO").append(" |\n");
+        }
+        t.append('\n');
+        for (Round r : rounds) {
+            if (r.ingest() != null) {
+                LoadGen.Result g = r.ingest();
+                t.append(String.format(Locale.ROOT, "Background ingest during \"%s\": z4j-loadgen, batched shape (20 "
+                                + "agents x 2 workers, batches of 200, window 8) at %.0f ev/s into the same project; "
+                                + "%.0f ev/s acked, ack p99 %.0f ms, exit %d%s. ", r.label(), o.ingestRate(),
+                        g.ackedPerSecond(), g.ackP99(), g.exitCode(), g.failures().isEmpty() ? "" : " (" + g.failures() + ")"));
+            }
+            t.append("1-minute load average after \"").append(r.label()).append("\": ").append(r.load()).append(". ");
+        }
+        t.append("\n\n### Plans\n\n");
+        t.append("The timeline of `").append(plans.timelineTask()).append("` as the brain asks for it: the task row ")
+                .append("keeps the receive days of its events (`first_received_day`, `last_received_day`, written by ")
+                .append("the task projection), so the statement carries a `received_day` range and PostgreSQL reads ")
+                .append("only those days' partitions:\n\n```\n").append(plans.timeline()).append("```\n\n");
+        t.append("The same statement without the day range, for comparison (what a timeline costs when the task row ")
+                .append("does not know its days): one index probe in every partition.\n\n```\n")
+                .append(plans.timelineUnbounded()).append("```\n\n");
+        t.append("Tasks by state for the stats page (the whole project, every state; for projects over 100 000 tasks the brain ")
+                .append("recounts it in the background no sooner than 10 s and 10 times the last count's time after the last, ")
+                .append("and answers the last count meanwhile):\n\n```\n")
+                .append(plans.byState()).append("```\n\n");
+        t.append("The stats window counts (tasks finished in the last 24 h, by state):\n\n```\n")
+                .append(plans.finishedInWindow()).append("```\n\n");
+        t.append("A time-window page whose window lies two weeks down the list: the second step, the window's own ")
+                .append("sort keys and ids through `ix_tasks_project_received`, the top 50 sorted, then those rows by key ")
+                .append("(the statement SqlOperatorReads runs, which selects every task column; here a few):\n\n```\n").append(plans.oldWindow()).append("```\n\n");
+        return t.toString();
+    }
+
+    /** The body of the reads section of {@code report}, or null when it has none. */
+    static String section(Path report) throws java.io.IOException {
+        if (!Files.isRegularFile(report)) {
+            return null;
+        }
+        String text = Files.readString(report, StandardCharsets.UTF_8);
+        int b = text.indexOf(BEGIN);
+        int e = text.indexOf(END);
+        return b >= 0 && e > b ? text.substring(b + BEGIN.length() + 1, e) : null;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String f0(double d) {
+        return String.format(Locale.ROOT, "%.0f", d);
+    }
+
+    private static long longOption(String[] args, String name, long def) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                try {
+                    return Long.parseLong(args[i + 1].replace("_", ""));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(name + ": a whole number, was '" + args[i + 1] + "'");
+                }
+            }
+        }
+        return def;
+    }
+
+    private static String newSecret() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}
