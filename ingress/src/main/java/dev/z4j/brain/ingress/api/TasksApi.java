@@ -54,7 +54,7 @@ public final class TasksApi {
         return Answer.ok(Shapes.page(page, Shapes::task, next));
     }
 
-    /** The filters of REST.md: unknown state and priorities are ignored, as the original does. */
+    /** The task-list filters (docs/OPERATOR-READS.md): unknown states and priorities are ignored, as the original does. */
     private static TaskFilter filter(ProjectCaller caller, ApiRequest req) throws ApiProblem {
         TaskFilter f = TaskFilter.all(caller.project().id());
         String state = req.query("state");
