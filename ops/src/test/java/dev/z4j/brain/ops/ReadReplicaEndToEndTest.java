@@ -40,8 +40,10 @@ class ReadReplicaEndToEndTest {
                     "Z4J_DATABASE_READ_URL", pair.standbyUrl("brain_replica"),
                     "Z4J_READ_MAX_LAG_MS", "3000"))) {
                 insertTask(brain, "t1");
-                await().atMost(Duration.ofSeconds(30)).until(() -> taskIds(brain).equals(List.of("t1")));
-                assertThat(brain.metric("z4j_read_replica_serving")).isEqualTo(1.0);
+                // Until the standby's first checks pass the primary answers (and already lists t1):
+                // wait for the standby to serve, then for it to list t1 itself.
+                await().atMost(Duration.ofSeconds(30)).until(() -> brain.metric("z4j_read_replica_serving") == 1.0
+                        && taskIds(brain).equals(List.of("t1")));
                 double standbyReads = brain.metric("z4j_read_replica_reads_total{target=\"standby\"}");
                 assertThat(standbyReads).isPositive();
 
