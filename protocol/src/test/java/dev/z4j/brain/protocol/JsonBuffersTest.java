@@ -1,0 +1,87 @@
+package dev.z4j.brain.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The brain parses every agent frame on that agent's virtual thread, which then parks until the next
+ * frame, for hours. Buffers the parser keeps per thread stay with every idle socket; these tests hold
+ * {@value #THREADS} parked threads that each parsed a frame and weigh what they retain.
+ */
+class JsonBuffersTest {
+    private static final int THREADS = 2000;
+    private static final byte[] FRAME = ("{\"v\":2,\"type\":\"event_batch\",\"id\":\"b-1\",\"ts\":\"2026-11-30T00:00:00Z\","
+            + "\"payload\":{\"events\":[{\"kind\":\"task.succeeded\",\"task_id\":\"t-1\",\"result\":\""
+            + "x".repeat(3000) + "\"}]}}").getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void parsedFramesLeaveNoBuffersWithTheirParkedThreads() throws Exception {
+        double parked = retainedPerParkedThread(() -> { });
+        double parsed = retainedPerParkedThread(() -> {
+            Json.parse(FRAME);
+            FramePeek.envelope(FRAME, 0, FRAME.length);
+        });
+        assertThat(parsed - parked).as("bytes a parse leaves with its parked thread").isLessThan(500);
+    }
+
+    /** The measurement sees what Jackson's default (a set of buffers per thread) would cost. */
+    @Test
+    void theThreadLocalDefaultWouldPinBuffersToEveryThread() throws Exception {
+        JsonFactory perThread = JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build();
+        double parked = retainedPerParkedThread(() -> { });
+        double parsed = retainedPerParkedThread(() -> {
+            try (JsonParser p = perThread.createParser(FRAME)) {
+                while (p.nextToken() != null) {
+                    p.getText();
+                }
+            }
+        });
+        assertThat(parsed - parked).as("bytes a parse leaves with its parked thread").isGreaterThan(1500);
+    }
+
+    interface Parse {
+        void run() throws Exception;
+    }
+
+    private static double retainedPerParkedThread(Parse parse) throws Exception {
+        long before = usedAfterGc();
+        CountDownLatch parsed = new CountDownLatch(THREADS);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    parse.run();
+                    parsed.countDown();
+                    release.await();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }));
+        }
+        parsed.await();
+        long during = usedAfterGc();
+        release.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        return (double) (during - before) / THREADS;
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
