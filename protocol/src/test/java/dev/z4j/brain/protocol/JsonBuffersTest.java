@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +21,8 @@ class JsonBuffersTest {
 
     @Test
     void parsedFramesLeaveNoBuffersWithTheirParkedThreads() throws Exception {
-        double parked = retainedPerParkedThread(() -> { });
-        double parsed = retainedPerParkedThread(() -> {
+        double parked = Heap.retainedPerParkedThread(THREADS, () -> { });
+        double parsed = Heap.retainedPerParkedThread(THREADS, () -> {
             Json.parse(FRAME);
             FramePeek.envelope(FRAME, 0, FRAME.length);
         });
@@ -37,8 +33,8 @@ class JsonBuffersTest {
     @Test
     void theThreadLocalDefaultWouldPinBuffersToEveryThread() throws Exception {
         JsonFactory perThread = JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build();
-        double parked = retainedPerParkedThread(() -> { });
-        double parsed = retainedPerParkedThread(() -> {
+        double parked = Heap.retainedPerParkedThread(THREADS, () -> { });
+        double parsed = Heap.retainedPerParkedThread(THREADS, () -> {
             try (JsonParser p = perThread.createParser(FRAME)) {
                 while (p.nextToken() != null) {
                     p.getText();
@@ -46,42 +42,5 @@ class JsonBuffersTest {
             }
         });
         assertThat(parsed - parked).as("bytes a parse leaves with its parked thread").isGreaterThan(1500);
-    }
-
-    interface Parse {
-        void run() throws Exception;
-    }
-
-    private static double retainedPerParkedThread(Parse parse) throws Exception {
-        long before = usedAfterGc();
-        CountDownLatch parsed = new CountDownLatch(THREADS);
-        CountDownLatch release = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            threads.add(Thread.ofVirtual().start(() -> {
-                try {
-                    parse.run();
-                    parsed.countDown();
-                    release.await();
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }));
-        }
-        parsed.await();
-        long during = usedAfterGc();
-        release.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
-        return (double) (during - before) / THREADS;
-    }
-
-    private static long usedAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }
