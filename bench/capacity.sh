@@ -2,7 +2,8 @@
 # Capacity of the z4j brain in one run (about 30 minutes on 2 cores, 20 with --no-veth): raw COPY
 # ceiling, sustained end-to-end rate for batched and agent-shaped clients, cross-replica
 # command/notice latency, capacity for agents that read their acks only when a write blocks
-# (asyncio-agent), idle memory per connection. Prints a table and writes docs/CAPACITY.md.
+# (asyncio-agent), memory per idle agent socket and a connect storm. Prints a table and writes
+# docs/CAPACITY.md.
 # Exits 1 if a ladder found no passing step.
 #
 #   bench/capacity.sh            # builds the jars if missing, then measures

@@ -167,7 +167,7 @@ public final class DashboardHub implements LocalDashboard {
         private void subscribe(String text) {
             UUID project = null;
             try {
-                var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+                var n = dev.z4j.brain.ingress.api.Json.MAPPER.readTree(text);
                 if (n != null && "subscribe".equals(n.path("type").asText())) {
                     String ref = n.path("project_id").asText(n.path("project").asText(""));
                     project = resolve(ref);

@@ -2,6 +2,7 @@ package dev.z4j.brain.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.z4j.brain.protocol.JsonBuffers;
 import dev.z4j.brain.store.Directory;
 import dev.z4j.brain.store.FieldCaps;
 import dev.z4j.brain.store.StoreException;
@@ -32,7 +33,7 @@ import java.util.logging.Logger;
  */
 public final class QueueDepths {
     private static final Logger LOG = Logger.getLogger(QueueDepths.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper(JsonBuffers.factory().build());
     static final String SUFFIX = ".queue_depths";
     static final int MAX_HEALTH_KEYS = 256;
     static final int MAX_QUEUES_PER_REPORT = 1024;

@@ -161,14 +161,31 @@ public final class Main {
                 // JSON Lines: `... --json | head -1 | jq .token` reads the first agent
                 minted.forEach(c -> out.println(c.toJson().toString()));
             } else {
+                // The agent's own environment variables, the same lines the dashboard shows after a mint.
+                String brainUrl = agentBrainUrl(config);
                 for (AgentCredentials c : minted) {
                     out.println("agent " + c.name() + " (" + c.agentId() + ") in project " + c.projectSlug());
-                    out.println("  Z4J_AGENT_ID=" + c.agentId());
+                    out.println("  Z4J_BRAIN_URL=" + brainUrl);
                     out.println("  Z4J_TOKEN=" + c.token());
                     out.println("  Z4J_HMAC_SECRET=" + c.hmacSecret());
+                    out.println("  Z4J_PROJECT_ID=" + c.projectId());
                 }
             }
         });
+    }
+
+    /** Z4J_PUBLIC_URL when set; else this brain's own address, a wildcard bind read as localhost. */
+    static String agentBrainUrl(BrainConfig config) {
+        if (config.operator().publicUrl() != null) {
+            return config.operator().publicUrl();
+        }
+        String host = config.bindHost();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "localhost";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]"; // an IPv6 literal in a URL
+        }
+        return "http://" + host + ":" + config.bindPort();
     }
 
     private static int adminKeys(BrainConfig config, List<String> a, PrintStream out, PrintStream err)

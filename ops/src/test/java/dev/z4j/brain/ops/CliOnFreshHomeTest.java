@@ -79,7 +79,18 @@ class CliOnFreshHomeTest {
         assertThat(key.out().strip()).startsWith("z4k_");
         Run text = run(freshHome("text"), "agents", "create", "--project", "default", "--name", "solo");
         assertThat(text.exit()).as(text.err()).isZero();
-        assertThat(text.out()).contains("Z4J_TOKEN=");
+        // the lines a z4j agent reads from its environment, as the dashboard shows them
+        assertThat(text.out()).contains("Z4J_BRAIN_URL=http://").contains("Z4J_TOKEN=")
+                .contains("Z4J_HMAC_SECRET=").containsPattern("Z4J_PROJECT_ID=[0-9a-f-]{36}");
+    }
+
+    @Test
+    void agentsCreateTellsTheAgentThePublicUrlWhenOneIsSet() {
+        Map<String, String> env = freshHome("public");
+        env.put("Z4J_PUBLIC_URL", "https://brain.example.com");
+        Run r = run(env, "agents", "create", "--project", "default", "--name", "solo");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Z4J_BRAIN_URL=https://brain.example.com\n");
     }
 
     @Test

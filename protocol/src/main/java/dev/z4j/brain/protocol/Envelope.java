@@ -6,7 +6,8 @@ import javax.crypto.Mac;
 /**
  * The signed envelope of docs/PROTOCOL.md 5.1: every top-level member except {@code hmac}, plus the
  * session's {@code agent_id}, {@code project_id}, {@code session_id} (overriding any on the wire),
- * as canonical JSON. Reuses one buffer and one Mac: one instance per connection direction.
+ * as canonical JSON. One Mac per instance (one instance per connection direction); the buffer the
+ * envelope is written into is borrowed per frame from {@link SinkPool}, so an idle connection keeps none.
  */
 final class Envelope {
     static final String AGENT_ID = "agent_id";
@@ -16,16 +17,14 @@ final class Envelope {
 
     private final Mac mac;
     private final SessionBinding binding;
-    // Starts small: one per connection direction, and idle connections must stay cheap; it grows once.
-    private final ByteSink sink = new ByteSink(512);
 
     Envelope(byte[] projectSecret, SessionBinding binding) {
         this.mac = Secrets.newMac(projectSecret);
         this.binding = binding;
     }
 
-    /** Writes the canonical envelope of {@code frame} into the internal buffer and returns it. */
-    ByteSink canonical(Map<String, Object> frame) {
+    /** Writes the canonical envelope of {@code frame} into {@code sink} (reset first) and returns it. */
+    ByteSink canonical(Map<String, Object> frame, ByteSink sink) {
         String[] keys = new String[frame.size() + 3];
         int n = 0;
         for (String k : frame.keySet()) {
@@ -60,8 +59,13 @@ final class Envelope {
 
     /** Lower-case hex HMAC-SHA256 of the canonical envelope of {@code frame}. */
     byte[] hmac(Map<String, Object> frame) {
-        ByteSink env = canonical(frame);
-        mac.update(env.array(), 0, env.length());
-        return mac.doFinal();
+        ByteSink sink = SinkPool.SHARED.borrow();
+        try {
+            canonical(frame, sink);
+            mac.update(sink.array(), 0, sink.length());
+            return mac.doFinal();
+        } finally {
+            SinkPool.SHARED.release(sink);
+        }
     }
 }

@@ -15,7 +15,7 @@ import java.io.IOException;
 public final class FramePeek {
     // Skipping is iterative, so no nesting or number is too big to step over: a frame the full
     // parser refuses as too complex can still be recognised and answered.
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    private static final JsonFactory FACTORY = JsonBuffers.factory()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(Integer.MAX_VALUE)
                     .maxNumberLength(Integer.MAX_VALUE)

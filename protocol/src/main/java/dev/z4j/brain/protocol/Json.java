@@ -32,7 +32,7 @@ public final class Json {
     /** Longest number accepted: Python refuses to read or write an int of more digits (int_max_str_digits). */
     public static final int MAX_NUMBER_DIGITS = 4300;
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    private static final JsonFactory FACTORY = JsonBuffers.factory()
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION) // never echo agent bytes into messages
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_DEPTH + 1)

@@ -62,11 +62,26 @@ public final class Secrets {
 
     static Mac newMac(byte[] key) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = (Mac) HMAC_SHA256.clone();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac;
+        } catch (GeneralSecurityException | CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e); // every JDK has it, cloneable
+        }
+    }
+
+    // Mac.getInstance finds the algorithm through Provider.getService, which caches the last lookup in
+    // a ThreadLocal: on an agent socket's virtual thread, a ThreadLocalMap kept for the socket's life.
+    // Clones of one Mac whose provider is already chosen never look anything up.
+    private static final Mac HMAC_SHA256 = prototype();
+
+    private static Mac prototype() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.getMacLength(); // chooses the provider now, so clones share the choice
+            return mac;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e); // every JDK has it
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
 }

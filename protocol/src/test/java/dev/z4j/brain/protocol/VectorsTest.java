@@ -90,7 +90,7 @@ class VectorsTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> tree = (Map<String, Object>) Json.parse(Vectors.bytes(f, "wire"));
             Envelope env = new Envelope(Vectors.projectSecret(), Vectors.binding());
-            assertThat(env.canonical(tree).toByteArray()).isEqualTo(Vectors.bytes(f, "signed_envelope"));
+            assertThat(env.canonical(tree, new ByteSink(16)).toByteArray()).isEqualTo(Vectors.bytes(f, "signed_envelope"));
             assertThat(Hex.encode(env.hmac(tree))).isEqualTo(f.get("hmac").asText());
         }));
     }

@@ -111,7 +111,7 @@ public final class Capacity {
                     work, dbUrl, newSecret(), BRAIN_JVM_FLAGS);
             LoadGen loadgen = new LoadGen(children, setup);
 
-            out.println("[1/6] raw COPY ceiling, " + RAW_SECONDS.toSeconds() + " s per path (plain COPY " + RAW_REPEATS
+            out.println("[1/5] raw COPY ceiling, " + RAW_SECONDS.toSeconds() + " s per path (plain COPY " + RAW_REPEATS
                     + " times)");
             String[] pgInfo = new String[2];
             List<RawCeiling.Result> copies = new ArrayList<>();
@@ -156,13 +156,13 @@ public final class Capacity {
                 if (adminKey == null) {
                     throw new IllegalStateException("brain-a printed no admin key; see its log: " + a.logTail(10));
                 }
-                out.println("[2/6] end to end, brain-a pid " + a.pid() + " port " + a.port);
+                out.println("[2/5] end to end, brain-a pid " + a.pid() + " port " + a.port);
                 Path batchedCreds = work.resolve("agents-batched.json");
                 batched = EndToEnd.search(loadgen, a, adminKey, batchedCreds, BATCHED, out);
                 agent = EndToEnd.search(loadgen, a, adminKey, work.resolve("agents-agent.json"), AGENT, out);
                 load.add("end-to-end " + Machine.loadNow());
 
-                out.println("[3/6] cross-replica latency with background ingest at half the batched rate");
+                out.println("[3/5] cross-replica latency with background ingest at half the batched rate");
                 try (BrainNode b = BrainNode.start(children, setup, "brain-b", BRAIN_JVM_FLAGS, setup.brainEnv())) {
                     // half the batched capacity; 500 ev/s if that search found nothing (the report flags it)
                     latency = ReplicaLatency.run(loadgen, a, b, adminKey, batchedCreds, BATCHED.options(),
@@ -172,24 +172,18 @@ public final class Capacity {
                 load.add("latency " + Machine.loadNow());
             }
 
-            out.println("[4/6] asyncio-agent shape (agents that read acks only when a write blocks), loopback"
+            out.println("[4/5] asyncio-agent shape (agents that read acks only when a write blocks), loopback"
                     + (vethName == null ? "" : " and a 1500-MTU veth link"));
             DataSource pgData = pg.getPostgresDatabase();
             asyncio = AsyncioCapacity.run(children, setup, loadgen, adminKey, vethName,
                     ids -> storedEvents(pgData, ids), out);
             load.add("asyncio " + Machine.loadNow());
 
-            out.println("[5/6] idle memory on a fresh brain");
-            IdleMemory.Run idle;
-            try (BrainNode c = BrainNode.start(children, setup, "brain-idle", BRAIN_JVM_FLAGS, setup.brainEnv())) {
-                idle = IdleMemory.run(children, setup, loadgen, c, adminKey, out);
-            }
-            load.add("idle " + Machine.loadNow());
-            out.println("[6/6] report");
+            out.println("[5/5] report (memory per idle socket and connect storms follow: SocketPhases)");
             return new Results(started, Duration.between(started, Instant.now()), command, machine,
                     System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),
                     pgInfo[0], pgInfo[1], BRAIN_JVM_FLAGS, payload, copies, merge, staging, batched, agent, latency,
-                    asyncio, idle.readings(), idle.topClasses(), load);
+                    asyncio, load);
         }
     }
 

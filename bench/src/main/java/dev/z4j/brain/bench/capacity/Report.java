@@ -27,12 +27,7 @@ final class Report {
         row(t, "ratio agent / raw COPY", ratio(r.agent(), raw), "(for scale)", "");
         row(t, "Python brain, single-event / batched frames", Results.PYTHON_AGENT + " / " + Results.PYTHON_BATCHED,
                 "reported in the issue", "");
-        for (IdleMemory.Reading i : r.idle()) {
-            row(t, "brain RSS, " + i.connections() + " idle connections",
-                    i.rssKib() + " KiB (heap used " + i.heapUsedKib() + " KiB)", "", "");
-        }
-        row(t, "KiB per idle connection (0 -> " + r.idle().get(r.idle().size() - 1).connections() + ")",
-                f1(r.kibPerConnection()), "<= 8", yes(r.kibPerConnection() <= 8));
+        row(t, "memory per idle agent socket, connect storms", "section \"Agent sockets\" below", "", "");
         Latencies c = r.latency().commands();
         Latencies n = r.latency().notices();
         row(t, "command A(REST) -> agent on B", c.toString(), "p99 < 50 ms", yes(c.lost() == 0 && c.p99() < 50));
@@ -122,7 +117,7 @@ final class Report {
         m.append("- Load generator: `loadgen/target/z4j-loadgen.jar`, its own JVM (`")
                 .append(String.join(" ", LoadGen.JVM_FLAGS)).append("`), same machine, loopback")
                 .append(r.asyncio().mtu1500().isEmpty() ? " only\n"
-                        : " (and, in section 6, a veth link that never leaves this machine)\n");
+                        : " (and, in section 5, a veth link that never leaves this machine)\n");
         m.append("- All processes (PostgreSQL, brains, load generators, this harness) share the same ")
                 .append(r.machine().cores()).append(" cores.\n\n");
 
@@ -137,7 +132,7 @@ final class Report {
                 .append(r.asyncio().all().stream().allMatch(x -> x.latencyBarBest().isPresent()) ? "yes" : "NO")
                 .append("**");
         if (!r.asyncio().all().stream().allMatch(x -> x.latencyBarBest().isPresent())) {
-            m.append(": ").append(latencyBarReason(r.asyncio().loopback().get(0))).append(" (section 6)");
+            m.append(": ").append(latencyBarReason(r.asyncio().loopback().get(0))).append(" (section 5)");
         }
         m.append(".\n\n");
 
@@ -196,28 +191,7 @@ final class Report {
                 .append(Results.PYTHON_AGENT).append(" with single-event frames, ").append(Results.PYTHON_BATCHED)
                 .append(" with batched frames.\n\n");
 
-        m.append("## 4. Idle memory\n\n");
-        m.append("One fresh brain process for all steps (same flags); idle connections added by extra loadgen ")
-                .append("processes (`--mode idle`, ").append(IdleMemory.WORKERS).append(" workers per agent) and kept ")
-                .append("open. Each reading: 5 s settle, `jcmd PID GC.run`, 3 s settle, VmRSS from ")
-                .append("/proc/PID/status, heap used from `jcmd PID GC.heap_info`.\n\n");
-        m.append("| idle connections | RSS KiB | heap used KiB | KiB/connection vs 0 |\n|---|---|---|---|\n");
-        IdleMemory.Reading zero = r.idle().get(0);
-        for (IdleMemory.Reading i : r.idle()) {
-            m.append("| ").append(i.connections()).append(" | ").append(i.rssKib()).append(" | ")
-                    .append(i.heapUsedKib()).append(" | ")
-                    .append(i.connections() == 0 ? "" : f1(IdleMemory.perConnection(zero, i))).append(" |\n");
-        }
-        IdleMemory.Reading last = r.idle().get(r.idle().size() - 1);
-        m.append(String.format(Locale.ROOT, "%nHeap per connection (0 -> %d): %.1f KiB of the %.1f KiB RSS.%n%n",
-                last.connections(), (last.heapUsedKib() - zero.heapUsedKib()) / (double) last.connections(),
-                r.kibPerConnection()));
-        m.append("Largest live classes at ").append(last.connections())
-                .append(" connections (`jcmd PID GC.class_histogram`: rank, instances, bytes, class):\n\n```\n");
-        r.idleTopClasses().forEach(l -> m.append(l).append('\n'));
-        m.append("```\n\n");
-
-        m.append("## 5. Cross-replica latency\n\n");
+        m.append("## 4. Cross-replica latency\n\n");
         m.append("Replicas A and B on the same PostgreSQL. A probe agent (own project `").append(ReplicaLatency.PROBE_PROJECT)
                 .append("`) is connected to B; a `/ws/dashboard` subscriber of that project to A. Commands: ")
                 .append(ReplicaLatency.COMMANDS).append(" sequential `POST /api/v1/projects/")
@@ -244,7 +218,7 @@ final class Report {
             + "and the tool exits 1; it never reports 0.";
 
     private static void asyncioSection(StringBuilder m, AsyncioCapacity.Run a) {
-        m.append("## 6. Agents that read their acks only when a write blocks (`asyncio-agent`)\n\n");
+        m.append("## 5. Agents that read their acks only when a write blocks (`asyncio-agent`)\n\n");
         m.append("Real z4j-bare agents read their acks only when a socket write blocks, so the brain stops reading a ")
                 .append("socket that re-sends long-acked batches until the agent's writes block (the resend brake, ")
                 .append("docs/PROTOCOL.md section 8.1). loadgen's `--shape asyncio-agent` models such agents (loadgen/")

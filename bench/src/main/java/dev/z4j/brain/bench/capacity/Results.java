@@ -23,8 +23,6 @@ record Results(
         EndToEnd.Search agent,
         ReplicaLatency.Result latency,
         AsyncioCapacity.Run asyncio,
-        List<IdleMemory.Reading> idle,
-        List<String> idleTopClasses,
         List<String> loadDuring) {
 
     /** The figures for the original Python brain on this machine (not measured here). */
@@ -43,10 +41,6 @@ record Results(
 
     double agentRatio() {
         return agent.sustained() / rawCopy().median();
-    }
-
-    double kibPerConnection() {
-        return IdleMemory.perConnection(idle.get(0), idle.get(idle.size() - 1));
     }
 
     /** Ladders that found no passing step at all: a tool failure, named in the report and the exit status. */

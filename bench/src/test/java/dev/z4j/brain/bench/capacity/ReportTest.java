@@ -89,8 +89,7 @@ class ReportTest {
                 new EndToEnd.Search(Capacity.BATCHED, none), new EndToEnd.Search(Capacity.AGENT, agentFound),
                 new ReplicaLatency.Result(Latencies.of(List.of(10.0, 20.0), 0), Latencies.of(List.of(30.0), 0),
                         justMissed(500)),
-                asyncio, List.of(new IdleMemory.Reading(0, 90_000, 10_000), new IdleMemory.Reading(1000, 190_000, 60_000)),
-                List.of("1: 10 100 [B"), List.of("raw 1.0"));
+                asyncio, List.of("raw 1.0"));
 
         String md = Report.markdown(r);
 
