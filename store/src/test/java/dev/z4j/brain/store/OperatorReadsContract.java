@@ -270,6 +270,14 @@ public abstract class OperatorReadsContract {
         assertThat(alone.rootTaskId()).isEqualTo("alone");
         assertThat(alone.nodes()).extracting(TaskTree.Node::taskId).containsExactly("alone");
         assertThat(reads().taskTree(project, "celery", "nope", 500)).isEmpty();
+
+        // Celery gives a root its own id as root_id: it is still one node
+        write(event("self-root", "task.received", T0, Facts.of("task.received").name("chord").root("self-root"),
+                "default", null));
+        write(event("kid", "task.received", T0.plusSeconds(1),
+                Facts.of("task.received").name("step").parent("self-root").root("self-root"), "default", null));
+        assertThat(reads().taskTree(project, "celery", "kid", 500).orElseThrow().nodes())
+                .extracting(TaskTree.Node::taskId).containsExactly("self-root", "kid");
     }
 
     // ------------------------------------------------------------------ events

@@ -37,6 +37,7 @@ public final class SqlOperatorReads implements OperatorReads {
     public static final String COMMANDS_ISSUED = "ix_commands_project_issued";
     /** The time window of the task list (V013). */
     public static final String TASKS_RECEIVED = "ix_tasks_project_received";
+    public static final String TASKS_ROOT = "ix_tasks_project_root";
     /** Rows of the list order a time-window page tries before reading the window itself. */
     static final int WINDOW_HEAD_ROWS = 1000;
 
@@ -240,12 +241,18 @@ public final class SqlOperatorReads implements OperatorReads {
             if (rootId.isEmpty()) {
                 return Optional.empty();
             }
-            Sql nodes = new Sql("""
-                    SELECT task_id, name, state, parent_task_id, root_task_id, received_at, started_at, finished_at
-                      FROM tasks WHERE project_id = ?""").uuid(projectId)
-                    .sql(" AND engine = ?").text(engine)
-                    .sql(" AND (task_id = ?").text(rootId.get()).sql(" OR root_task_id = ?)").text(rootId.get())
-                    .sql(" ORDER BY received_at NULLS LAST, task_id LIMIT ?").number(maxNodes + 1L);
+            // The root by its key, then its members through the root index. One "task_id = ? OR
+            // root_task_id = ?" made SQLite walk every task of the project (~400 ms at 1M tasks), and
+            // so does the union unless told the index: it walks the received index for the ORDER BY.
+            // Celery roots carry their own id as root_task_id, hence "task_id <> root" below.
+            String columns = "task_id, name, state, parent_task_id, root_task_id, received_at, started_at, finished_at";
+            Sql nodes = new Sql("SELECT " + columns + " FROM (SELECT " + columns + " FROM tasks WHERE project_id = ?")
+                    .uuid(projectId).sql(" AND engine = ?").text(engine).sql(" AND task_id = ?").text(rootId.get())
+                    .sql(" UNION ALL SELECT " + columns + " FROM ").sql(d.tableUsing("tasks", TASKS_ROOT))
+                    .sql(" WHERE project_id = ?").uuid(projectId)
+                    .sql(" AND root_task_id = ?").text(rootId.get()).sql(" AND engine = ?").text(engine)
+                    .sql(" AND task_id <> ?").text(rootId.get())
+                    .sql(") AS tree ORDER BY received_at NULLS LAST, task_id LIMIT ?").number(maxNodes + 1L);
             List<TaskTree.Node> found = list(nodes, c, rs -> new TaskTree.Node(rs.getString("task_id"),
                     rs.getString("name"), rs.getString("state"), rs.getString("parent_task_id"),
                     rs.getString("root_task_id"), d.time(rs, "received_at"), d.time(rs, "started_at"),

@@ -134,6 +134,15 @@ public abstract class ListPlansContract {
     }
 
     @Test
+    void theTreeFindsTheRootsMembersThroughTheRootIndex() throws StoreException {
+        reads.taskTree(project, "celery", "task-4201", 500);
+        PlanCapture.Plan members = record("task tree").stream().filter(p -> p.sql().contains("root_task_id = ?"))
+                .findFirst().orElseThrow();
+        assertUses(members, "tasks", SqlOperatorReads.TASKS_ROOT);
+        assertNoFullScan(members);
+    }
+
+    @Test
     void taskDetailTreeAndRefsAreKeyLookups() throws StoreException {
         reads.task(project, "celery", "task-42");
         reads.taskTree(project, "celery", "task-4201", 500);
