@@ -20,11 +20,6 @@ public final class JsonBuffers {
 
     private JsonBuffers() {}
 
-    /** The shared pool, for a factory built elsewhere. */
-    public static RecyclerPool<BufferRecycler> pool() {
-        return POOL;
-    }
-
     /** A factory builder that already borrows from the shared pool. */
     public static JsonFactoryBuilder factory() {
         return (JsonFactoryBuilder) JsonFactory.builder().recyclerPool(POOL);
