@@ -70,12 +70,16 @@ public final class PgEventStore implements EventStore {
     // resend that straddles midnight UTC), the same days the merge checks. LATERAL with LIMIT runs
     // one primary-key probe per id, pruned at run time to those two partitions; a hash join would
     // scan whole partitions instead (measured on the merge: the whole events table per batch).
-    private static final String STORED_IDS = """
+    // The batch's own span of days (the last two parameters) prunes at plan time too: planned per
+    // batch (see storedIds), the statement would otherwise plan a probe of every partition kept
+    // (measured with 39 partitions, a warm backend: 0.56 ms of planning per batch against 0.23 ms).
+    static final String STORED_IDS = """
             SELECT u.ord
               FROM unnest(?::uuid[], ?::uuid[], ?::date[]) WITH ORDINALITY AS u(project_id, id, day, ord)
              CROSS JOIN LATERAL (SELECT 1 FROM events e
                                   WHERE e.project_id = u.project_id AND e.id = u.id
                                     AND e.received_day BETWEEN u.day - 1 AND u.day
+                                    AND e.received_day BETWEEN ?::date - 1 AND ?::date
                                   LIMIT 1) AS hit""";
 
     /** The staging table's type of each of TaskMerge.FIELDS, in order. */
@@ -272,14 +276,22 @@ public final class PgEventStore implements EventStore {
     /** Of the rows at {@code candidates}, the positions (into {@code events}) of those stored already. */
     private static List<Integer> storedIds(Connection c, List<EventRow> events, int[] candidates) throws SQLException {
         int n = candidates.length;
+        if (n == 0) {
+            return List.of();
+        }
         String[] projects = new String[n];
         String[] ids = new String[n];
         String[] days = new String[n];
+        LocalDate first = LocalDate.MAX;
+        LocalDate last = LocalDate.MIN;
         for (int j = 0; j < n; j++) {
             EventRow e = events.get(candidates[j]);
             projects[j] = e.projectId().toString();
             ids[j] = e.id().toString();
-            days[j] = receivedDay(e.receivedAt()).toString();
+            LocalDate day = receivedDay(e.receivedAt());
+            days[j] = day.toString();
+            first = day.isBefore(first) ? day : first;
+            last = day.isAfter(last) ? day : last;
         }
         List<Integer> stored = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(STORED_IDS)) {
@@ -293,6 +305,8 @@ public final class PgEventStore implements EventStore {
             ps.setArray(1, c.createArrayOf("text", projects));
             ps.setArray(2, c.createArrayOf("text", ids));
             ps.setArray(3, c.createArrayOf("text", days));
+            ps.setString(4, first.toString());
+            ps.setString(5, last.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     stored.add(candidates[(int) rs.getLong(1) - 1]); // ordinality counts from 1
