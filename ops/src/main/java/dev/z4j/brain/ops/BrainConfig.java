@@ -42,7 +42,7 @@ public record BrainConfig(
         int agentOfflineTimeoutSeconds,  // Z4J_AGENT_OFFLINE_TIMEOUT_SECONDS (30)
         int ringSize,                    // Z4J_RING_SIZE (8192, power of two)
         int batchMaxEvents,              // Z4J_BATCH_MAX_EVENTS (2000)
-        int batchLingerMs,               // Z4J_BATCH_LINGER_MS (2)
+        int batchLingerMs,               // Z4J_BATCH_LINGER_MS (10): see docs/TUNING.md, single-event agents
         int httpMaxBodyBytes,            // Z4J_HTTP_MAX_BODY_BYTES (1048576): larger request bodies get 413
         int httpHeaderTimeoutSeconds,    // Z4J_HTTP_HEADER_TIMEOUT_SECONDS (10): request head must arrive by then
         OperatorConfig operator,         // sessions, cookies, logins, passwords, origins (see operator())
@@ -144,7 +144,7 @@ public record BrainConfig(
                 e.integer("Z4J_AGENT_OFFLINE_TIMEOUT_SECONDS", 30, 5, 3600),
                 ring,
                 e.integer("Z4J_BATCH_MAX_EVENTS", 2000, 1, 100_000),
-                e.integer("Z4J_BATCH_LINGER_MS", 2, 0, 1000),
+                e.integer("Z4J_BATCH_LINGER_MS", 10, 0, 1000),
                 e.integer("Z4J_HTTP_MAX_BODY_BYTES", 1_048_576, 1024, 67_108_864),
                 e.integer("Z4J_HTTP_HEADER_TIMEOUT_SECONDS", 10, 1, 300),
                 operator(e), bootstrapAdmin(e), dashboardDist(e),
