@@ -492,9 +492,17 @@ final class WsConnection implements ServerConnection, WsSession {
         return Duration.ofNanos(System.nanoTime() - lastReadNanos);
     }
 
-    /** The server is stopping or found the connection idle: stop reading. */
+    /**
+     * The server is stopping or found the connection idle: stop reading. With {@code interrupt}
+     * (the server's last stage of stopping, after its grace period) the TCP connection is cut too:
+     * an interrupt alone leaves the socket open while the reader is inside a call that ignores
+     * interrupts, and the peer would go on talking to a server that is gone.
+     */
     @Override
     public void close(boolean interrupt) {
+        if (interrupt) {
+            abort();
+        }
         running = false;
         Thread t = readerThread;
         if (t != null) {
