@@ -44,6 +44,9 @@ public abstract class OperatorReadsContract {
     /** How a uuid is bound in {@link #sql} on this database. */
     protected abstract Object id(UUID id);
 
+    /** This store's operator reads over the same database, keeping counts from {@code exactBelow} tasks up, at most {@code maxAge} old. */
+    protected abstract OperatorReads readsKeepingLargeCounts(long exactBelow, Duration maxAge);
+
     private OperatorReads reads() {
         return db().reads();
     }
@@ -470,6 +473,42 @@ public abstract class OperatorReadsContract {
             assertThat(q.name()).isEqualTo("default");
             assertThat(q.pendingCount()).isEqualTo(7);
         });
+    }
+
+    @Test
+    void largeWindowCountsAreAnsweredFromTheLastCountUntilABackgroundRecount() throws Exception {
+        OperatorReads keeping = readsKeepingLargeCounts(3, Duration.ofMillis(300));
+        Instant recent = Instant.now().minus(Duration.ofHours(2));
+        for (int i = 0; i < 3; i++) {
+            task("k-" + i, "app", "default", null, recent, Duration.ofSeconds(1), "celery@a");
+            finish("k-" + i, "task.failed", recent.plusSeconds(2), "celery@a");
+        }
+        assertThat(keeping.stats(project, Instant.now().minus(Duration.ofHours(24))).tasksFailedInWindow()).isEqualTo(3);
+        assertThat(keeping.activity(List.of(project), Instant.now().minus(Duration.ofHours(24)), Instant.now())
+                .get(project)).satisfies(a -> {
+                    assertThat(a.tasksStarted()).isEqualTo(3);
+                    assertThat(a.tasksFailed()).isEqualTo(3);
+                });
+
+        task("k-3", "app", "default", null, recent, Duration.ofSeconds(1), "celery@a");
+        finish("k-3", "task.failed", recent.plusSeconds(2), "celery@a");
+        assertThat(keeping.stats(project, Instant.now().minus(Duration.ofHours(24))).tasksFailedInWindow())
+                .as("3 tasks or more: the last count, younger than its max age").isEqualTo(3);
+        assertThat(keeping.activity(List.of(project), Instant.now().minus(Duration.ofHours(24)), Instant.now())
+                .get(project).tasksFailed()).isEqualTo(3);
+        assertThat(reads().stats(project, Instant.now().minus(Duration.ofHours(24))).tasksFailedInWindow())
+                .as("below 100 000 tasks: exact").isEqualTo(4);
+
+        // Past the max age, a request starts one background recount and later requests see it.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                keeping.stats(project, Instant.now().minus(Duration.ofHours(24))).tasksFailedInWindow() == 4);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            ProjectActivity a = keeping.activity(List.of(project), Instant.now().minus(Duration.ofHours(24)),
+                    Instant.now()).get(project);
+            return a.tasksStarted() == 4 && a.tasksFailed() == 4;
+        });
+        assertThat(keeping.stats(project, Instant.now().minus(Duration.ofHours(1))).tasksFailedInWindow())
+                .as("another window is its own count").isZero();
     }
 
     @Test

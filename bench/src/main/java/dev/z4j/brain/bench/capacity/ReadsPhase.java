@@ -317,7 +317,9 @@ final class ReadsPhase {
                 .append("recounts it in the background no sooner than 10 s and 10 times the last count's time after the last, ")
                 .append("and answers the last count meanwhile):\n\n```\n")
                 .append(plans.byState()).append("```\n\n");
-        t.append("The stats window counts (tasks finished in the last 24 h, by state):\n\n```\n")
+        t.append("The stats window counts (tasks finished in the last 24 h, by state; like the home page's tasks started and ")
+                .append("failed in the last 24 h, kept the same way once a count reaches 100 000 tasks: the last 24 h of a busy ")
+                .append("project are pages still being written, so each entry is checked in the heap):\n\n```\n")
                 .append(plans.finishedInWindow()).append("```\n\n");
         t.append("A time-window page whose window lies two weeks down the list: the second step, the window's own ")
                 .append("sort keys and ids through `ix_tasks_project_received`, the top 50 sorted, then those rows by key ")

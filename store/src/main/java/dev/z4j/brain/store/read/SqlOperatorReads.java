@@ -54,24 +54,37 @@ public final class SqlOperatorReads implements OperatorReads {
             id, project_id, engine, name, hostname, pid, concurrency, queues, state, last_heartbeat, load_average,
             active_tasks, tasks_succeeded, tasks_failed, tasks_retried, created_at, metadata""";
 
-    /** Projects with fewer tasks get an exact tasks-by-state on every stats request ({@link StateCounts}). */
-    public static final long EXACT_STATE_COUNTS_BELOW = 100_000;
-    /** How old a large project's tasks-by-state may be before a recount replaces it. */
-    public static final Duration STATE_COUNTS_MAX_AGE = Duration.ofSeconds(10);
+    /**
+     * Counts of the stats and home pages (tasks by state; tasks finished, started and failed in
+     * the window) last found below this are made on every request ({@link CountCache}).
+     */
+    public static final long EXACT_COUNTS_BELOW = 100_000;
+    /** How old a large count may be before a background recount replaces it. */
+    public static final Duration COUNTS_MAX_AGE = Duration.ofSeconds(10);
 
     private final JdbcRunner db;
     private final ReadDialect d;
-    private final StateCounts stateCounts;
+    private final CountCache<UUID> stateCounts;
+    private final CountCache<Window> windowCounts;
 
-    public SqlOperatorReads(JdbcRunner db, ReadDialect dialect) {
-        this(db, dialect, EXACT_STATE_COUNTS_BELOW, STATE_COUNTS_MAX_AGE);
+    /** A windowed count: a project's tasks of the last {@code minutes} by one measure (finished, activity). */
+    private record Window(UUID project, String measure, long minutes) {
+        /** The window ending now that starts at {@code since}, to the minute (the pages ask for whole hours). */
+        static Window of(UUID project, String measure, Instant since) {
+            return new Window(project, measure, Math.round(Duration.between(since, Instant.now()).toSeconds() / 60.0));
+        }
     }
 
-    /** With the tasks-by-state rule of {@link StateCounts}: exact below {@code exactBelow} tasks, else at most {@code maxAge} old. */
+    public SqlOperatorReads(JdbcRunner db, ReadDialect dialect) {
+        this(db, dialect, EXACT_COUNTS_BELOW, COUNTS_MAX_AGE);
+    }
+
+    /** With the large-count rule of {@link CountCache}: exact below {@code exactBelow} tasks, else at most {@code maxAge} old. */
     public SqlOperatorReads(JdbcRunner db, ReadDialect dialect, long exactBelow, Duration maxAge) {
         this.db = db;
         this.d = dialect;
-        this.stateCounts = new StateCounts(exactBelow, maxAge, System::nanoTime);
+        this.stateCounts = new CountCache<>(exactBelow, maxAge, System::nanoTime);
+        this.windowCounts = new CountCache<>(exactBelow, maxAge, System::nanoTime);
     }
 
     // ------------------------------------------------------------------ tasks
@@ -398,10 +411,12 @@ public final class SqlOperatorReads implements OperatorReads {
         TASK_STATES.forEach(s -> byState.put(s, 0L));
         byState.putAll(stateCounts.get(projectId, p -> db.read("tasks by state", c -> countsBy(c,
                 new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(p).sql(" GROUP BY state")))));
+        Map<String, Long> finished = windowCounts.get(Window.of(projectId, "finished", since),
+                w -> db.read("tasks finished in window", c -> countsBy(c,
+                        new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(w.project())
+                                .sql(" AND finished_at >= ?").time(since)
+                                .sql(" AND state IN ('success', 'failure') GROUP BY state"))));
         return db.read("project stats", c -> {
-            Map<String, Long> finished = countsBy(c, new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?")
-                    .uuid(projectId).sql(" AND finished_at >= ?").time(since)
-                    .sql(" AND state IN ('success', 'failure') GROUP BY state"));
             Map<String, Long> agents = countsBy(c, new Sql("SELECT state, count(*) FROM agents WHERE project_id = ?")
                     .uuid(projectId).sql(" GROUP BY state"));
             Map<String, Long> workers = countsBy(c, new Sql("SELECT state, count(*) FROM workers WHERE project_id = ?")
@@ -460,15 +475,31 @@ public final class SqlOperatorReads implements OperatorReads {
         if (projectIds.isEmpty()) {
             return Map.of();
         }
+        // Tasks started and failed in the window: kept for large projects (CountCache), the others
+        // counted here in one statement each.
+        Map<UUID, Map<String, Long>> windowed = new HashMap<>();
+        List<UUID> toCount = new ArrayList<>();
+        for (UUID p : projectIds) {
+            Optional<Map<String, Long>> kept = windowCounts.kept(Window.of(p, "activity", since),
+                    w -> db.read("home activity counts", c -> activityCounts(c, List.of(w.project()), since))
+                            .getOrDefault(w.project(), Map.of()));
+            if (kept.isPresent()) {
+                windowed.put(p, kept.get());
+            } else {
+                toCount.add(p);
+            }
+        }
         return db.read("home activity", c -> {
-            Map<UUID, Long> started = countsByProject(c, new Sql("SELECT project_id, count(*) FROM ")
-                    .sql(d.tableUsing("tasks", TASKS_LISTED)).sql(" WHERE project_id IN ").uuidList(projectIds)
-                    .sql(" AND " + d.taskSortKey() + " >= " + d.taskSortKeyParam()).time(since)
-                    .sql(" GROUP BY project_id"));
-            Map<UUID, Long> failed = countsByProject(c, new Sql("SELECT project_id, count(*) FROM ")
-                    .sql(d.tableUsing("tasks", TASKS_FAILED))
-                    .sql(" WHERE state = 'failure' AND finished_at IS NOT NULL AND finished_at >= ?").time(since)
-                    .sql(" AND project_id IN ").uuidList(projectIds).sql(" GROUP BY project_id"));
+            if (!toCount.isEmpty()) {
+                long started = System.nanoTime();
+                Map<UUID, Map<String, Long>> fresh = activityCounts(c, toCount, since);
+                long took = System.nanoTime() - started;
+                for (UUID p : toCount) {
+                    Map<String, Long> counts = fresh.getOrDefault(p, Map.of());
+                    windowCounts.counted(Window.of(p, "activity", since), counts, took);
+                    windowed.put(p, counts);
+                }
+            }
             Map<UUID, Map<String, Long>> agents = statesByProject(c, "agents", projectIds);
             Map<UUID, Map<String, Long>> workers = statesByProject(c, "workers", projectIds);
             // The partial index of live commands holds only pending and dispatched rows.
@@ -482,12 +513,31 @@ public final class SqlOperatorReads implements OperatorReads {
             for (UUID p : projectIds) {
                 Map<String, Long> a = agents.getOrDefault(p, Map.of());
                 Map<String, Long> w = workers.getOrDefault(p, Map.of());
-                out.put(p, new ProjectActivity(p, started.getOrDefault(p, 0L), failed.getOrDefault(p, 0L),
+                Map<String, Long> n = windowed.getOrDefault(p, Map.of());
+                out.put(p, new ProjectActivity(p, n.getOrDefault("started", 0L), n.getOrDefault("failed", 0L),
                         w.getOrDefault("online", 0L), sum(w), a.getOrDefault("online", 0L), sum(a),
                         stuck.getOrDefault(p, 0L), later(lastWorker.get(p), lastQueue.get(p))));
             }
             return out;
         });
+    }
+
+    /** Per project: "started" (tasks whose list sort key is in the window) and "failed" (failures finished in it). */
+    private Map<UUID, Map<String, Long>> activityCounts(Connection c, Collection<UUID> projectIds, Instant since)
+            throws SQLException {
+        Map<UUID, Long> started = countsByProject(c, new Sql("SELECT project_id, count(*) FROM ")
+                .sql(d.tableUsing("tasks", TASKS_LISTED)).sql(" WHERE project_id IN ").uuidList(projectIds)
+                .sql(" AND " + d.taskSortKey() + " >= " + d.taskSortKeyParam()).time(since)
+                .sql(" GROUP BY project_id"));
+        Map<UUID, Long> failed = countsByProject(c, new Sql("SELECT project_id, count(*) FROM ")
+                .sql(d.tableUsing("tasks", TASKS_FAILED))
+                .sql(" WHERE state = 'failure' AND finished_at IS NOT NULL AND finished_at >= ?").time(since)
+                .sql(" AND project_id IN ").uuidList(projectIds).sql(" GROUP BY project_id"));
+        Map<UUID, Map<String, Long>> out = new HashMap<>();
+        for (UUID p : projectIds) {
+            out.put(p, Map.of("started", started.getOrDefault(p, 0L), "failed", failed.getOrDefault(p, 0L)));
+        }
+        return out;
     }
 
     private Map<UUID, Map<String, Long>> statesByProject(Connection c, String table, Collection<UUID> projectIds)

@@ -2,9 +2,15 @@ package dev.z4j.brain.store.postgres;
 
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.OperatorReadsContract;
+import dev.z4j.brain.store.StoreException;
+import dev.z4j.brain.store.read.JdbcRunner;
+import dev.z4j.brain.store.read.JdbcWork;
+import dev.z4j.brain.store.read.OperatorReads;
+import dev.z4j.brain.store.read.SqlOperatorReads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,5 +48,24 @@ class PgOperatorReadsTest extends OperatorReadsContract {
     @Override
     protected Object id(UUID id) {
         return id;
+    }
+    @Override
+    protected OperatorReads readsKeepingLargeCounts(long exactBelow, Duration maxAge) {
+        JdbcRunner runner = new JdbcRunner() {
+            @Override
+            public <T> T read(String what, JdbcWork<T> work) throws StoreException {
+                try (Connection c = db.dataSource().getConnection()) {
+                    return work.run(c);
+                } catch (SQLException e) {
+                    throw new StoreException(what + " failed", true, e);
+                }
+            }
+
+            @Override
+            public <T> T write(String what, JdbcWork<T> work) throws StoreException {
+                return read(what, work);
+            }
+        };
+        return new SqlOperatorReads(runner, PgReadDialect.INSTANCE, exactBelow, maxAge);
     }
 }

@@ -13,15 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class StateCountsTest {
+class CountCacheTest {
     private final AtomicLong now = new AtomicLong();
-    private final StateCounts counts = new StateCounts(1000, Duration.ofSeconds(10), now::get);
+    private final CountCache<UUID> counts = new CountCache<>(1000, Duration.ofSeconds(10), now::get);
     private final UUID project = UUID.randomUUID();
 
     @Test
     void aSmallProjectIsCountedOnEveryRequest() throws StoreException {
         AtomicInteger calls = new AtomicInteger();
-        StateCounts.Counter counter = p -> Map.of("success", 10L + calls.incrementAndGet());
+        CountCache.Counter<UUID> counter = p -> Map.of("success", 10L + calls.incrementAndGet());
         assertThat(counts.get(project, counter)).containsEntry("success", 11L);
         assertThat(counts.get(project, counter)).containsEntry("success", 12L);
         assertThat(calls).hasValue(2);
@@ -30,7 +30,7 @@ class StateCountsTest {
     @Test
     void aLargeProjectIsAnsweredFromItsLastCountUntilItIsTooOld() throws StoreException {
         AtomicInteger calls = new AtomicInteger();
-        StateCounts.Counter counter = p -> Map.of("success", 5000L + calls.incrementAndGet());
+        CountCache.Counter<UUID> counter = p -> Map.of("success", 5000L + calls.incrementAndGet());
         assertThat(counts.get(project, counter)).containsEntry("success", 5001L);
         now.addAndGet(Duration.ofSeconds(9).toNanos());
         assertThat(counts.get(project, counter)).as("younger than 10 s: no recount").containsEntry("success", 5001L);
@@ -41,7 +41,7 @@ class StateCountsTest {
     void anOldCountIsAnsweredWhileOneBackgroundRecountReplacesIt() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        StateCounts.Counter counter = p -> {
+        CountCache.Counter<UUID> counter = p -> {
             if (calls.incrementAndGet() > 1) {
                 try {
                     release.await(10, TimeUnit.SECONDS);
@@ -65,7 +65,7 @@ class StateCountsTest {
     @Test
     void aSlowCountIsRepeatedNoSoonerThanTenTimesWhatItTook() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        StateCounts.Counter counter = p -> {
+        CountCache.Counter<UUID> counter = p -> {
             now.addAndGet(Duration.ofSeconds(3).toNanos()); // each count takes 3 s
             return Map.of("success", 5000L + calls.incrementAndGet());
         };
@@ -81,7 +81,7 @@ class StateCountsTest {
     @Test
     void aFailedRecountKeepsTheOldCountAndIsTriedAgain() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        StateCounts.Counter counter = p -> {
+        CountCache.Counter<UUID> counter = p -> {
             if (calls.incrementAndGet() == 2) {
                 throw new StoreException("database away", true, null);
             }
