@@ -59,4 +59,10 @@ public interface ReadDialect {
      * statistics, is told; PostgreSQL's chooses it from its statistics (the plan tests check).
      */
     String tableUsing(String table, String index);
+
+    /**
+     * What ends a subquery so that it is planned on its own, not merged into the query around it,
+     * and changes nothing else: PostgreSQL {@code OFFSET 0}; SQLite needs a LIMIT before an OFFSET.
+     */
+    String subqueryFence();
 }

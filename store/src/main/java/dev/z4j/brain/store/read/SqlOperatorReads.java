@@ -128,16 +128,18 @@ public final class SqlOperatorReads implements OperatorReads {
     /**
      * The window's page: its rows' sort keys and ids only (with no filter but the window these come
      * from the received_at index's entries alone, nothing else is read), the top of them sorted, then
-     * the page's rows by those keys. The CTEs are fences: otherwise the planner goes back to the list
-     * walk, which it estimates as cheaper, not knowing that received and started times are correlated.
+     * the page's rows by those keys. The inner subquery is fenced: otherwise the planner goes back to
+     * the list walk, which it estimates as cheaper, not knowing that received and started times are
+     * correlated. A fence, not a materialized CTE: that wrote the day's 167,000 keys to a temporary
+     * file before sorting them (day window of 1.67M tasks: 38-41 ms, fenced 24.5 ms).
      */
     private Sql windowQuery(TaskFilter filter, Keys.Task after, int limit) {
-        Sql q = new Sql("WITH r AS MATERIALIZED (SELECT " + d.taskSortKey() + " AS k, id FROM ")
+        Sql q = new Sql("WITH w AS MATERIALIZED (SELECT k, id FROM (SELECT " + d.taskSortKey() + " AS k, id FROM ")
                 .sql(d.tableUsing("tasks", TASKS_RECEIVED));
         taskWhere(q, filter);
         taskAfter(q, after);
-        // r has no ORDER BY of its own: with one, the planner walks the list index again (measured)
-        q.sql("), w AS MATERIALIZED (SELECT k, id FROM r ORDER BY k DESC, id DESC LIMIT ?").number(limit);
+        // the subquery has no ORDER BY of its own: with one, the planner walks the list index again (measured)
+        q.sql(d.subqueryFence() + ") r ORDER BY k DESC, id DESC LIMIT ?").number(limit);
         // a join, not (k, id) IN (...): SQLite walks the whole project for a row-value IN
         q.sql(") SELECT " + TASK_COLUMNS_OF_T + " FROM w JOIN tasks t ON t.project_id = ?").uuid(filter.projectId())
                 .sql(" AND " + d.taskSortKey() + " = w.k AND t.id = w.id");

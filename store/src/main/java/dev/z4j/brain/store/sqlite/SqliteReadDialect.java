@@ -100,4 +100,9 @@ final class SqliteReadDialect implements ReadDialect {
     public String tableUsing(String table, String index) {
         return table + " INDEXED BY " + index;
     }
+
+    @Override
+    public String subqueryFence() {
+        return " LIMIT -1 OFFSET 0";
+    }
 }
