@@ -223,9 +223,9 @@ final class ReadsPhase {
                 // The second step of a time-window page (SqlOperatorReads.windowQuery) for the day the readers ask.
                 Instant from = end.minus(Duration.ofDays(shape.days() / 2));
                 String key = "coalesce(started_at, '-infinity'::timestamptz)";
-                String window = "WITH r AS MATERIALIZED (SELECT " + key + " AS k, id FROM tasks WHERE project_id = '"
-                        + project + "' AND received_at >= '" + from + "' AND received_at <= '"
-                        + from.plus(Duration.ofHours(24)) + "'), w AS MATERIALIZED (SELECT k, id FROM r"
+                String window = "WITH w AS MATERIALIZED (SELECT k, id FROM (SELECT " + key + " AS k, id FROM tasks"
+                        + " WHERE project_id = '" + project + "' AND received_at >= '" + from + "' AND received_at <= '"
+                        + from.plus(Duration.ofHours(24)) + "' OFFSET 0) r"
                         + " ORDER BY k DESC, id DESC LIMIT 50) SELECT t.id, t.task_id, t.name, t.state, t.received_at,"
                         + " t.started_at FROM w JOIN tasks t ON t.project_id = '" + project + "' AND " + key
                         + " = w.k AND t.id = w.id ORDER BY w.k DESC, w.id DESC";
@@ -322,7 +322,7 @@ final class ReadsPhase {
                 .append("project are pages still being written, so each entry is checked in the heap):\n\n```\n")
                 .append(plans.finishedInWindow()).append("```\n\n");
         t.append("A time-window page whose window lies two weeks down the list: the second step, the window's own ")
-                .append("sort keys and ids through `ix_tasks_project_received`, the top 50 sorted, then those rows by key ")
+                .append("sort keys and ids through `ix_tasks_project_received` (a subquery fenced by `OFFSET 0`), the top 50 sorted, then those rows by key ")
                 .append("(the statement SqlOperatorReads runs, which selects every task column; here a few):\n\n```\n").append(plans.oldWindow()).append("```\n\n");
         return t.toString();
     }
