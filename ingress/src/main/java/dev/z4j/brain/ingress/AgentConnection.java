@@ -9,6 +9,7 @@ import dev.z4j.brain.protocol.FrameType;
 import dev.z4j.brain.protocol.FrameVerifier;
 import dev.z4j.brain.protocol.Json;
 import dev.z4j.brain.protocol.JsonWriter;
+import dev.z4j.brain.protocol.MacPool;
 import dev.z4j.brain.protocol.ProtocolException;
 import dev.z4j.brain.protocol.ReplayGuard;
 import dev.z4j.brain.protocol.SessionBinding;
@@ -276,10 +277,10 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         String sessionId = session.toString();
         socketId = new SocketId(session, workerId);
         SessionBinding binding = new SessionBinding(agent.id().toString(), agent.projectId().toString(), sessionId);
-        byte[] secret = gateway.projectSecret(agent.projectId());
+        MacPool macs = gateway.projectMacs(agent.projectId());
         // The verifier must exist before hello_ack leaves: the agent starts sending right after it.
-        verifier = new FrameVerifier(secret, binding, ReplayGuard.systemClock());
-        outbox = new Outbox(new FrameSigner(secret, binding), bytes -> this.session.send(BufferData.create(bytes), true),
+        verifier = new FrameVerifier(macs, binding, ReplayGuard.systemClock());
+        outbox = new Outbox(new FrameSigner(macs, binding), bytes -> this.session.send(BufferData.create(bytes), true),
                 reason -> close(CloseCodes.INTERNAL, reason)); // called on a thread of its own
         Frame ack = new Frame(FrameType.HELLO_ACK, "hack_" + sessionId.replace("-", "").substring(0, 12),
                 Timestamps.format(Instant.now()), null, null, null,

@@ -2,6 +2,7 @@ package dev.z4j.brain.ingress;
 
 import dev.z4j.brain.ingress.ws.WsEndpoint;
 import dev.z4j.brain.pipeline.IngestPipeline;
+import dev.z4j.brain.protocol.MacPool;
 import dev.z4j.brain.protocol.Secrets;
 import dev.z4j.brain.registry.LocalAgents;
 import dev.z4j.brain.registry.Notice;
@@ -77,7 +78,7 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
     private final ConnectionRegistry registry;
     private final LivenessCoalescer liveness;
     private final QueueDepths queueDepths;
-    private final Map<UUID, byte[]> projectSecrets = new ConcurrentHashMap<>();
+    private final Map<UUID, MacPool> projectMacs = new ConcurrentHashMap<>();
     private final Set<AgentConnection> live = ConcurrentHashMap.newKeySet();
     /** Agents deleted within {@link #REVOKED_MEMORY}, with when (System.nanoTime). */
     private final Map<UUID, Long> recentlyRevoked = new ConcurrentHashMap<>();
@@ -456,8 +457,9 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
         return pipeline;
     }
 
-    byte[] projectSecret(UUID projectId) {
-        return projectSecrets.computeIfAbsent(projectId, id -> Secrets.projectSecret(config.masterSecret(), id));
+    /** The HMACs of a project's frames, shared by all its connections (the secret is derived once). */
+    MacPool projectMacs(UUID projectId) {
+        return projectMacs.computeIfAbsent(projectId, id -> new MacPool(Secrets.projectSecret(config.masterSecret(), id)));
     }
 
     void track(AgentConnection c) {

@@ -1,13 +1,12 @@
 package dev.z4j.brain.protocol;
 
 import java.util.Map;
-import javax.crypto.Mac;
 
 /**
  * The signed envelope of docs/PROTOCOL.md 5.1: every top-level member except {@code hmac}, plus the
  * session's {@code agent_id}, {@code project_id}, {@code session_id} (overriding any on the wire),
- * as canonical JSON. One Mac per instance (one instance per connection direction); the buffer the
- * envelope is written into is borrowed per frame from {@link SinkPool}, so an idle connection keeps none.
+ * as canonical JSON. The buffer the envelope is written into is borrowed per frame from
+ * {@link SinkPool}, and the Mac from the project's {@link MacPool}, so an idle connection keeps neither.
  */
 final class Envelope {
     static final String AGENT_ID = "agent_id";
@@ -15,11 +14,11 @@ final class Envelope {
     static final String SESSION_ID = "session_id";
     static final String HMAC = "hmac";
 
-    private final Mac mac;
+    private final MacPool macs;
     private final SessionBinding binding;
 
-    Envelope(byte[] projectSecret, SessionBinding binding) {
-        this.mac = Secrets.newMac(projectSecret);
+    Envelope(MacPool macs, SessionBinding binding) {
+        this.macs = macs;
         this.binding = binding;
     }
 
@@ -62,8 +61,7 @@ final class Envelope {
         ByteSink sink = SinkPool.SHARED.borrow();
         try {
             canonical(frame, sink);
-            mac.update(sink.array(), 0, sink.length());
-            return mac.doFinal();
+            return macs.hmac(sink.array(), 0, sink.length());
         } finally {
             SinkPool.SHARED.release(sink);
         }

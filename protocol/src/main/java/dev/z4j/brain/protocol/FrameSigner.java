@@ -27,19 +27,25 @@ public final class FrameSigner {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final byte[] projectSecret;
-    private final SessionBinding binding;
-    private Envelope envelope; // made on first use: many idle agent sockets never get a signed frame
+    private final Envelope envelope;
     private final Clock clock;
     private final Supplier<String> nonces;
     private final ReentrantLock lock = new ReentrantLock();
     private long seq; // guarded by lock
 
-    public FrameSigner(byte[] projectSecret, SessionBinding binding, Clock clock, Supplier<String> nonces) {
-        this.projectSecret = projectSecret;
-        this.binding = binding;
+    /** With the Macs of the session's project, shared with its other connections. */
+    public FrameSigner(MacPool projectMacs, SessionBinding binding, Clock clock, Supplier<String> nonces) {
+        this.envelope = new Envelope(projectMacs, binding);
         this.clock = clock;
         this.nonces = nonces;
+    }
+
+    public FrameSigner(byte[] projectSecret, SessionBinding binding, Clock clock, Supplier<String> nonces) {
+        this(new MacPool(projectSecret), binding, clock, nonces);
+    }
+
+    public FrameSigner(MacPool projectMacs, SessionBinding binding) {
+        this(projectMacs, binding, Clock.systemUTC(), FrameSigner::randomNonce);
     }
 
     public FrameSigner(byte[] projectSecret, SessionBinding binding) {
@@ -70,9 +76,6 @@ public final class FrameSigner {
         Frame stamped = new Frame(frame.type(), frame.id(), Timestamps.format(clock.instant()),
                 nonces.get(), ++seq, null, frame.payload());
         Map<String, Object> wire = FrameCodec.encode(stamped);
-        if (envelope == null) {
-            envelope = new Envelope(projectSecret, binding);
-        }
         wire.put("hmac", Hex.encode(envelope.hmac(wire)));
         return JsonWriter.wire(wire);
     }

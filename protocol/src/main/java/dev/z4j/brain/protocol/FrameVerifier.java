@@ -18,7 +18,12 @@ public final class FrameVerifier {
     private final ReplayGuard replayGuard;
 
     public FrameVerifier(byte[] projectSecret, SessionBinding binding, ReplayGuard replayGuard) {
-        this.envelope = new Envelope(projectSecret, binding);
+        this(new MacPool(projectSecret), binding, replayGuard);
+    }
+
+    /** With the Macs of the session's project, shared with its other connections. */
+    public FrameVerifier(MacPool projectMacs, SessionBinding binding, ReplayGuard replayGuard) {
+        this.envelope = new Envelope(projectMacs, binding);
         this.replayGuard = replayGuard;
     }
 

@@ -35,6 +35,27 @@ class IdleConnectionFootprintTest {
         assertThat(perConnection).as("bytes a signer + verifier pair keeps").isLessThan(20_000);
     }
 
+    @Test
+    void connectionsOfOneProjectShareItsMacs() throws Exception {
+        int connections = 2000;
+        MacPool project = new MacPool(SECRET);
+        List<Object> kept = new ArrayList<>();
+        long before = Heap.usedAfterGc();
+        for (int i = 0; i < connections; i++) {
+            SessionBinding binding = new SessionBinding("agent", "project", "session");
+            FrameSigner signer = new FrameSigner(project, binding);
+            FrameVerifier verifier = new FrameVerifier(project, binding, ReplayGuard.systemClock());
+            verifier.verify(signer.sign(heartbeat("ok")));
+            kept.add(signer);
+            kept.add(verifier);
+        }
+        double perConnection = (double) (Heap.usedAfterGc() - before) / connections;
+        assertThat(kept).hasSize(2 * connections);
+        System.out.printf("signer + verifier sharing the project's Macs: %.0f bytes per connection%n", perConnection);
+        // a keyed HMAC-SHA256 is ~625 bytes: a Mac per direction alone would be 1,250
+        assertThat(perConnection).as("bytes a signer + verifier pair keeps").isLessThan(700);
+    }
+
     private static Frame large(int n) {
         return heartbeat("x".repeat(LARGE_FRAME_CHARS) + n);
     }
