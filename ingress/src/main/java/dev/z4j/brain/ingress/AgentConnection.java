@@ -276,7 +276,9 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         UUID session = UUID.randomUUID();
         String sessionId = session.toString();
         socketId = new SocketId(session, workerId);
-        SessionBinding binding = new SessionBinding(agent.id().toString(), agent.projectId().toString(), sessionId);
+        // Interned: every socket of the agent (one per worker) and of the project shares one copy.
+        SessionBinding binding = new SessionBinding(agent.id().toString().intern(),
+                agent.projectId().toString().intern(), sessionId);
         MacPool macs = gateway.projectMacs(agent.projectId());
         // The verifier must exist before hello_ack leaves: the agent starts sending right after it.
         verifier = new FrameVerifier(macs, binding, ReplayGuard.systemClock());

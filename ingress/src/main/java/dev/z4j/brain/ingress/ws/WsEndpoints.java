@@ -131,9 +131,23 @@ public final class WsEndpoints implements Http1Upgrader {
     /** {@code base64(sha1(key + GUID))} (RFC 6455 4.2.2). */
     static String accept(String key) {
         try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            MessageDigest sha1 = (MessageDigest) SHA1.clone();
             return Base64.getEncoder().encodeToString(
                     sha1.digest((key.strip() + GUID).getBytes(StandardCharsets.US_ASCII)));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-1 digests of every JDK are cloneable", e);
+        }
+    }
+
+    // MessageDigest.getInstance finds the algorithm through Provider.getService, which caches the
+    // last lookup in a ThreadLocal: on the socket's virtual thread, a ThreadLocalMap (about 200
+    // bytes) kept for the life of every WebSocket (seen in a heap dump of 2,000 idle agents).
+    // Clones of one digest whose provider is already chosen never look anything up.
+    private static final MessageDigest SHA1 = sha1();
+
+    private static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is required of every JDK", e);
         }
