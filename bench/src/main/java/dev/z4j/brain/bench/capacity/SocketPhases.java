@@ -103,8 +103,9 @@ final class SocketPhases {
             t.append("### Memory per idle agent socket\n\n");
             t.append("One brain; idle sockets added by load generators in their own processes (`--mode idle`, ")
                     .append(SocketMemory.WORKERS).append(" workers per agent, a signed heartbeat every 10 s) and kept ")
-                    .append("open. Each step: 10 s settle, VmRSS as the brain runs, `jcmd PID GC.run`, 3 s, then VmRSS, ")
-                    .append("heap used and committed (`GC.heap_info`), and kernel socket memory. Per-socket figures ")
+                    .append("open. Each step: 10 s settle, VmRSS as the brain runs, `jcmd PID GC.run`, at once heap used and committed (`GC.heap_info`), ")
+                    .append("then `jcmd PID System.trim_native_heap` (what the launcher's `-XX:TrimNativeHeapInterval` does every 10 s), 2 s, ")
+                    .append("VmRSS and kernel socket memory. Per-socket figures ")
                     .append("are the growth since 0 sockets divided by the sockets. Kernel memory is not in any RSS; ")
                     .append("on loopback both ends are on this machine, so its per-socket figures are half the ")
                     .append("machine-wide growth (`/proc/net/sockstat` TCP `mem` pages for buffers, `/proc/slabinfo` ")
