@@ -477,8 +477,8 @@ public final class SqlOperatorReads implements OperatorReads {
         if (projectIds.isEmpty()) {
             return Map.of();
         }
-        // Tasks started and failed in the window: kept for large projects (CountCache), the others
-        // counted here in one statement each.
+        // Tasks started and failed in the window: kept for large projects (CountCache); the others
+        // are counted here, all of them in one statement per measure.
         Map<UUID, Map<String, Long>> windowed = new HashMap<>();
         List<UUID> toCount = new ArrayList<>();
         for (UUID p : projectIds) {
