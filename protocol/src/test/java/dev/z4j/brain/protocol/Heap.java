@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /** Weighs what a connection's objects and its parked thread keep: heap used after full collections. */
-public final class Heap {
+final class Heap {
     private Heap() {}
 
-    public interface Work {
+    interface Work {
         void run() throws Exception;
     }
 
@@ -17,7 +17,7 @@ public final class Heap {
      * Bytes each of {@code threads} parked virtual threads still holds after running {@code work}
      * (its stack included: compare with a thread that ran nothing).
      */
-    public static double retainedPerParkedThread(int threads, Work work) throws Exception {
+    static double retainedPerParkedThread(int threads, Work work) throws Exception {
         long before = usedAfterGc();
         CountDownLatch ran = new CountDownLatch(threads);
         CountDownLatch release = new CountDownLatch(1);
@@ -42,7 +42,7 @@ public final class Heap {
         return (double) (during - before) / threads;
     }
 
-    public static long usedAfterGc() throws InterruptedException {
+    static long usedAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(50);
