@@ -2,9 +2,7 @@ package dev.z4j.brain.store.postgres;
 
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.OperatorReadsContract;
-import dev.z4j.brain.store.StoreException;
-import dev.z4j.brain.store.read.JdbcRunner;
-import dev.z4j.brain.store.read.JdbcWork;
+import dev.z4j.brain.store.read.ConnectionRunner;
 import dev.z4j.brain.store.read.OperatorReads;
 import dev.z4j.brain.store.read.SqlOperatorReads;
 import java.sql.Connection;
@@ -49,23 +47,10 @@ class PgOperatorReadsTest extends OperatorReadsContract {
     protected Object id(UUID id) {
         return id;
     }
+
     @Override
     protected OperatorReads readsKeepingLargeCounts(long exactBelow, Duration maxAge) {
-        JdbcRunner runner = new JdbcRunner() {
-            @Override
-            public <T> T read(String what, JdbcWork<T> work) throws StoreException {
-                try (Connection c = db.dataSource().getConnection()) {
-                    return work.run(c);
-                } catch (SQLException e) {
-                    throw new StoreException(what + " failed", true, e);
-                }
-            }
-
-            @Override
-            public <T> T write(String what, JdbcWork<T> work) throws StoreException {
-                return read(what, work);
-            }
-        };
+        ConnectionRunner runner = new ConnectionRunner(() -> db.dataSource().getConnection());
         return new SqlOperatorReads(runner, PgReadDialect.INSTANCE, exactBelow, maxAge);
     }
 }

@@ -3,9 +3,7 @@ package dev.z4j.brain.store.sqlite;
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.OperatorReadsContract;
-import dev.z4j.brain.store.StoreException;
-import dev.z4j.brain.store.read.JdbcRunner;
-import dev.z4j.brain.store.read.JdbcWork;
+import dev.z4j.brain.store.read.ConnectionRunner;
 import dev.z4j.brain.store.read.OperatorReads;
 import dev.z4j.brain.store.read.SqlOperatorReads;
 import java.io.IOException;
@@ -58,23 +56,11 @@ class SqliteOperatorReadsTest extends OperatorReadsContract {
     protected Object id(UUID id) {
         return id.toString();
     }
+
     @Override
     protected OperatorReads readsKeepingLargeCounts(long exactBelow, Duration maxAge) {
-        JdbcRunner runner = new JdbcRunner() {
-            @Override
-            public <T> T read(String what, JdbcWork<T> work) throws StoreException {
-                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve(SqliteDatabase.FILE_NAME))) {
-                    return work.run(c);
-                } catch (SQLException e) {
-                    throw new StoreException(what + " failed", true, e);
-                }
-            }
-
-            @Override
-            public <T> T write(String what, JdbcWork<T> work) throws StoreException {
-                return read(what, work);
-            }
-        };
+        ConnectionRunner runner = new ConnectionRunner(
+                () -> DriverManager.getConnection("jdbc:sqlite:" + home.resolve(SqliteDatabase.FILE_NAME)));
         return new SqlOperatorReads(runner, SqliteReadDialect.INSTANCE, exactBelow, maxAge);
     }
 }
