@@ -3,8 +3,9 @@ package dev.z4j.brain.protocol;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.Month;
 import java.time.OffsetDateTime;
-import java.time.YearMonth;
+import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -105,7 +106,7 @@ public final class Timestamps {
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || day > YearMonth.of(year, month).lengthOfMonth()) {
+                || second < 0 || second > 59 || day > Month.of(month).length(Year.isLeap(year))) {
             return null;
         }
         int i = 19;
