@@ -20,11 +20,15 @@ public final class ReplayGuard {
 
     private final Clock wallClock;
     private final LongSupplier monotonicNanos;
-    // Nonces as 64-bit hashes in a ring, oldest first: 16 bytes each instead of ~130 for a String in
-    // a map, which matters at thousands of idle sockets (a heartbeat pair every 10 s keeps ~36 each).
-    // A false "reused" needs a 64-bit collision within one session's last 4096 nonces.
-    private long[] hashes = new long[8];
-    private long[] seenAt = new long[8];
+    // Nonces as 64-bit hashes in a ring, oldest first, with the second each was seen: 12 bytes each
+    // instead of ~130 for a String in a map, which matters at thousands of idle sockets (a
+    // heartbeat pair every 10 s keeps ~36 each). A false "reused" needs a 64-bit collision within
+    // one session's last 4096 nonces. The ring grows by half and shrinks back once a burst has
+    // expired, so a socket does not keep, for hours of idling, room for the busiest minutes it had.
+    private static final int MIN_CAPACITY = 8;
+    private long[] hashes = new long[MIN_CAPACITY];
+    private int[] seenSecond = new int[MIN_CAPACITY]; // whole seconds since originNanos
+    private final long originNanos;
     private int head;
     private int size;
     private long lastSeq;
@@ -32,6 +36,7 @@ public final class ReplayGuard {
     public ReplayGuard(Clock wallClock, LongSupplier monotonicNanos) {
         this.wallClock = wallClock;
         this.monotonicNanos = monotonicNanos;
+        this.originNanos = monotonicNanos.getAsLong();
     }
 
     public static ReplayGuard systemClock() {
@@ -66,25 +71,29 @@ public final class ReplayGuard {
         if (!(nonce instanceof String n) || n.isEmpty()) {
             throw new ProtocolException(ProtocolException.Reason.NONCE_REUSED, "nonce must be a non-empty string");
         }
-        long now = monotonicNanos.getAsLong();
+        int now = (int) ((monotonicNanos.getAsLong() - originNanos) / 1_000_000_000L); // 68 years of seconds
         expire(now);
         long h = hash(n);
-        for (int i = 0, idx = head; i < size; i++, idx = (idx + 1) & (hashes.length - 1)) {
+        for (int i = 0, idx = head; i < size; i++, idx = next(idx)) {
             if (hashes[idx] == h) {
                 throw new ProtocolException(ProtocolException.Reason.NONCE_REUSED, "nonce reused within 180 s");
             }
         }
         if (size == MAX_NONCES) {
-            head = (head + 1) & (hashes.length - 1); // evict the oldest
+            head = next(head); // evict the oldest
             size--;
         } else if (size == hashes.length) {
-            grow();
+            resize(Math.min(MAX_NONCES, size + size / 2));
         }
-        int tail = (head + size) & (hashes.length - 1);
+        int tail = (head + size) % hashes.length;
         hashes[tail] = h;
-        seenAt[tail] = now;
+        seenSecond[tail] = now;
         size++;
         lastSeq = s;
+    }
+
+    private int next(int idx) {
+        return idx + 1 == hashes.length ? 0 : idx + 1;
     }
 
     /** 64-bit FNV-1a over the UTF-16 units: cheap, and nonces are random 22-char strings. */
@@ -97,17 +106,16 @@ public final class ReplayGuard {
         return h;
     }
 
-    private void grow() {
-        int n = hashes.length * 2;
-        long[] nh = new long[n];
-        long[] nt = new long[n];
-        for (int i = 0; i < size; i++) {
-            int idx = (head + i) & (hashes.length - 1);
+    /** Copies the ring, oldest first, into arrays of {@code capacity} (at least {@code size}). */
+    private void resize(int capacity) {
+        long[] nh = new long[capacity];
+        int[] ns = new int[capacity];
+        for (int i = 0, idx = head; i < size; i++, idx = next(idx)) {
             nh[i] = hashes[idx];
-            nt[i] = seenAt[idx];
+            ns[i] = seenSecond[idx];
         }
         hashes = nh;
-        seenAt = nt;
+        seenSecond = ns;
         head = 0;
     }
 
@@ -123,11 +131,18 @@ public final class ReplayGuard {
         }
     }
 
-    private void expire(long now) {
-        long window = NONCE_WINDOW.toNanos();
-        while (size > 0 && now - seenAt[head] > window) {
-            head = (head + 1) & (hashes.length - 1);
+    /**
+     * Forgets the nonces seen more than 180 s ago (counted in whole seconds: one is forgotten 180 to
+     * 181 s after it was seen, never sooner), then gives back room a burst left unused.
+     */
+    private void expire(int now) {
+        long window = NONCE_WINDOW.toSeconds();
+        while (size > 0 && now - seenSecond[head] > window) {
+            head = next(head);
             size--;
+        }
+        if (hashes.length > MIN_CAPACITY && size < hashes.length / 4) {
+            resize(Math.max(MIN_CAPACITY, size + size / 2));
         }
     }
 }
