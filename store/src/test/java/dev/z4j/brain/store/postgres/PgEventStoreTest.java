@@ -104,6 +104,34 @@ class PgEventStoreTest {
     }
 
     /**
+     * The probe looks at the whole batch's days at once, yet each row is a duplicate only of a row
+     * stored on its own receive day or the day before, and only within its own project: a batch
+     * that spans days answers as if each row were probed alone.
+     */
+    @Test
+    void eachRowOfABatchSpanningDaysIsCheckedAgainstItsOwnTwoDays() throws Exception {
+        Instant d1 = Instant.parse("2031-05-01T12:00:00Z");
+        Instant d2 = d1.plus(Duration.ofDays(1));
+        Instant d3 = d2.plus(Duration.ofDays(1));
+        UUID otherProject = db.directory().createProject("events-other", "Other").id();
+        UUID otherAgent = db.directory().createAgent(otherProject, "a2", "hash-events-other").id();
+        EventRow storedOnD1 = Rows.event(project, agent, "span-1", "task.received", d1, d1);
+        EventRow storedOnD2 = Rows.event(project, agent, "span-2", "task.received", d2, d2);
+        EventStore store = db.eventStore();
+        assertThat(store.write(List.of(storedOnD1, storedOnD2))).containsExactly(true, true);
+
+        boolean[] inserted = store.write(List.of(
+                Rows.event(project, agent, "span-new", "task.received", d2, d2), // the batch begins on d2
+                Rows.withId(storedOnD1, storedOnD1.id(), d3), // two days after its copy: stored again
+                Rows.withId(storedOnD2, storedOnD2.id(), d3), // the day after its copy: a duplicate
+                new EventRow(storedOnD2.id(), otherProject, otherAgent, "celery", "span-2", "task.received", d3, d3,
+                        "{}", null, null, null))); // the same id in another project: its own event
+        assertThat(inserted).containsExactly(true, true, false, true);
+        assertThat(count("SELECT count(*) FROM events WHERE id = '" + storedOnD1.id() + "'")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM events WHERE id = '" + storedOnD2.id() + "'")).isEqualTo(2);
+    }
+
+    /**
      * Another writer (a second brain) stores one of the batch's ids after this writer's probe
      * looked: the batch still stores every other row once, reports that id as a duplicate, and
      * its task counts leave the other writer's row out.
