@@ -74,10 +74,8 @@ public final class ReplayGuard {
         int now = (int) ((monotonicNanos.getAsLong() - originNanos) / 1_000_000_000L); // 68 years of seconds
         expire(now);
         long h = hash(n);
-        for (int i = 0, idx = head; i < size; i++, idx = next(idx)) {
-            if (hashes[idx] == h) {
-                throw new ProtocolException(ProtocolException.Reason.NONCE_REUSED, "nonce reused within 180 s");
-            }
+        if (remembers(h)) {
+            throw new ProtocolException(ProtocolException.Reason.NONCE_REUSED, "nonce reused within 180 s");
         }
         if (size == MAX_NONCES) {
             head = next(head); // evict the oldest
@@ -90,6 +88,23 @@ public final class ReplayGuard {
         seenSecond[tail] = now;
         size++;
         lastSeq = s;
+    }
+
+    /** The ring scanned as its one or two runs of the array: no wrap-around test per slot (4096 per frame for a busy agent). */
+    private boolean remembers(long h) {
+        int end = head + size;
+        int firstRunEnd = Math.min(end, hashes.length);
+        for (int i = head; i < firstRunEnd; i++) {
+            if (hashes[i] == h) {
+                return true;
+            }
+        }
+        for (int i = 0; i < end - hashes.length; i++) {
+            if (hashes[i] == h) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int next(int idx) {
