@@ -17,18 +17,18 @@ public final class ReplayGuard {
     public static final Duration NONCE_WINDOW = Duration.ofSeconds(180);
     public static final int MAX_NONCES = 4096;
     public static final Duration MAX_TS_SKEW = Duration.ofSeconds(60);
+    private static final int MIN_CAPACITY = 8;
 
     private final Clock wallClock;
     private final LongSupplier monotonicNanos;
+    private final long originNanos;
     // Nonces as 64-bit hashes in a ring, oldest first, with the second each was seen: 12 bytes each
     // instead of ~130 for a String in a map, which matters at thousands of idle sockets (a
     // heartbeat pair every 10 s keeps ~36 each). A false "reused" needs a 64-bit collision within
     // one session's last 4096 nonces. The ring grows by half and shrinks back once a burst has
     // expired, so a socket does not keep, for hours of idling, room for the busiest minutes it had.
-    private static final int MIN_CAPACITY = 8;
     private long[] hashes = new long[MIN_CAPACITY];
     private int[] seenSecond = new int[MIN_CAPACITY]; // whole seconds since originNanos
-    private final long originNanos;
     private int head;
     private int size;
     private long lastSeq;
