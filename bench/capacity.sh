@@ -11,7 +11,7 @@
 #   bench/capacity.sh --keep     # keep the temp folder with every brain and loadgen log/report
 #   bench/capacity.sh --no-veth  # skip the asyncio-agent ladders over a 1500-MTU veth link
 #   bench/capacity.sh --only memory,storm   # only the agent-socket phases (memory per idle socket at
-#                                # 1k/5k/10k and after 190 s idle, a 10k connect storm and a restart; about 6 minutes); they
+#                                # 1k/5k/10k and after 190 s idle, a 10k connect storm and a restart; about 5 minutes); they
 #                                # replace their own section of docs/CAPACITY.md and leave the rest
 #   bench/capacity.sh --only reads [--tasks 5000000] [--events 20000000] [--readers 8] [--read-seconds 60]
 #                                [--ingest-rate 9000]
