@@ -30,7 +30,12 @@ final class SocketMemory {
 
     /** One step. RSS before the explicit GC is what the process holds as it runs. */
     record Reading(int connections, int idleSeconds, long rssRunningKib, long rssKib, long heapUsedKib,
-                   long heapCommittedKib, KernelSockets kernel) {}
+                   long heapCommittedKib, KernelSockets kernel) {
+        /** "10000", or "10000 after 190 s idle" for the reading taken again after idling. */
+        String label() {
+            return connections + (idleSeconds > 0 ? " after " + idleSeconds + " s idle" : "");
+        }
+    }
 
     /** Bytes and instances of one class in the live-object histogram. */
     record ClassShare(String name, long instances, long bytes) {}
@@ -112,10 +117,9 @@ final class SocketMemory {
 
     private static void print(PrintStream out, Reading r, List<Reading> readings) {
         readings.add(r);
-        out.printf("  %5d sockets%s: RSS %7d KiB running, %7d KiB after GC; heap used %7d KiB of %7d KiB"
+        out.printf("  %5s sockets: RSS %7d KiB running, %7d KiB after GC; heap used %7d KiB of %7d KiB"
                         + " committed; kernel TCP buffers %d KiB, socket objects %d KiB (both ends)%n",
-                r.connections(), r.idleSeconds() > 0 ? " after " + r.idleSeconds() + " s idle" : "",
-                r.rssRunningKib(), r.rssKib(), r.heapUsedKib(), r.heapCommittedKib(),
+                r.label(), r.rssRunningKib(), r.rssKib(), r.heapUsedKib(), r.heapCommittedKib(),
                 r.kernel().buffersKib(), r.kernel().slabKib());
     }
 

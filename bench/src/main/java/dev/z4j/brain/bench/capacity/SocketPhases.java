@@ -117,9 +117,7 @@ final class SocketPhases {
             t.append("|---|---|---|---|---|---|---|---|---|---|\n");
             for (SocketMemory.Reading r : m.readings()) {
                 boolean z = r.connections() == 0;
-                t.append("| ").append(r.connections())
-                        .append(r.idleSeconds() > 0 ? " after " + r.idleSeconds() + " s idle" : "")
-                        .append(" | ").append(r.rssRunningKib()).append(" | ")
+                t.append("| ").append(r.label()).append(" | ").append(r.rssRunningKib()).append(" | ")
                         .append(r.rssKib()).append(" | ").append(r.heapUsedKib()).append(" | ")
                         .append(r.heapCommittedKib()).append(" | ")
                         .append(z ? "" : f1(m.rssRunningPerConnection(r))).append(" | ")

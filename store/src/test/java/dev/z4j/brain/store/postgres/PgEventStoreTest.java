@@ -104,9 +104,8 @@ class PgEventStoreTest {
     }
 
     /**
-     * The probe looks at the whole batch's days at once, yet each row is a duplicate only of a row
-     * stored on its own receive day or the day before, and only within its own project: a batch
-     * that spans days answers as if each row were probed alone.
+     * A batch that spans days: each row is a duplicate only of a copy stored on its own receive day
+     * or the day before, and only within its own project, whatever days the other rows have.
      */
     @Test
     void eachRowOfABatchSpanningDaysIsCheckedAgainstItsOwnTwoDays() throws Exception {
