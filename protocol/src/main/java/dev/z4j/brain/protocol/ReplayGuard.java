@@ -18,6 +18,7 @@ public final class ReplayGuard {
     public static final int MAX_NONCES = 4096;
     public static final Duration MAX_TS_SKEW = Duration.ofSeconds(60);
     private static final int MIN_CAPACITY = 8;
+    private static final long WINDOW_SECONDS = NONCE_WINDOW.toSeconds();
 
     private final Clock wallClock;
     private final LongSupplier monotonicNanos;
@@ -151,8 +152,7 @@ public final class ReplayGuard {
      * 181 s after it was seen, never sooner), then gives back room a burst left unused.
      */
     private void expire(int now) {
-        long window = NONCE_WINDOW.toSeconds();
-        while (size > 0 && now - seenSecond[head] > window) {
+        while (size > 0 && now - seenSecond[head] > WINDOW_SECONDS) {
             head = next(head);
             size--;
         }
