@@ -183,6 +183,33 @@ public abstract class OperatorReadsContract {
     }
 
     @Test
+    void queueWorkerAndPriorityPagesKeepTheListOrderAcrossTiesAndNeverStartedRows() throws Exception {
+        // each filter walks its own index (V014): its pages must be the unfiltered list's order, filtered
+        for (int i = 0; i < 12; i++) {
+            String queue = i % 3 == 0 ? "mail" : "default";
+            String priority = i % 4 == 0 ? "critical" : null;
+            String worker = i % 2 == 0 ? "celery@a" : "celery@b";
+            Instant at = T0.plusSeconds(i / 3 * 10); // three tasks share each time: ties by row id
+            task("f-" + i, "app.f", queue, priority, at, i % 5 == 4 ? null : Duration.ofSeconds(1), worker);
+        }
+        List<TaskView> all = reads().tasks(TaskFilter.all(project), null, 500);
+        assertThat(all).hasSize(12);
+        List<String> mail = all.stream().filter(t -> "mail".equals(t.queue())).map(TaskView::taskId).toList();
+        List<String> onA = all.stream().filter(t -> "celery@a".equals(t.workerName())).map(TaskView::taskId).toList();
+        List<String> critical = all.stream().filter(t -> "critical".equals(t.priority())).map(TaskView::taskId).toList();
+        assertThat(mail).as("never-started rows are in the filter").contains("f-9");
+        for (int pageSize = 1; pageSize <= 3; pageSize++) {
+            assertThat(walk(TaskFilter.all(project).withQueue("mail"), pageSize)).as("queue, pages of %d", pageSize)
+                    .isEqualTo(mail);
+            assertThat(walk(TaskFilter.all(project).withWorker("celery@a"), pageSize)).as("worker, pages of %d", pageSize)
+                    .isEqualTo(onA);
+            assertThat(walk(TaskFilter.all(project).withPriorities(List.of("critical")), pageSize))
+                    .as("one priority, pages of %d", pageSize).isEqualTo(critical);
+        }
+        assertThat(reads().countTasks(TaskFilter.all(project).withQueue("mail"), null, 100)).isEqualTo(mail.size());
+    }
+
+    @Test
     void aTimeWindowFarDownTheListPagesExactlyThroughItsOwnRows() throws Exception {
         // five tasks in the window, then more rows started after them than a page's first look covers
         task("w-1", "old", "default", null, T0.plusSeconds(1), Duration.ofSeconds(100), "celery@old");

@@ -33,6 +33,10 @@ public final class SqlOperatorReads implements OperatorReads {
     /** The indexes the lists walk (named so the plan tests can check they do). */
     public static final String TASKS_LISTED = "ix_tasks_project_listed";
     public static final String TASKS_STATE_LISTED = "ix_tasks_project_state_listed";
+    /** The list filtered by queue, worker or one priority (V014). */
+    public static final String TASKS_QUEUE_LISTED = "ix_tasks_project_queue_listed";
+    public static final String TASKS_WORKER_LISTED = "ix_tasks_project_worker_listed";
+    public static final String TASKS_PRIORITY_LISTED = "ix_tasks_project_priority_listed";
     public static final String TASKS_FAILED = "ix_tasks_failed";
     public static final String COMMANDS_ISSUED = "ix_commands_project_issued";
     /** The time window of the task list (V013). */
@@ -164,8 +168,26 @@ public final class SqlOperatorReads implements OperatorReads {
         }
     }
 
+    /**
+     * The index a list page walks: the one whose equality prefix is one of the filters, so the walk
+     * passes only matching rows (the other filters test each). PostgreSQL picks by its own estimates;
+     * SQLite is told, in this order: state, queue, worker, a single priority (several priorities are
+     * not one range of the priority index in list order).
+     */
     private String tasksUsing(TaskFilter filter) {
-        return d.tableUsing("tasks", filter.state() != null ? TASKS_STATE_LISTED : TASKS_LISTED);
+        String index;
+        if (filter.state() != null) {
+            index = TASKS_STATE_LISTED;
+        } else if (filter.queue() != null) {
+            index = TASKS_QUEUE_LISTED;
+        } else if (filter.worker() != null) {
+            index = TASKS_WORKER_LISTED;
+        } else if (filter.priorities().size() == 1) {
+            index = TASKS_PRIORITY_LISTED;
+        } else {
+            index = TASKS_LISTED;
+        }
+        return d.tableUsing("tasks", index);
     }
 
     private void taskWhere(Sql q, TaskFilter f) {
@@ -173,7 +195,9 @@ public final class SqlOperatorReads implements OperatorReads {
         if (f.state() != null) {
             q.sql(" AND state = ?").text(f.state());
         }
-        if (!f.priorities().isEmpty()) {
+        if (f.priorities().size() == 1) {
+            q.sql(" AND priority = ?").text(f.priorities().getFirst()); // the priority index's prefix
+        } else if (!f.priorities().isEmpty()) {
             q.sql(" AND priority IN ").textList(f.priorities());
         }
         if (f.name() != null) {

@@ -90,10 +90,25 @@ public abstract class ListPlansContract {
         assertListWalk("tasks, priority filter, deep", SqlOperatorReads.TASKS_LISTED);
         reads.tasks(all.withSearch("T7"), null, 50);
         assertListWalk("tasks, search", SqlOperatorReads.TASKS_LISTED);
-        reads.tasks(all.withName("tasks.t4").withQueue("mail").withWorker("celery@host3"), null, 50);
-        assertListWalk("tasks, name + queue + worker", SqlOperatorReads.TASKS_LISTED);
+        reads.tasks(all.withName("tasks.t4"), null, 50);
+        assertListWalk("tasks, name", SqlOperatorReads.TASKS_LISTED);
         reads.countTasks(all.withSearch("mail"), null, 50_001);
         assertListWalk("tasks, export cap count", SqlOperatorReads.TASKS_LISTED);
+    }
+
+    @Test
+    void queueWorkerAndOnePriorityPagesWalkTheirOwnIndex() throws StoreException {
+        TaskFilter all = TaskFilter.all(project);
+        reads.tasks(all.withQueue("mail"), deepTask, 50);
+        assertListWalk("tasks, queue, deep", SqlOperatorReads.TASKS_QUEUE_LISTED);
+        reads.tasks(all.withWorker("celery@host3"), null, 50);
+        assertListWalk("tasks, worker", SqlOperatorReads.TASKS_WORKER_LISTED);
+        reads.tasks(all.withWorker("celery@host3").withSearch("t4"), deepTask, 50);
+        assertListWalk("tasks, worker + search, deep", SqlOperatorReads.TASKS_WORKER_LISTED);
+        reads.tasks(all.withPriorities(List.of("critical")), deepTask, 50);
+        assertListWalk("tasks, one priority, deep", SqlOperatorReads.TASKS_PRIORITY_LISTED);
+        reads.tasks(all.withName("tasks.t4").withQueue("mail"), null, 50);
+        assertListWalk("tasks, name + queue", SqlOperatorReads.TASKS_QUEUE_LISTED);
     }
 
     @Test
