@@ -14,12 +14,13 @@
 #                                # 1k/5k/10k and after 190 s idle, a 10k connect storm and a restart; about 5 minutes); they
 #                                # replace their own section of docs/CAPACITY.md and leave the rest
 #   bench/capacity.sh --only reads [--tasks 5000000] [--events 20000000] [--readers 8] [--read-seconds 60]
-#                                [--ingest-rate 9000]
+#                                [--ingest-rate N]
 #                                # operator reads over a seeded history (tasks and events over 30 days of
 #                                # partitions, generated inside PostgreSQL), 8 concurrent HTTP readers on every
 #                                # list/filter/detail/timeline/stats/home read, alone and with a loadgen ingesting
-#                                # at --ingest-rate (0 = only alone); replaces its own section of docs/CAPACITY.md.
-#                                # The full size takes about 15 minutes on 2 shared cores, 10 of them seeding.
+#                                # at half the batched capacity a ladder finds on that brain and history (or at
+#                                # --ingest-rate N; 0 = only alone); replaces its own section of docs/CAPACITY.md.
+#                                # The full size takes about 15 minutes on 2 shared cores, 5 of them seeding.
 #
 # Everything runs on this machine: one embedded PostgreSQL 17, brains and load generators in their own
 # JVMs, on loopback. As root, the asyncio-agent ladders also run over a veth pair with MTU 1500 whose

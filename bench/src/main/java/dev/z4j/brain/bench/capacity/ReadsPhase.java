@@ -33,8 +33,9 @@ import javax.sql.DataSource;
  * The read phase of the capacity run ({@code bench/capacity.sh --only reads}): a large history
  * seeded inside its own embedded PostgreSQL ({@link ReadsSeed}), one brain process on it, and
  * concurrent operator readers over real HTTP ({@link ReadLoad}) on every list, filter, detail,
- * timeline, stats and home read, first alone, then while a load generator ingests at a fixed rate
- * (half the batched capacity by default). Writes its own section of docs/CAPACITY.md between the
+ * timeline, stats and home read, first alone, then while a load generator ingests at half the
+ * batched capacity this brain has on this history (searched by the same {@link Ladder} as the full
+ * run, after the first round), or at {@code --ingest-rate}. Writes its own section of docs/CAPACITY.md between the
  * markers below, with the plans PostgreSQL ran for the timeline (partition pruning) and the stats.
  */
 final class ReadsPhase {
@@ -45,7 +46,16 @@ final class ReadsPhase {
     static final double STATS_TARGET_MS = 250;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What {@code --only reads} is told: history size, readers, measuring time, background ingest rate (0 = none). */
+    /** The batched shape of the full run's ladder, started higher: a seeded brain is warm and keeps up with 4,000. */
+    static final EndToEnd.Shape CAPACITY = new EndToEnd.Shape("batched", Capacity.BATCHED.agents(),
+            Capacity.BATCHED.workers(), Capacity.BATCHED.options(), 4000, 5, 250);
+    /** {@link Options#ingestRate()} when no {@code --ingest-rate} was given: half of the measured capacity. */
+    static final double HALF_MEASURED = -1;
+
+    /**
+     * What {@code --only reads} is told: history size, readers, measuring time, background ingest
+     * rate (0 = none, {@link #HALF_MEASURED} = half the batched capacity searched on the seeded brain).
+     */
     record Options(long tasks, long events, int days, int readers, Duration warmup, Duration duration,
                    double ingestRate) {
         static Options parse(String[] args) {
@@ -62,7 +72,10 @@ final class ReadsPhase {
             if (seconds < 5) {
                 throw new IllegalArgumentException("--read-seconds: at least 5, was " + seconds);
             }
-            double rate = longOption(args, "--ingest-rate", 9000);
+            double rate = longOption(args, "--ingest-rate", (long) HALF_MEASURED);
+            if (rate < 0 && rate != HALF_MEASURED) {
+                throw new IllegalArgumentException("--ingest-rate: events per second, 0 for none, was " + (long) rate);
+            }
             return new Options(tasks, events, 30, readers, Duration.ofSeconds(10), Duration.ofSeconds(seconds), rate);
         }
 
@@ -71,8 +84,11 @@ final class ReadsPhase {
         }
     }
 
-    /** One measured round: the readers' figures, and the background ingest's report (null without one). */
-    record Round(String label, List<ReadLoad.Figures> figures, LoadGen.Result ingest, String load) {}
+    /**
+     * One measured round: the readers' figures, the background ingest's report (null without one)
+     * and how its rate was chosen.
+     */
+    record Round(String label, List<ReadLoad.Figures> figures, LoadGen.Result ingest, String ingestBasis, String load) {}
 
     private ReadsPhase() {}
 
@@ -118,24 +134,30 @@ final class ReadsPhase {
                     List<ReadLoad.Endpoint> mix = mix(load, shape, end);
                     out.printf("[reads] %d readers, %d s warm-up, %d s measured, no ingest%n", o.readers(),
                             o.warmup().toSeconds(), o.duration().toSeconds());
-                    rounds.add(round("reads alone", load, mix, o, null, out));
-                    if (o.ingestRate() > 0) {
-                        out.printf("[reads] the same while a loadgen ingests %.0f ev/s (batched shape)%n", o.ingestRate());
+                    rounds.add(round("reads alone", load, mix, o, out));
+                    if (o.ingestRate() != 0) {
                         LoadGen loadgen = new LoadGen(children, setup);
-                        List<String> args = new ArrayList<>(LoadGen.args(brain.wsUrl(), adminKey,
-                                work.resolve("agents-reads.json"), 20, 2, "steady"));
-                        args.addAll(Capacity.BATCHED.options());
-                        long seconds = o.warmup().plus(o.duration()).toSeconds() + 10;
-                        args.addAll(List.of("--rate", Long.toString(Math.round(o.ingestRate())), "--duration",
-                                seconds + "s", "--drain", "20s"));
-                        Process bg = loadgen.startRun("reads-ingest", args);
-                        LoadGen.awaitConnections(bg, loadgen.logOf("reads-ingest"), 40, Duration.ofSeconds(60));
-                        Thread.sleep(3000); // the ingest rate settles before the readers start
-                        Round r = round("reads + ingest", load, mix, o, null, out);
-                        LoadGen.Result ingest = loadgen.await("reads-ingest", bg, o.ingestRate(), Duration.ofSeconds(seconds + 90));
-                        out.printf("  ingest: %.0f ev/s acked (target %.0f), ack p99 %.0f ms, exit %d%n",
-                                ingest.ackedPerSecond(), o.ingestRate(), ingest.ackP99(), ingest.exitCode());
-                        rounds.add(new Round(r.label(), r.figures(), ingest, r.load()));
+                        Path credentials = work.resolve("agents-reads.json");
+                        double rate = o.ingestRate();
+                        String basis = "fixed by `--ingest-rate`";
+                        if (rate == HALF_MEASURED) {
+                            out.printf("[reads] batched capacity of this brain on this history (%s)%n", CAPACITY.describe());
+                            EndToEnd.Search search = EndToEnd.search(loadgen, brain, adminKey, credentials, CAPACITY, out);
+                            if (search.found()) {
+                                rate = Math.round(search.sustained() / 2);
+                                basis = "half the " + search.figure() + " the batched ladder sustained on this brain and "
+                                        + "history just before (" + steps(search) + ")";
+                            } else {
+                                rate = 0;
+                                basis = "batched ladder: " + search.figure();
+                                out.println("  no capacity found: the round with ingest is skipped");
+                            }
+                        }
+                        if (rate > 0) {
+                            rounds.add(withIngest(load, mix, o, loadgen, brain, adminKey, credentials, rate, basis, out));
+                        } else {
+                            rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow()));
+                        }
                     }
                     plans = Plans.capture(ds, project, shape, end);
                 }
@@ -147,14 +169,48 @@ final class ReadsPhase {
         }
     }
 
+    /** The readers again while a loadgen ingests {@code rate} ev/s (batched shape) into the same project. */
+    private static Round withIngest(ReadLoad load, List<ReadLoad.Endpoint> mix, Options o, LoadGen loadgen,
+                                    BrainNode brain, String adminKey, Path credentials, double rate, String basis,
+                                    PrintStream out) throws Exception {
+        out.printf("[reads] the same while a loadgen ingests %.0f ev/s (batched shape)%n", rate);
+        List<String> args = new ArrayList<>(LoadGen.args(brain.wsUrl(), adminKey, credentials,
+                CAPACITY.agents(), CAPACITY.workers(), "steady"));
+        args.addAll(CAPACITY.options());
+        long seconds = o.warmup().plus(o.duration()).toSeconds() + 10;
+        args.addAll(List.of("--rate", Long.toString(Math.round(rate)), "--duration", seconds + "s", "--drain", "20s"));
+        Process bg = loadgen.startRun("reads-ingest", args);
+        LoadGen.awaitConnections(bg, loadgen.logOf("reads-ingest"), CAPACITY.agents() * CAPACITY.workers(),
+                Duration.ofSeconds(60));
+        Thread.sleep(3000); // the ingest rate settles before the readers start
+        Round r = round("reads + ingest", load, mix, o, out);
+        LoadGen.Result ingest = loadgen.await("reads-ingest", bg, rate, Duration.ofSeconds(seconds + 90));
+        out.printf("  ingest: %.0f ev/s acked (target %.0f), ack p99 %.0f ms, exit %d%n",
+                ingest.ackedPerSecond(), rate, ingest.ackP99(), ingest.exitCode());
+        return new Round(r.label(), r.figures(), ingest, basis, r.load());
+    }
+
+    /** The counted steps of a ladder, e.g. "4000 kept up, 6400 fell behind twice". */
+    static String steps(EndToEnd.Search search) {
+        List<String> steps = new ArrayList<>();
+        for (Ladder.Attempt<LoadGen.Result> a : search.ladder().attempts()) {
+            if (a.kind() == Ladder.Kind.STEP) {
+                steps.add(f0(a.rate()) + (a.outcome().passed() ? " kept up" : " fell behind"));
+            } else if (a.kind() == Ladder.Kind.RETRY) {
+                steps.set(steps.size() - 1, f0(a.rate()) + (a.outcome().passed() ? " kept up on its retry" : " fell behind twice"));
+            }
+        }
+        return "steps at ev/s: " + String.join(", ", steps);
+    }
+
     private static Round round(String label, ReadLoad load, List<ReadLoad.Endpoint> mix, Options o,
-                               LoadGen.Result ingest, PrintStream out) throws Exception {
+                               PrintStream out) throws Exception {
         List<ReadLoad.Figures> figures = load.run(mix, o.readers(), o.warmup(), o.duration());
         for (ReadLoad.Figures f : figures) {
             out.printf(Locale.ROOT, "  %-28s n=%6d p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%s%n", f.name(), f.count(),
                     f.p50Ms(), f.p99Ms(), f.maxMs(), f.errors() == 0 ? "" : "  errors " + f.errors());
         }
-        return new Round(label, figures, ingest, Machine.loadNow());
+        return new Round(label, figures, null, null, Machine.loadNow());
     }
 
     /** The requests of an operator's session, each endpoint with its target group. */
@@ -274,19 +330,20 @@ final class ReadsPhase {
                 o.readers(), o.warmup().toSeconds(), o.duration().toSeconds()));
         t.append("Targets: p99 < ").append(f0(LIST_TARGET_MS)).append(" ms for lists, detail and timeline; < ")
                 .append(f0(STATS_TARGET_MS)).append(" ms for stats and home.\n\n");
+        List<Round> measured = rounds.stream().filter(r -> !r.figures().isEmpty()).toList();
         t.append("| request | ");
-        for (Round r : rounds) {
+        for (Round r : measured) {
             t.append(r.label()).append(" p50 / p99 / max ms (n) | ");
         }
         t.append("target | met |\n|---|");
-        rounds.forEach(r -> t.append("---|"));
+        measured.forEach(r -> t.append("---|"));
         t.append("---|---|\n");
-        for (int i = 0; i < rounds.getFirst().figures().size(); i++) {
-            ReadLoad.Figures first = rounds.getFirst().figures().get(i);
+        for (int i = 0; i < measured.getFirst().figures().size(); i++) {
+            ReadLoad.Figures first = measured.getFirst().figures().get(i);
             double target = first.group().equals("stats") ? STATS_TARGET_MS : LIST_TARGET_MS;
             boolean met = true;
             t.append("| ").append(first.name()).append(" | ");
-            for (Round r : rounds) {
+            for (Round r : measured) {
                 ReadLoad.Figures f = r.figures().get(i);
                 met &= f.p99Ms() < target && f.errors() == 0 && f.count() > 0;
                 t.append(String.format(Locale.ROOT, "%.1f / **%.1f** / %.1f (%d%s) | ", f.p50Ms(), f.p99Ms(), f.maxMs(),
@@ -298,10 +355,13 @@ final class ReadsPhase {
         for (Round r : rounds) {
             if (r.ingest() != null) {
                 LoadGen.Result g = r.ingest();
-                t.append(String.format(Locale.ROOT, "Background ingest during \"%s\": z4j-loadgen, batched shape (20 "
-                                + "agents x 2 workers, batches of 200, window 8) at %.0f ev/s into the same project; "
-                                + "%.0f ev/s acked, ack p99 %.0f ms, exit %d%s. ", r.label(), o.ingestRate(),
-                        g.ackedPerSecond(), g.ackP99(), g.exitCode(), g.failures().isEmpty() ? "" : " (" + g.failures() + ")"));
+                t.append(String.format(Locale.ROOT, "Background ingest during \"%s\": z4j-loadgen, %s, at %.0f ev/s "
+                                + "into the same project (%s); %.0f ev/s acked, ack p99 %.0f ms, exit %d%s. ", r.label(),
+                        CAPACITY.describe(), g.targetRate(), r.ingestBasis(), g.ackedPerSecond(), g.ackP99(),
+                        g.exitCode(), g.failures().isEmpty() ? "" : " (" + g.failures() + ")"));
+            } else if (r.figures().isEmpty()) {
+                t.append("No round with ingest: ").append(r.ingestBasis()).append(". ");
+                continue;
             }
             t.append("1-minute load average after \"").append(r.label()).append("\": ").append(r.load()).append(". ");
         }

@@ -15,6 +15,11 @@ class ReadsPhaseTest {
         ReadsPhase.Options o = ReadsPhase.Options.parse(new String[] {"--only", "reads"});
         assertThat(o.shape()).isEqualTo(new ReadsSeed.Shape(5_000_000, 4, 30));
         assertThat(o.readers()).isEqualTo(8);
+        assertThat(o.ingestRate()).as("without --ingest-rate: half the capacity measured on the seeded brain")
+                .isEqualTo(ReadsPhase.HALF_MEASURED);
+        assertThat(ReadsPhase.Options.parse(new String[] {"--ingest-rate", "6000"}).ingestRate()).isEqualTo(6000);
+        assertThatThrownBy(() -> ReadsPhase.Options.parse(new String[] {"--ingest-rate", "-5"}))
+                .hasMessageContaining("--ingest-rate: events per second, 0 for none, was -5");
         assertThat(ReadsPhase.Options.parse(new String[] {"--tasks", "300000", "--events", "1200000",
                 "--ingest-rate", "0"}).ingestRate()).isZero();
         assertThatThrownBy(() -> ReadsPhase.Options.parse(new String[] {"--tasks", "300", "--events", "1000"}))
@@ -23,6 +28,20 @@ class ReadsPhaseTest {
                 .hasMessageContaining("--readers: a whole number");
         assertThatThrownBy(() -> ReadsPhase.Options.parse(new String[] {"--tasks", "10"}).shape())
                 .hasMessageContaining("--tasks: at least one task a day (30), was 10");
+    }
+
+    @Test
+    void theIngestRateSaysWhichStepsItWasHalvedFrom() throws Exception {
+        // kept up to 6400 ev/s (its first try failed), fell behind at 10240 twice, then bisected
+        EndToEnd.Search search = new EndToEnd.Search(ReadsPhase.CAPACITY, Ladder.search(ReadsPhase.CAPACITY.plan(),
+                (rate, kind, i) -> result(rate, rate <= 7000 && !(rate == 6400 && kind == Ladder.Kind.STEP))));
+        assertThat(search.sustained()).isEqualTo(6400);
+        assertThat(ReadsPhase.steps(search)).isEqualTo("steps at ev/s: 4000 kept up, 6400 kept up on its retry, "
+                + "10240 fell behind twice, 8320 fell behind twice, 7360 fell behind twice");
+    }
+
+    private static LoadGen.Result result(double rate, boolean keptUp) {
+        return new LoadGen.Result("x", rate, 0, 15, (long) (rate * 15), (long) (rate * 15), 0, 12, keptUp ? 300 : 1500, "");
     }
 
     @Test
