@@ -1,11 +1,9 @@
 package dev.z4j.brain.ingress.ws;
 
 import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.SocketContext;
 import io.helidon.http.HttpPrologue;
-import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
@@ -56,13 +54,12 @@ final class WsConnection implements ServerConnection, WsSession {
     private static final int ABNORMAL = 1006;
     private static final byte[] NO_BYTES = new byte[0];
 
-    private final ConnectionContext ctx;
+    private final WsTransport transport;
     private final HttpPrologue prologue;
     private final WsListener listener;
     private final WsEndpoint endpoint;
     private final ScheduledExecutorService closeTimer;
     private final Duration closeTimeout;
-    private final DataReader reader;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean(); // the listener heard onClose or onError
@@ -79,21 +76,26 @@ final class WsConnection implements ServerConnection, WsSession {
     private volatile boolean running = true;
     private volatile long lastReadNanos = System.nanoTime();
 
-    WsConnection(ConnectionContext ctx, HttpPrologue prologue, WsListener listener, WsEndpoint endpoint,
+    WsConnection(WsTransport transport, HttpPrologue prologue, WsListener listener, WsEndpoint endpoint,
                  ScheduledExecutorService closeTimer, Duration closeTimeout) {
-        this.ctx = ctx;
+        this.transport = transport;
         this.prologue = prologue;
         this.listener = listener;
         this.endpoint = endpoint;
         this.closeTimer = closeTimer;
         this.closeTimeout = closeTimeout;
-        this.reader = ctx.dataReader();
     }
 
     // ------------------------------------------------------------------ reading
 
+    /** Helidon's connection loop hands the upgraded socket over; returning ends it. */
     @Override
     public void handle(Limit limit) {
+        run();
+    }
+
+    /** Reads frames on the calling thread until the connection ends. */
+    void run() {
         readerThread = Thread.currentThread();
         try {
             listener.onOpen(this);
@@ -128,14 +130,14 @@ final class WsConnection implements ServerConnection, WsSession {
         try {
             skip(unreadPayload);
             while (running) {
-                int opcode = reader.read() & 0x0F;
-                long length = reader.read() & 0x7F;
+                int opcode = transport.read() & 0x0F;
+                long length = transport.read() & 0x7F;
                 if (length == 126) {
-                    length = ((reader.read() & 0xFF) << 8) | (reader.read() & 0xFF);
+                    length = ((transport.read() & 0xFF) << 8) | (transport.read() & 0xFF);
                 } else if (length == 127) {
                     length = 0;
                     for (int i = 0; i < 8; i++) {
-                        length = (length << 8) | (reader.read() & 0xFF);
+                        length = (length << 8) | (transport.read() & 0xFF);
                     }
                 }
                 skip(4 + length);
@@ -151,15 +153,15 @@ final class WsConnection implements ServerConnection, WsSession {
     private void skip(long bytes) {
         while (bytes > 0) {
             int n = (int) Math.min(bytes, 64 * 1024);
-            reader.skip(n);
+            transport.skip(n);
             bytes -= n;
         }
     }
 
     /** Reads and handles one frame; false once the connection is done. */
     private boolean readFrame() {
-        int b0 = reader.read() & 0xFF;
-        int b1 = reader.read() & 0xFF;
+        int b0 = transport.read() & 0xFF;
+        int b1 = transport.read() & 0xFF;
         boolean fin = (b0 & 0x80) != 0;
         int opcode = b0 & 0x0F;
         if ((b0 & 0x70) != 0) {
@@ -170,11 +172,11 @@ final class WsConnection implements ServerConnection, WsSession {
         }
         long length = b1 & 0x7F;
         if (length == 126) {
-            length = ((reader.read() & 0xFF) << 8) | (reader.read() & 0xFF);
+            length = ((transport.read() & 0xFF) << 8) | (transport.read() & 0xFF);
         } else if (length == 127) {
             length = 0;
             for (int i = 0; i < 8; i++) {
-                length = (length << 8) | (reader.read() & 0xFF);
+                length = (length << 8) | (transport.read() & 0xFF);
             }
             if (length < 0) {
                 throw protocolError("protocol", "payload length with the most significant bit set");
@@ -225,8 +227,8 @@ final class WsConnection implements ServerConnection, WsSession {
     }
 
     private byte[] readPayload(int length) {
-        byte[] mask = reader.readBytes(4);
-        byte[] payload = length == 0 ? NO_BYTES : reader.readBytes(length);
+        byte[] mask = transport.readBytes(4);
+        byte[] payload = length == 0 ? NO_BYTES : transport.readBytes(length);
         unreadPayload = 0;
         for (int i = 0; i < payload.length; i++) {
             payload[i] ^= mask[i & 3];
@@ -432,7 +434,7 @@ final class WsConnection implements ServerConnection, WsSession {
     private void abort() {
         running = false;
         try {
-            ctx.serverSocket().close();
+            transport.abort();
         } catch (RuntimeException e) {
             Thread t = readerThread;
             if (t != null) {
@@ -467,7 +469,7 @@ final class WsConnection implements ServerConnection, WsSession {
             }
         }
         System.arraycopy(payload, 0, frame, headerLength, n);
-        ctx.dataWriter().writeNow(BufferData.create(frame));
+        transport.write(frame);
     }
 
     // ------------------------------------------------------------------ session and server plumbing
@@ -479,7 +481,7 @@ final class WsConnection implements ServerConnection, WsSession {
 
     @Override
     public SocketContext socketContext() {
-        return ctx;
+        return transport.socketContext();
     }
 
     @Override

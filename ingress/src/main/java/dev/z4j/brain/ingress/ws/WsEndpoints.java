@@ -1,11 +1,7 @@
 package dev.z4j.brain.ingress.ws;
 
 import io.helidon.common.buffers.BufferData;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
-import io.helidon.http.Method;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1Config;
@@ -13,17 +9,9 @@ import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
-import io.helidon.websocket.WsListener;
-import io.helidon.websocket.WsUpgradeException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -38,10 +26,6 @@ import java.util.stream.Collectors;
  * selector; requests to other paths are left to HTTP routing.
  */
 public final class WsEndpoints implements Http1Upgrader {
-    static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    private static final HeaderName KEY = HeaderNames.create("Sec-WebSocket-Key");
-    private static final HeaderName VERSION = HeaderNames.create("Sec-WebSocket-Version");
-
     private final Map<String, WsEndpoint> byPath;
     /** Aborts sockets whose peer does not answer our close frame; shared by all connections. */
     private final ScheduledExecutorService closeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -82,86 +66,20 @@ public final class WsEndpoints implements Http1Upgrader {
         if (endpoint == null) {
             return null;
         }
-        if (!Method.GET.equals(prologue.method())
-                || !headers.first(HeaderNames.CONNECTION).orElse("").toLowerCase(Locale.ROOT).contains("upgrade")) {
-            return refuse(ctx, "400 Bad Request", "", "a WebSocket upgrade is a GET with Connection: Upgrade");
-        }
-        if (!"13".equals(headers.first(VERSION).orElse(null))) {
-            return refuse(ctx, "426 Upgrade Required", "Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version must be 13");
-        }
-        String key = headers.first(KEY).orElse(null);
-        if (!validKey(key)) {
-            return refuse(ctx, "400 Bad Request", "", "Sec-WebSocket-Key must be 16 bytes in base64");
-        }
-        WsListener listener = endpoint.listeners().get();
-        Optional<Headers> extra;
-        try {
-            extra = listener.onHttpUpgrade(prologue, headers);
-        } catch (WsUpgradeException e) {
-            return refuse(ctx, "403 Forbidden", "", e.getMessage());
-        }
-        StringBuilder response = new StringBuilder(256)
-                .append("HTTP/1.1 101 Switching Protocols\r\n")
-                .append("Upgrade: websocket\r\n")
-                .append("Connection: Upgrade\r\n")
-                .append("Sec-WebSocket-Accept: ").append(accept(key)).append("\r\n");
-        // No Sec-WebSocket-Extensions: permessage-deflate is declined, so RSV bits must stay 0.
-        extra.ifPresent(h -> h.forEach(header -> response.append(header.name()).append(": ")
-                .append(header.get()).append("\r\n")));
-        response.append("\r\n");
-        ctx.dataWriter().writeNow(BufferData.create(response.toString().getBytes(StandardCharsets.US_ASCII)));
-        // Helidon's HTTP/1 loop keeps the request headers reachable (a local of its frame, under
-        // ours) for as long as the socket lives: empty them, so an idle socket does not carry its
-        // whole upgrade request (bearer token included) until it closes.
-        headers.clear();
-        return new WsConnection(ctx, prologue, listener, endpoint, closeTimer, closeTimeout);
+        Handshake.Answer answer = Handshake.answer(endpoint, prologue, headers);
+        ctx.dataWriter().writeNow(BufferData.create(answer.response()));
+        return answer.accepted()
+                ? new WsConnection(new HelidonTransport(ctx), prologue, answer.listener(), endpoint, closeTimer, closeTimeout)
+                : new Refused();
     }
 
-    private static boolean validKey(String key) {
-        if (key == null) {
-            return false;
-        }
-        try {
-            return Base64.getDecoder().decode(key.strip()).length == 16;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+    /** Aborts sockets whose peer does not answer our close frame. */
+    ScheduledExecutorService closeTimer() {
+        return closeTimer;
     }
 
-    /** {@code base64(sha1(key + GUID))} (RFC 6455 4.2.2). */
-    static String accept(String key) {
-        try {
-            MessageDigest sha1 = (MessageDigest) SHA1.clone();
-            return Base64.getEncoder().encodeToString(
-                    sha1.digest((key.strip() + GUID).getBytes(StandardCharsets.US_ASCII)));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-1 digests of every JDK are cloneable", e);
-        }
-    }
-
-    // MessageDigest.getInstance finds the algorithm through Provider.getService, which caches the
-    // last lookup in a ThreadLocal: on the socket's virtual thread, a ThreadLocalMap (about 200
-    // bytes) kept for the life of every WebSocket (seen in a heap dump of 2,000 idle agents).
-    // Clones of one digest whose provider is already chosen never look anything up.
-    private static final MessageDigest SHA1 = sha1();
-
-    private static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required of every JDK", e);
-        }
-    }
-
-    /** Answers a bad upgrade with a precise HTTP status and ends the connection. */
-    private static ServerConnection refuse(ConnectionContext ctx, String status, String extraHeaders, String why) {
-        byte[] body = (why + "\n").getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + "\r\n" + extraHeaders
-                + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length
-                + "\r\nConnection: close\r\n\r\n";
-        ctx.dataWriter().writeNow(BufferData.create(head.getBytes(StandardCharsets.US_ASCII)));
-        ctx.dataWriter().writeNow(BufferData.create(body));
-        return new Refused();
+    Duration closeTimeout() {
+        return closeTimeout;
     }
 
     /** After a refused upgrade: nothing more to read; returning from handle ends the connection. */

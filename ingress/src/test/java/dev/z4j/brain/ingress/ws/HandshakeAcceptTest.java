@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class HandshakeAcceptTest {
     @Test
     void theAcceptKeyIsRfc6455s() {
-        assertThat(WsEndpoints.accept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-        assertThat(WsEndpoints.accept(" dGhlIHNhbXBsZSBub25jZQ== ")).as("the key is trimmed")
+        assertThat(Handshake.accept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assertThat(Handshake.accept(" dGhlIHNhbXBsZSBub25jZQ== ")).as("the key is trimmed")
                 .isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     }
 }
