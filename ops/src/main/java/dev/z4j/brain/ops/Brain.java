@@ -8,6 +8,7 @@ import dev.z4j.brain.ingress.GatewayMetrics;
 import dev.z4j.brain.ingress.api.OperatorApi;
 import dev.z4j.brain.ingress.api.RouteTable;
 import dev.z4j.brain.ingress.ws.WsEndpoints;
+import dev.z4j.brain.ingress.ws.WsPort;
 import dev.z4j.brain.pipeline.IngestPipeline;
 import dev.z4j.brain.pipeline.TaskMetrics;
 import dev.z4j.brain.registry.LocalRegistry;
@@ -63,6 +64,7 @@ public final class Brain implements AutoCloseable {
     private final DashboardHub dashboard;
     private final WebServer server;
     private final WsEndpoints webSockets;
+    private final WsPort agentPort; // null without Z4J_AGENT_PORT
     private final MaintenanceJobs jobs;
     private final HeaderTimeout headerTimeout;
     /** Connections the kernel may hold for us before accept(). */
@@ -71,7 +73,7 @@ public final class Brain implements AutoCloseable {
     private final RouteTable api;
 
     private Brain(Database db, IngestPipeline pipeline, AgentGateway gateway, Registry registry, NoticeBatcher notices,
-                  DashboardHub dashboard, WebServer server, WsEndpoints webSockets, MaintenanceJobs jobs,
+                  DashboardHub dashboard, WebServer server, WsEndpoints webSockets, WsPort agentPort, MaintenanceJobs jobs,
                   HeaderTimeout headerTimeout, Bootstrap.FirstStart firstStart, RouteTable api) {
         this.db = db;
         this.pipeline = pipeline;
@@ -81,6 +83,7 @@ public final class Brain implements AutoCloseable {
         this.dashboard = dashboard;
         this.server = server;
         this.webSockets = webSockets;
+        this.agentPort = agentPort;
         this.jobs = jobs;
         this.headerTimeout = headerTimeout;
         this.firstStart = firstStart;
@@ -221,6 +224,19 @@ public final class Brain implements AutoCloseable {
             throw new BrainStartException(cannotListen(config) + ": the HTTP server did not start (see the log above)",
                     null);
         }
+        // Optionally /ws/agent on a port of its own, below Helidon: an idle agent socket there keeps
+        // a 512-byte buffer instead of Helidon's 8 KiB and its HTTP/1 connection (docs/CAPACITY.md).
+        WsPort agentPort = null;
+        if (config.agentPort() != null) {
+            try {
+                agentPort = undo.add(WsPort.start(config.bindHost(), config.agentPort(), ACCEPT_BACKLOG,
+                        gateway.endpoint(), webSockets, socketOptions(config),
+                        Duration.ofSeconds(config.httpHeaderTimeoutSeconds()), metrics), WsPort::close);
+            } catch (IOException e) {
+                throw new BrainStartException("cannot listen on " + config.bindHost() + ":" + config.agentPort()
+                        + " (Z4J_BIND_HOST / Z4J_AGENT_PORT): " + e.getMessage(), e);
+            }
+        }
 
         // 6. Background jobs (each run skipped while another replica runs it): partitions, retention,
         //    stale-agent sweep, command timeouts.
@@ -228,8 +244,8 @@ public final class Brain implements AutoCloseable {
                 MaintenanceJobs::close);
         jobs.start();
         started.set(true);
-        return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, webSockets, jobs, headerTimeout,
-                firstStart, api);
+        return new Brain(db, pipeline, gateway, registry, notices, dashboard, server, webSockets, agentPort, jobs,
+                headerTimeout, firstStart, api);
     }
 
     /**
@@ -272,6 +288,11 @@ public final class Brain implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The agent port (Z4J_AGENT_PORT), or -1 when the brain has none. */
+    public int agentPort() {
+        return agentPort == null ? -1 : agentPort.port();
     }
 
     public Database database() {
@@ -326,6 +347,7 @@ public final class Brain implements AutoCloseable {
         notices.close();
         registry.close();
         server.stop();
+        closeAgentPort();
         headerTimeout.close();
         webSockets.close();
         db.close();
@@ -338,14 +360,16 @@ public final class Brain implements AutoCloseable {
         notices.close();
         registry.close();
         server.stop();
+        closeAgentPort();
         headerTimeout.close();
         webSockets.close();
         gateway.close();
         db.close();
     }
 
-    static void logStarted(Brain brain, BrainConfig config) {
-        LOG.log(Level.INFO, "z4j brain listening on {0}:{1} ({2})",
-                new Object[] {config.bindHost(), String.valueOf(brain.port()), config.postgres() ? "PostgreSQL" : "SQLite"});
+    private void closeAgentPort() {
+        if (agentPort != null) {
+            agentPort.close();
+        }
     }
 }

@@ -52,7 +52,8 @@ public record BrainConfig(
         int socketReceiveBufferBytes,    // Z4J_SOCKET_RECEIVE_BUFFER_BYTES (65536; 0 = kernel autotuning): SO_RCVBUF of accepted sockets
         int authLookups,                 // Z4J_AUTH_LOOKUPS (4): agent-token lookups against the database at once
         int authCacheEntries,            // Z4J_AUTH_CACHE_ENTRIES (20000; 0 = off): agents cached by token hash
-        ReadReplicaConfig readReplica) { // Z4J_DATABASE_READ_URL + Z4J_READ_MAX_LAG_MS (5000); null = no read replica
+        ReadReplicaConfig readReplica,   // Z4J_DATABASE_READ_URL + Z4J_READ_MAX_LAG_MS (5000); null = no read replica
+        Integer agentPort) {             // Z4J_AGENT_PORT: a port of its own for /ws/agent; null = none, 0 = any free port
 
     /** The first admin, created at start while no user exists. */
     public record BootstrapAdmin(String email, String password, String displayName) {
@@ -129,9 +130,15 @@ public record BrainConfig(
             throw new ConfigException("Z4J_AUTH_LOOKUPS (" + authLookups + ") must not exceed Z4J_DB_POOL_SIZE ("
                     + pool + "): each lookup holds a pooled connection");
         }
+        int bindPort = e.integer("Z4J_BIND_PORT", 7700, 0, 65535);
+        Integer agentPort = e.text("Z4J_AGENT_PORT", null) == null ? null : e.integer("Z4J_AGENT_PORT", 0, 0, 65535);
+        if (agentPort != null && agentPort != 0 && agentPort == bindPort) {
+            throw new ConfigException("Z4J_AGENT_PORT must differ from Z4J_BIND_PORT (" + bindPort + "): the agent "
+                    + "port is a listener of its own");
+        }
         return new BrainConfig(url, home,
                 e.text("Z4J_BIND_HOST", "0.0.0.0"),
-                e.integer("Z4J_BIND_PORT", 7700, 0, 65535),
+                bindPort,
                 secret, List.copyOf(previous), backend,
                 e.integer("Z4J_EVENT_RETENTION_DAYS", 30, 1, 3650),
                 e.integer("Z4J_DB_STATEMENT_TIMEOUT_MS", 10_000, 100, 600_000),
@@ -152,7 +159,8 @@ public record BrainConfig(
                 e.integer("Z4J_SOCKET_RECEIVE_BUFFER_BYTES", 65_536, 0, 64 << 20),
                 authLookups,
                 e.integer("Z4J_AUTH_CACHE_ENTRIES", 20_000, 0, 10_000_000),
-                readReplica(e, url, pool));
+                readReplica(e, url, pool),
+                agentPort);
     }
 
     /**

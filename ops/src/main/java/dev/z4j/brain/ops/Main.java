@@ -87,6 +87,10 @@ public final class Main {
             out.println("  " + brain.publicUrl(config) + "/setup?token=" + token);
             out.println("(or set Z4J_BOOTSTRAP_ADMIN_EMAIL and Z4J_BOOTSTRAP_ADMIN_PASSWORD and restart)");
         });
+        if (brain.agentPort() >= 0) {
+            out.println("agent sockets also on ws://" + config.bindHost() + ":" + brain.agentPort()
+                    + "/ws/agent (Z4J_AGENT_PORT)");
+        }
         out.println("z4j brain listening on http://" + config.bindHost() + ":" + brain.port()
                 + " (" + (config.postgres() ? "PostgreSQL" : "SQLite at " + config.home().resolve("z4j.db")) + ")");
         out.flush();

@@ -68,6 +68,11 @@ final class BrainFixture implements AutoCloseable {
         return brain.port();
     }
 
+    /** Z4J_AGENT_PORT's listener (-1 without it). */
+    int agentPort() {
+        return brain.agentPort();
+    }
+
     /** Mints an agent through the REST API and returns a (not yet connected) test agent. */
     TestAgent newAgent(String name) throws Exception {
         return newAgent(name, "worker-" + UUID.randomUUID());

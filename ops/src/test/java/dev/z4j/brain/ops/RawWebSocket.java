@@ -51,6 +51,11 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Connects and upgrades {@code path}; {@code authorization} may be null. Throws unless 101. */
     static RawWebSocket open(int port, String path, String authorization) throws Exception {
+        return open(port, path, authorization, new byte[0]);
+    }
+
+    /** The same, with {@code early} written in the same write as the request (frames sent before the 101). */
+    static RawWebSocket open(int port, String path, String authorization, byte[] early) throws Exception {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         s.setSoTimeout(10_000);
@@ -61,7 +66,10 @@ final class RawWebSocket implements AutoCloseable {
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\n"
                 + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n";
-        s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.write(request.getBytes(StandardCharsets.US_ASCII));
+        all.write(early);
+        s.getOutputStream().write(all.toByteArray());
         String head = readHead(s.getInputStream());
         String status = head.substring(0, head.indexOf("\r\n"));
         if (!status.contains(" 101 ")) {
@@ -95,6 +103,12 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Writes one masked frame; {@code firstByte} is FIN/RSV/opcode exactly as sent (e.g. 0x83). */
     void sendRawFrame(int firstByte, byte[] payload) throws IOException {
+        out.write(maskedFrame(firstByte, payload));
+        out.flush();
+    }
+
+    /** One masked client frame, as bytes. */
+    static byte[] maskedFrame(int firstByte, byte[] payload) {
         ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
         f.write(firstByte);
         int n = payload.length;
@@ -112,12 +126,11 @@ final class RawWebSocket implements AutoCloseable {
         }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        f.write(mask);
+        f.write(mask, 0, 4);
         for (int i = 0; i < n; i++) {
             f.write(payload[i] ^ mask[i & 3]);
         }
-        out.write(f.toByteArray());
-        out.flush();
+        return f.toByteArray();
     }
 
     void send(int opcode, boolean fin, byte[] payload) throws IOException {

@@ -29,10 +29,13 @@ class WebSocketProtocolTest {
     @TempDir
     static Path home;
     static BrainFixture brain;
+    /** The port agents upgrade on: the HTTP port here, Z4J_AGENT_PORT in {@link AgentPortProtocolTest}. */
+    static int agentSockets;
 
     @BeforeAll
     static void startBrain() throws Exception {
         brain = BrainFixture.start(BrainFixture.Db.SQLITE, home, Map.of());
+        agentSockets = brain.port();
     }
 
     @AfterAll
@@ -41,7 +44,7 @@ class WebSocketProtocolTest {
     }
 
     /** A raw agent socket past hello/hello_ack, with what it needs to sign frames. */
-    private record RawAgent(RawWebSocket ws, TestAgent creds, Frame.HelloAck helloAck) {
+    record RawAgent(RawWebSocket ws, TestAgent creds, Frame.HelloAck helloAck) {
         FrameSigner signer() {
             return new FrameSigner(creds.projectSecret,
                     new SessionBinding(helloAck.agentId(), helloAck.projectId(), helloAck.sessionId()));
@@ -54,10 +57,14 @@ class WebSocketProtocolTest {
         }
     }
 
-    private static RawAgent rawAgent(String name) throws Exception {
+    static RawAgent rawAgent(String name) throws Exception {
         TestAgent creds = brain.newAgent(name);
-        RawWebSocket ws = RawWebSocket.open(brain.port(), "/ws/agent", "Bearer " + creds.token);
+        RawWebSocket ws = RawWebSocket.open(agentSockets, "/ws/agent", "Bearer " + creds.token);
         ws.send(RawWebSocket.BINARY, true, creds.helloBytes("2"));
+        return helloAcked(ws, creds);
+    }
+
+    static RawAgent helloAcked(RawWebSocket ws, TestAgent creds) throws Exception {
         RawWebSocket.Frame first = ws.read();
         Frame ack = FrameVerifier.parseUnsigned(first.payload());
         assertThat(ack.type()).isEqualTo(FrameType.HELLO_ACK);
@@ -82,16 +89,16 @@ class WebSocketProtocolTest {
 
     @Test
     void aBadUpgradeGetsAPreciseHttpStatus() throws Exception {
-        assertThat(httpHead("GET /ws/agent HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        assertThat(httpHead(agentSockets, "GET /ws/agent HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"))
                 .startsWith("HTTP/1.1 426 ").contains("Sec-WebSocket-Version: 13");
-        assertThat(httpHead("GET /ws/dashboard HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        assertThat(httpHead(brain.port(), "GET /ws/dashboard HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n\r\n"))
                 .startsWith("HTTP/1.1 400 ");
     }
 
-    private static String httpHead(String request) throws Exception {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", brain.port())) {
+    static String httpHead(int port, String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1); // server closes
@@ -137,6 +144,25 @@ class WebSocketProtocolTest {
             assertThat(ack.payload()).isEqualTo(new Frame.EventBatchAck("ev_split", 1, 1, 0));
         }
         assertThat(brain.count("SELECT count(*) FROM events WHERE task_id = 'caf\u00e9-task'")).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchLargerThanAnyReadBufferArrivesWhole() throws Exception {
+        RawAgent agent = rawAgent("big-batch");
+        try (RawWebSocket ws = agent.ws()) {
+            List<Map<String, Object>> events = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) { // about 100 KB: a 64-bit length, many socket reads
+                events.add(TestAgent.taskEvent("big-" + agentSockets + "-" + i, "task.received", Instant.now(),
+                        Map.of("task_name", "app.tasks.big", "args", "x".repeat(150))));
+            }
+            byte[] signed = agent.signer().sign(Frame.outbound("ev_big", new Frame.EventBatch(events)));
+            assertThat(signed.length).isGreaterThan(65_535);
+            ws.send(RawWebSocket.BINARY, true, signed);
+            Frame ack = agent.verifier().verify(ws.readUntil(RawWebSocket.BINARY).payload());
+            assertThat(ack.payload()).isEqualTo(new Frame.EventBatchAck("ev_big", 400, 400, 0));
+        }
+        assertThat(brain.count("SELECT count(*) FROM events WHERE task_id LIKE 'big-" + agentSockets + "-%'"))
+                .isEqualTo(400);
     }
 
     @Test
