@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Capacity of the z4j brain in one run (about 32 minutes on 2 cores, 20 with --no-veth): raw COPY
+# Capacity of the z4j brain in one run (about 37 minutes on 2 cores, 25 with --no-veth): raw COPY
 # ceiling, sustained end-to-end rate for batched and agent-shaped clients, cross-replica
 # command/notice latency, capacity for agents that read their acks only when a write blocks
 # (asyncio-agent), memory per idle agent socket and a connect storm. Prints a table and writes
@@ -11,7 +11,8 @@
 #   bench/capacity.sh --keep     # keep the temp folder with every brain and loadgen log/report
 #   bench/capacity.sh --no-veth  # skip the asyncio-agent ladders over a 1500-MTU veth link
 #   bench/capacity.sh --only memory,storm   # only the agent-socket phases (memory per idle socket at
-#                                # 1k/5k/10k and after 190 s idle, a 10k connect storm and a restart; about 5 minutes); they
+#                                # 1k/5k/10k and after 190 s idle, on the HTTP port and on the agent port,
+#                                # a 10k connect storm and a restart; about 10 minutes); they
 #                                # replace their own section of docs/CAPACITY.md and leave the rest
 #   bench/capacity.sh --only reads [--tasks 5000000] [--events 20000000] [--readers 8] [--read-seconds 60]
 #                                [--ingest-rate N]

@@ -47,12 +47,14 @@ record Options(
                      --rate EVENTS_PER_S --batch-size B --window F --duration 60s
                      [--ramp-to R --ramp-step S --ramp-interval 10s] [--drain 30s] [--frame-cost 400us]
                      [--credentials FILE.json] [--source-addresses 127.0.0.2,127.0.0.3] [--report FILE.json]
-                     [--veth-target IFNAME]
+                     [--veth-target IFNAME] [--rest-url http://127.0.0.1:7700]
             Targets must be loopback (127.0.0.0/8, localhost, ::1). The one exception, for the capacity tool's
             1500-MTU step: --veth-target IFNAME accepts the other end of veth IFNAME (named z4j...) when loadgen
             runs in a network namespace holding only lo and IFNAME, with no default route.
             --shape asyncio-agent: each of the agents x workers processes is one thread with one socket,
             modelled on z4j-bare's asyncio loop; --frame-cost is its time per signed or verified frame.
+            --rest-url: where agents are minted when --url is the brain's agent port (Z4J_AGENT_PORT),
+            which serves only /ws/agent; default: the HTTP side of --url.
             --credentials FILE: read agents from FILE if it exists (array of mint responses), else mint them
             with --admin-key and write them to FILE.
             --mode storm: all agents x workers sockets connect at the same instant (credentials read or minted
@@ -120,6 +122,20 @@ record Options(
         String authority = ws.getRawAuthority();
         URI wsUrl = URI.create(ws.getScheme() + "://" + authority + prefix + "/ws/agent");
         URI restBase = URI.create(("wss".equals(ws.getScheme()) ? "https" : "http") + "://" + authority + prefix);
+        if (raw.containsKey("--rest-url")) { // agents on the brain's agent port, minted through its HTTP port
+            String restText = raw.get("--rest-url").replaceAll("/+$", "");
+            URI rest;
+            try {
+                rest = new URI(restText);
+            } catch (java.net.URISyntaxException e) {
+                throw new OptionsException("--rest-url: not a URL: '" + restText + "'");
+            }
+            if (!"http".equals(rest.getScheme()) && !"https".equals(rest.getScheme()) || rest.getHost() == null) {
+                throw new OptionsException("--rest-url: an http:// or https:// URL with a host, was '" + restText + "'");
+            }
+            Loopback.requireLoopbackUrl(rest, "--rest-url");
+            restBase = rest;
+        }
 
         Mode mode = Mode.parse(raw.getOrDefault("--mode", "steady"));
         Shape shape = Shape.parse(raw.getOrDefault("--shape", "agent"));
@@ -224,7 +240,7 @@ record Options(
     private static final List<String> KNOWN = List.of("--url", "--admin-key", "--project", "--agents", "--workers",
             "--mode", "--shape", "--rate", "--batch-size", "--window", "--duration", "--ramp-to", "--ramp-step",
             "--ramp-interval", "--drain", "--credentials", "--source-addresses", "--report", "--frame-cost",
-            "--veth-target");
+            "--veth-target", "--rest-url");
 
     private static String required(Map<String, String> raw, String name) {
         String v = raw.get(name);

@@ -18,6 +18,17 @@ class OptionsTest {
     }
 
     @Test
+    void agentsOnTheAgentPortAreMintedThroughTheRestUrl() {
+        Options o = Options.parse("--url", "ws://127.0.0.1:7701", "--rest-url", "http://127.0.0.1:7700/", "--admin-key", "k");
+        assertThat(o.wsUrl()).hasToString("ws://127.0.0.1:7701/ws/agent");
+        assertThat(o.restBase()).hasToString("http://127.0.0.1:7700");
+        assertThatThrownBy(() -> Options.parse("--url", "ws://127.0.0.1:7701", "--rest-url", "http://10.1.2.3:7700",
+                "--admin-key", "k")).hasMessageStartingWith("--rest-url: refusing target host '10.1.2.3'");
+        assertThatThrownBy(() -> Options.parse("--url", "ws://127.0.0.1:7701", "--rest-url", "ws://127.0.0.1:7700",
+                "--admin-key", "k")).hasMessageStartingWith("--rest-url: an http:// or https:// URL");
+    }
+
+    @Test
     void parsesEveryOptionAndDerivesUrls() {
         Options o = Options.parse("--url", "ws://127.0.0.1:7700", "--admin-key", "secret", "--project", "p1",
                 "--agents", "20", "--workers", "2", "--mode", "ramp", "--shape", "batched", "--rate", "100",

@@ -17,23 +17,29 @@ import java.util.regex.Pattern;
  */
 final class BrainNode implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
+    /** Printed before the listening line by a brain with Z4J_AGENT_PORT. */
+    private static final Pattern AGENT_PORT = Pattern.compile("agent sockets also on ws://[^:]+:(\\d+)/ws/agent");
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
     final String name;
     /** The address it listens on: 127.0.0.1, or the brain's end of the capacity tool's veth link. */
     final String host;
     final int port;
+    /** Z4J_AGENT_PORT's listener, or -1 when the brain was started without one. */
+    final int agentPort;
     /** Printed only by the first brain on an empty database; null for later replicas. */
     final String adminKey;
     private final Process process;
     private final Path log;
     private final Path jdk;
 
-    private BrainNode(String name, String host, Process process, int port, String adminKey, Path log, Path jdk) {
+    private BrainNode(String name, String host, Process process, int port, int agentPort, String adminKey, Path log,
+                      Path jdk) {
         this.name = name;
         this.host = host;
         this.process = process;
         this.port = port;
+        this.agentPort = agentPort;
         this.adminKey = adminKey;
         this.log = log;
         this.jdk = jdk;
@@ -70,7 +76,9 @@ final class BrainNode implements AutoCloseable {
             if (m.find()) {
                 String key = text.lines().map(String::strip).filter(l -> l.startsWith("z4k_")) // the admin key printed on first start
                         .findFirst().orElse(null);
-                return new BrainNode(name, bindHost, p, Integer.parseInt(m.group(1)), key, log, setup.jdk());
+                Matcher agents = AGENT_PORT.matcher(text);
+                int agentPort = agents.find() ? Integer.parseInt(agents.group(1)) : -1;
+                return new BrainNode(name, bindHost, p, Integer.parseInt(m.group(1)), agentPort, key, log, setup.jdk());
             }
             if (!p.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + p.exitValue() + " before listening; see " + log);
@@ -91,6 +99,19 @@ final class BrainNode implements AutoCloseable {
 
     String wsUrl() {
         return "ws://" + host + ":" + port;
+    }
+
+    /** The operator API's base (minting agents). */
+    String httpUrl() {
+        return "http://" + host + ":" + port;
+    }
+
+    /** Where agents connect on Z4J_AGENT_PORT. */
+    String agentPortWsUrl() {
+        if (agentPort < 0) {
+            throw new IllegalStateException(name + " has no agent port (started without Z4J_AGENT_PORT)");
+        }
+        return "ws://" + host + ":" + agentPort;
     }
 
     /** Its Prometheus counters, parsed ({@code GET /metrics}). */

@@ -74,7 +74,8 @@ final class SocketMemory {
 
     private SocketMemory() {}
 
-    static Run run(Children children, Setup setup, LoadGen loadgen, BrainNode brain, String adminKey,
+    /** Idle sockets on {@code brain}, connecting to {@code wsUrl} (its HTTP port or its agent port). */
+    static Run run(Children children, Setup setup, LoadGen loadgen, BrainNode brain, String wsUrl, String adminKey,
                    PrintStream out) throws Exception {
         List<Reading> readings = new ArrayList<>();
         List<Process> idle = new ArrayList<>();
@@ -85,10 +86,10 @@ final class SocketMemory {
             for (int i = 0; i < ADDED_AGENTS.length; i++) {
                 int agents = ADDED_AGENTS[i];
                 if (agents > 0) {
-                    String label = "sockmem-" + i;
-                    List<String> args = new ArrayList<>(LoadGen.args(brain.wsUrl(), adminKey,
+                    String label = brain.name + "-sockmem-" + i;
+                    List<String> args = new ArrayList<>(LoadGen.args(wsUrl, adminKey,
                             setup.workDir().resolve(label + "-agents.json"), agents, WORKERS, "idle"));
-                    args.addAll(List.of("--duration", "900s"));
+                    args.addAll(List.of("--duration", "900s", "--rest-url", brain.httpUrl()));
                     Process p = loadgen.start(args, loadgen.logOf(label));
                     idle.add(p);
                     LoadGen.awaitConnections(p, loadgen.logOf(label), agents * WORKERS, Duration.ofSeconds(150));
