@@ -1,6 +1,7 @@
 package dev.z4j.brain.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -43,6 +44,31 @@ class StartCleanupTest {
             assertThat(leftoverThreadNames(z4jThreadsBefore)).as("z4j threads left running").isEmpty();
             assertThat(backendsOn(env)).as("connections left open on the brain's database").isZero();
         });
+    }
+
+    @Test
+    void aTakenAgentPortFailsTheStartNamingItsSettingAndLeavesNothingOpen() throws Exception {
+        Map<String, String> env = BrainFixture.baseEnv(BrainFixture.Db.SQLITE, home);
+        Set<Long> z4jThreadsBefore = z4jThreads();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            env.put("Z4J_AGENT_PORT", String.valueOf(taken.getLocalPort()));
+
+            BrainStartException e = catchThrowableOfType(BrainStartException.class,
+                    () -> Brain.start(BrainConfig.fromEnv(env)));
+
+            assertThat(e).as("start must fail while the agent port is taken").isNotNull();
+            assertThat(e.getMessage()).contains("127.0.0.1:" + taken.getLocalPort()).contains("Z4J_AGENT_PORT");
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(leftoverThreadNames(z4jThreadsBefore)).as("z4j threads left running").isEmpty());
+        env.put("Z4J_BIND_PORT", "7790");
+        env.put("Z4J_AGENT_PORT", "7790");
+        assertThatThrownBy(() -> BrainConfig.fromEnv(env)).isInstanceOf(ConfigException.class)
+                .hasMessage("Z4J_AGENT_PORT must differ from Z4J_BIND_PORT (7790): the agent port is a listener of its own");
+        env.put("Z4J_AGENT_PORT", "70000");
+        assertThatThrownBy(() -> BrainConfig.fromEnv(env)).isInstanceOf(ConfigException.class)
+                .hasMessage("Z4J_AGENT_PORT must be between 0 and 65535, was 70000");
     }
 
     private static Set<Long> z4jThreads() {

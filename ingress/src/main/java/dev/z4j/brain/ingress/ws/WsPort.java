@@ -142,9 +142,11 @@ public final class WsPort implements AutoCloseable {
         InputStream in = socket.getInputStream();
         byte[] head = new byte[1024];
         int length = 0;
+        int scanned = 0; // where the search for the blank line resumes: a slow client costs linear time
         int end;
         long deadline = System.nanoTime() + headTimeoutMillis * 1_000_000;
-        while ((end = indexOf(head, length, END_OF_HEAD)) < 0) {
+        while ((end = indexOf(head, scanned, length, END_OF_HEAD)) < 0) {
+            scanned = Math.max(0, length - END_OF_HEAD.length + 1);
             if (length == MAX_HEAD) {
                 headTooLarge.increment();
                 refuse(socket, Handshake.refuse("431 Request Header Fields Too Large", "",
@@ -202,9 +204,9 @@ public final class WsPort implements AutoCloseable {
         socket.shutdownOutput(); // the status reaches the client before the connection ends
     }
 
-    private static int indexOf(byte[] bytes, int length, byte[] needle) {
+    private static int indexOf(byte[] bytes, int from, int length, byte[] needle) {
         outer:
-        for (int i = 0; i + needle.length <= length; i++) {
+        for (int i = from; i + needle.length <= length; i++) {
             for (int j = 0; j < needle.length; j++) {
                 if (bytes[i + j] != needle[j]) {
                     continue outer;
@@ -244,6 +246,7 @@ public final class WsPort implements AutoCloseable {
                 prologue = HttpPrologue.create("HTTP/1.1", "HTTP", "1.1", Method.create(line[0]),
                         UriPath.create(path), query.isEmpty() ? UriQuery.empty() : UriQuery.create(query),
                         UriFragment.empty());
+                prologue.uriPath().path(); // decoded now: a bad percent escape is this request's 400, not later
             } catch (IllegalArgumentException e) {
                 return null;
             }

@@ -69,6 +69,7 @@ class UpgradeRequestParseTest {
         assertThat(WsPort.Request.parse("GET /ws/agent HTTP/1.1\r\nHost: x\r\n folded")).as("obs-fold").isNull();
         assertThat(WsPort.Request.parse("GET /ws/agent HTTP/1.1\r\n: x")).as("no name").isNull();
         assertThat(WsPort.Request.parse("G(T /ws/agent HTTP/1.1")).as("method not a token").isNull();
+        assertThat(WsPort.Request.parse("GET /ws/%zzagent HTTP/1.1")).as("a bad percent escape").isNull();
         assertThat(WsPort.Request.parse("GET /ws/a\ngent HTTP/1.1")).as("a control in the target").isNull();
         assertThat(WsPort.Request.parse("GET /ws/agent HTTP/1.1\r\nX: a\rb")).as("a bare CR in a value").isNull();
         assertThat(WsPort.Request.parse("GET /ws/agent HTTP/1.1\r\nAuthorization:  Bearer abc ").headers()
