@@ -188,10 +188,11 @@ public final class WsPort implements AutoCloseable {
             return;
         }
         Handshake.Answer answer = Handshake.answer(endpoint, request.prologue(), request.headers());
-        socket.getOutputStream().write(answer.response());
         if (!answer.accepted()) {
+            refuse(socket, answer);
             return;
         }
+        socket.getOutputStream().write(answer.response());
         int early = end + END_OF_HEAD.length;
         SocketTransport transport = new SocketTransport(channel, head, early, length);
         head = null; // the request is answered: an idle socket keeps none of it
@@ -199,9 +200,25 @@ public final class WsPort implements AutoCloseable {
                 upgrades.closeTimeout()).run();
     }
 
+    /**
+     * Writes the refusal, then reads and drops what the client still sends (at most 64 KiB, 1 s)
+     * before the connection is closed: closing with unread bytes would send a TCP reset, which
+     * can destroy the answer before the client has read it (a 431 arrives while the head is still
+     * being sent).
+     */
     private static void refuse(Socket socket, Handshake.Answer answer) throws IOException {
         socket.getOutputStream().write(answer.response());
-        socket.shutdownOutput(); // the status reaches the client before the connection ends
+        socket.shutdownOutput(); // FIN after the answer: the client reads it, then sees the end
+        socket.setSoTimeout(1000);
+        byte[] drop = new byte[4096];
+        InputStream in = socket.getInputStream();
+        try {
+            for (int total = 0, n; total < 64 * 1024 && (n = in.read(drop)) >= 0; total += n) {
+                // dropped
+            }
+        } catch (SocketTimeoutException e) {
+            // the client did not close in time: the connection ends anyway
+        }
     }
 
     private static int indexOf(byte[] bytes, int from, int length, byte[] needle) {
