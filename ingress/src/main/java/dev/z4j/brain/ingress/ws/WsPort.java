@@ -124,7 +124,10 @@ public final class WsPort implements AutoCloseable {
     private void serve(SocketChannel channel) {
         try {
             options.configureSocket(channel);
-            upgradeAndRun(channel);
+            WsConnection connection = upgrade(channel);
+            if (connection != null) {
+                connection.run(); // the upgrade's frame and everything it read are gone by now
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "agent port: connection ended", e);
         } finally {
@@ -137,7 +140,8 @@ public final class WsPort implements AutoCloseable {
         }
     }
 
-    private void upgradeAndRun(SocketChannel channel) throws IOException {
+    /** Reads and answers the upgrade request; the connection to run, or null when it was refused. */
+    private WsConnection upgrade(SocketChannel channel) throws IOException {
         Socket socket = channel.socket();
         InputStream in = socket.getInputStream();
         byte[] head = new byte[1024];
@@ -151,7 +155,7 @@ public final class WsPort implements AutoCloseable {
                 headTooLarge.increment();
                 refuse(socket, Handshake.refuse("431 Request Header Fields Too Large", "",
                         "the upgrade request is larger than " + MAX_HEAD + " bytes"));
-                return;
+                return null;
             }
             if (length == head.length) {
                 head = Arrays.copyOf(head, Math.min(MAX_HEAD, head.length * 2));
@@ -159,7 +163,7 @@ public final class WsPort implements AutoCloseable {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
                 headTimeouts.increment();
-                return; // like the HTTP port: the connection just ends
+                return null; // like the HTTP port: the connection just ends
             }
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
             int n;
@@ -167,10 +171,10 @@ public final class WsPort implements AutoCloseable {
                 n = in.read(head, length, head.length - length);
             } catch (SocketTimeoutException e) {
                 headTimeouts.increment();
-                return;
+                return null;
             }
             if (n < 0) {
-                return; // the peer left before finishing its request
+                return null; // the peer left before finishing its request
             }
             length += n;
         }
@@ -179,25 +183,23 @@ public final class WsPort implements AutoCloseable {
         if (request == null) {
             badRequests.increment();
             refuse(socket, Handshake.refuse("400 Bad Request", "", "not an HTTP/1.1 request head"));
-            return;
+            return null;
         }
         if (!request.prologue().uriPath().path().equals(endpoint.path())) {
             notFound.increment();
             refuse(socket, Handshake.refuse("404 Not Found", "",
                     "this port serves only WebSocket upgrades to " + endpoint.path()));
-            return;
+            return null;
         }
         Handshake.Answer answer = Handshake.answer(endpoint, request.prologue(), request.headers());
         if (!answer.accepted()) {
             refuse(socket, answer);
-            return;
+            return null;
         }
         socket.getOutputStream().write(answer.response());
-        int early = end + END_OF_HEAD.length;
-        SocketTransport transport = new SocketTransport(channel, head, early, length);
-        head = null; // the request is answered: an idle socket keeps none of it
-        new WsConnection(transport, request.prologue(), answer.listener(), endpoint, upgrades.closeTimer(),
-                upgrades.closeTimeout()).run();
+        SocketTransport transport = new SocketTransport(channel, head, end + END_OF_HEAD.length, length);
+        return new WsConnection(transport, request.prologue(), answer.listener(), endpoint, upgrades.closeTimer(),
+                upgrades.closeTimeout());
     }
 
     /**
