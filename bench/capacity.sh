@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Capacity of the z4j brain in one run (about 37 minutes on 2 cores, 25 with --no-veth): raw COPY
+# Capacity of the z4j brain in one run (about 32 minutes on 2 cores, 25 with --no-veth): raw COPY
 # ceiling, sustained end-to-end rate for batched and agent-shaped clients, cross-replica
 # command/notice latency, capacity for agents that read their acks only when a write blocks
 # (asyncio-agent), memory per idle agent socket and a connect storm. Prints a table and writes
