@@ -29,7 +29,6 @@ final class SocketPhases {
     static final Set<String> PHASES = Set.of("memory", "storm");
     static final String BEGIN = "<!-- socket-phases:begin (bench/capacity.sh --only memory,storm) -->";
     static final String END = "<!-- socket-phases:end -->";
-    static final int AGENT_PORT_BUFFER = WsPort.READ_BUFFER_BYTES;
 
     private SocketPhases() {}
 
@@ -121,7 +120,7 @@ final class SocketPhases {
             t.append("### Memory per idle agent socket on the agent port\n\n");
             t.append("The same steps on a brain started with `Z4J_AGENT_PORT=0`, the load generators connecting to that ")
                     .append("port: `/ws/agent` on a listener of our own (`WsPort`), each socket read through a ")
-                    .append(AGENT_PORT_BUFFER).append("-byte buffer, instead of Helidon's HTTP/1 connection with its 8 KiB ")
+                    .append(WsPort.READ_BUFFER_BYTES).append("-byte buffer, instead of Helidon's HTTP/1 connection with its 8 KiB ")
                     .append("read buffer and its connection loop's stack frames.\n\n");
             t.append(memory(a, true));
         }
@@ -229,7 +228,7 @@ final class SocketPhases {
         double bytes = share(m, "[B", last) / 1024;
         double stack = share(m, "jdk.internal.vm.StackChunk", last) / 1024;
         double heap = m.heapPerConnection(last);
-        double readBuffer = agentPort ? AGENT_PORT_BUFFER / 1024.0 : 8.0;
+        double readBuffer = agentPort ? WsPort.READ_BUFFER_BYTES / 1024.0 : 8.0;
         return String.format(Locale.ROOT, "%nPer socket at %d after %d s idle: %.1f KiB RSS after GC = %.1f KiB "
                         + (agentPort ? "our read buffer " : "Helidon's read buffer ")
                         + "+ %.1f KiB other byte arrays + %.1f KiB parked virtual-thread stack + %.1f KiB every other "
