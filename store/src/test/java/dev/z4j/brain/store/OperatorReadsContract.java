@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -207,6 +208,33 @@ public abstract class OperatorReadsContract {
                     .as("one priority, pages of %d", pageSize).isEqualTo(critical);
         }
         assertThat(reads().countTasks(TaskFilter.all(project).withQueue("mail"), null, 100)).isEqualTo(mail.size());
+    }
+
+    @Test
+    void aNamePageReadNameByNameIsTheListFilteredInItsOwnOrder() throws Exception {
+        // 40 names, tasks of different names started at the same microsecond, a fifth never started
+        for (int i = 0; i < 160; i++) {
+            task("j" + i, String.format("app.job-%02d", i % 40), "default", null, T0.plusSeconds(i % 30),
+                    i % 5 == 0 ? null : Duration.ofSeconds(1), "celery@w");
+        }
+        task("upper", "app.JOB-12", "default", null, T0.plusSeconds(7), Duration.ofSeconds(1), "celery@w");
+        List<TaskView> everything = reads().tasks(TaskFilter.all(project), null, 500);
+        assertThat(everything).hasSize(161);
+        TaskFilter all = TaskFilter.all(project);
+        // 11 names (read name by name), 1, 0, 41 (more than a page by name takes: the list walk)
+        for (String needle : List.of("job-1", "job-39", "job-", "nothing", "JOB-12")) {
+            List<String> expected = everything.stream().filter(t -> t.name().contains(needle)).map(TaskView::taskId).toList();
+            assertThat(list(all.withName(needle))).as(needle).isEqualTo(expected);
+            for (int pageSize = 1; pageSize <= 3; pageSize++) {
+                assertThat(walk(all.withName(needle), pageSize)).as("%s, pages of %d", needle, pageSize).isEqualTo(expected);
+            }
+        }
+        List<String> folded = everything.stream().filter(t -> t.name().toLowerCase(Locale.ROOT).contains("job-12"))
+                .map(TaskView::taskId).toList();
+        assertThat(folded).contains("upper").hasSize(5);
+        assertThat(walk(all.withNameFolded("JOB-12"), 2)).as("A-Z folded").isEqualTo(folded);
+        assertThat(list(all.withName("job-1").withSearch("J15"))).as("other filters still apply")
+                .isEqualTo(List.of("j15"));
     }
 
     @Test

@@ -37,6 +37,8 @@ public final class SqlOperatorReads implements OperatorReads {
     public static final String TASKS_QUEUE_LISTED = "ix_tasks_project_queue_listed";
     public static final String TASKS_WORKER_LISTED = "ix_tasks_project_worker_listed";
     public static final String TASKS_PRIORITY_LISTED = "ix_tasks_project_priority_listed";
+    /** The list filtered by name, read name by name (V015). */
+    public static final String TASKS_NAME_LISTED = "ix_tasks_project_name_listed";
     public static final String TASKS_FAILED = "ix_tasks_failed";
     public static final String COMMANDS_ISSUED = "ix_commands_project_issued";
     /** The time window of the task list (V013). */
@@ -44,6 +46,13 @@ public final class SqlOperatorReads implements OperatorReads {
     public static final String TASKS_ROOT = "ix_tasks_project_root";
     /** Rows of the list order a time-window page tries before reading the window itself. */
     static final int WINDOW_HEAD_ROWS = 1000;
+    /** Distinct task names a name page reads before choosing; a project with more walks the list. */
+    static final int NAMES_READ_MAX = 512;
+    /**
+     * Names a name filter may match for its page to be read name by name. A needle matching more is
+     * common, and the list walk finds its page among the newest rows.
+     */
+    static final int NAMES_MATCHED_MAX = 32;
 
     private static final String TASK_COLUMNS = """
             id, project_id, engine, task_id, name, queue, state, priority, args, kwargs, result, exception,
@@ -98,6 +107,16 @@ public final class SqlOperatorReads implements OperatorReads {
         requirePositive(limit);
         if (filter.since() == null && filter.until() == null) {
             Sql q = taskListQuery(filter, after, limit);
+            if (readByName(filter)) {
+                Sql names = namesQuery(filter.projectId());
+                return db.read("list tasks by name", c -> {
+                    List<String> matching = namesMatching(filter, list(names, c, rs -> rs.getString(1)));
+                    if (matching == null) {
+                        return list(q, c, this::task);
+                    }
+                    return matching.isEmpty() ? List.of() : list(byNamesQuery(filter, matching, after, limit), c, this::task);
+                });
+            }
             return db.read("list tasks", c -> list(q, c, this::task));
         }
         Sql head = windowHeadQuery(filter, after, limit);
@@ -150,6 +169,69 @@ public final class SqlOperatorReads implements OperatorReads {
         return q.sql(" ORDER BY w.k DESC, w.id DESC");
     }
 
+    /**
+     * A name filter is a substring, which no B-tree can range over: walking the list, a rare name
+     * passes every newer task of other names. A project has few names, though, so its page is read
+     * name by name when no exact filter picks an index first ({@link #tasksUsing}).
+     */
+    private boolean readByName(TaskFilter filter) {
+        return (filter.name() != null || filter.nameFolded() != null)
+                && listIndex(filter).equals(TASKS_LISTED);
+    }
+
+    /**
+     * The project's distinct task names, at most {@link #NAMES_READ_MAX} + 1: a skip scan of the
+     * name index (each step one descent to the next name, not the name's rows). The step counter
+     * bounds the recursion on both databases (PostgreSQL has no LIMIT in a recursive term).
+     */
+    private Sql namesQuery(UUID projectId) {
+        String byName = d.tableUsing("tasks", TASKS_NAME_LISTED);
+        return new Sql("WITH RECURSIVE n(name, step) AS (SELECT (SELECT name FROM " + byName + " WHERE project_id = ?")
+                .uuid(projectId)
+                .sql(" AND name IS NOT NULL ORDER BY name LIMIT 1), 1 UNION ALL SELECT (SELECT name FROM " + byName
+                        + " WHERE project_id = ?").uuid(projectId)
+                .sql(" AND name > n.name ORDER BY name LIMIT 1), step + 1 FROM n WHERE n.name IS NOT NULL AND step <= ?")
+                .number(NAMES_READ_MAX).sql(") SELECT name FROM n WHERE name IS NOT NULL");
+    }
+
+    /**
+     * The names the filter's name needles match, tested as the SQL fragments of {@link #taskWhere}
+     * test them; null when there are too many names to read or to match for a page by name.
+     */
+    static List<String> namesMatching(TaskFilter filter, List<String> names) {
+        if (names.size() > NAMES_READ_MAX) {
+            return null;
+        }
+        String folded = filter.nameFolded() == null ? null : asciiLower(filter.nameFolded());
+        List<String> matching = new ArrayList<>();
+        for (String name : names) {
+            if ((filter.name() == null || name.contains(filter.name()))
+                    && (folded == null || asciiLower(name).contains(folded))) {
+                matching.add(name);
+            }
+        }
+        return matching.size() > NAMES_MATCHED_MAX ? null : matching;
+    }
+
+    /**
+     * The page as the top of each matching name's own page, merged: each walks the name index in
+     * list order from the cursor (every other filter tested per row) and stops at {@code limit}, so
+     * the page costs at most names x limit rows, whatever else the project runs.
+     */
+    private Sql byNamesQuery(TaskFilter filter, List<String> names, Keys.Task after, int limit) {
+        TaskFilter others = filter.withName(null).withNameFolded(null);
+        Sql q = new Sql("SELECT " + TASK_COLUMNS + " FROM (");
+        for (int i = 0; i < names.size(); i++) {
+            q.sql(i == 0 ? "" : " UNION ALL ")
+                    .sql("SELECT * FROM (SELECT " + TASK_COLUMNS + " FROM " + d.tableUsing("tasks", TASKS_NAME_LISTED));
+            taskWhere(q, others);
+            q.sql(" AND name = ?").text(names.get(i));
+            taskAfter(q, after);
+            q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit).sql(") n" + i);
+        }
+        return q.sql(") u ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
+    }
+
     /** The task list statement. */
     private Sql taskListQuery(TaskFilter filter, Keys.Task after, int limit) {
         Sql q = new Sql("SELECT " + TASK_COLUMNS + " FROM ").sql(tasksUsing(filter));
@@ -175,19 +257,20 @@ public final class SqlOperatorReads implements OperatorReads {
      * not one range of the priority index in list order).
      */
     private String tasksUsing(TaskFilter filter) {
-        String index;
+        return d.tableUsing("tasks", listIndex(filter));
+    }
+
+    private static String listIndex(TaskFilter filter) {
         if (filter.state() != null) {
-            index = TASKS_STATE_LISTED;
+            return TASKS_STATE_LISTED;
         } else if (filter.queue() != null) {
-            index = TASKS_QUEUE_LISTED;
+            return TASKS_QUEUE_LISTED;
         } else if (filter.worker() != null) {
-            index = TASKS_WORKER_LISTED;
+            return TASKS_WORKER_LISTED;
         } else if (filter.priorities().size() == 1) {
-            index = TASKS_PRIORITY_LISTED;
-        } else {
-            index = TASKS_LISTED;
+            return TASKS_PRIORITY_LISTED;
         }
-        return d.tableUsing("tasks", index);
+        return TASKS_LISTED;
     }
 
     private void taskWhere(Sql q, TaskFilter f) {

@@ -90,8 +90,6 @@ public abstract class ListPlansContract {
         assertListWalk("tasks, priority filter, deep", SqlOperatorReads.TASKS_LISTED);
         reads.tasks(all.withSearch("T7"), null, 50);
         assertListWalk("tasks, search", SqlOperatorReads.TASKS_LISTED);
-        reads.tasks(all.withName("tasks.t4"), null, 50);
-        assertListWalk("tasks, name", SqlOperatorReads.TASKS_LISTED);
         reads.countTasks(all.withSearch("mail"), null, 50_001);
         assertListWalk("tasks, export cap count", SqlOperatorReads.TASKS_LISTED);
     }
@@ -109,6 +107,31 @@ public abstract class ListPlansContract {
         assertListWalk("tasks, one priority, deep", SqlOperatorReads.TASKS_PRIORITY_LISTED);
         reads.tasks(all.withName("tasks.t4").withQueue("mail"), null, 50);
         assertListWalk("tasks, name + queue", SqlOperatorReads.TASKS_QUEUE_LISTED);
+    }
+
+    @Test
+    void aNamePageReadsTheNamesThenEachMatchingNamesOwnRows() throws StoreException {
+        TaskFilter all = TaskFilter.all(project);
+        // "tasks.t4" matches 11 of the fixture's 50 names: t4 and t40-t49
+        assertThat(reads.tasks(all.withName("tasks.t4"), deepTask, 50)).hasSize(50)
+                .allSatisfy(t -> assertThat(t.name()).contains("tasks.t4"));
+        List<PlanCapture.Plan> plans = record("tasks, name, deep");
+        assertThat(plans).as("the names, then the page").hasSize(2);
+        for (PlanCapture.Plan p : plans) {
+            assertUses(p, "tasks", SqlOperatorReads.TASKS_NAME_LISTED);
+            assertNoFullScan(p);
+        }
+        // each name's walk is in list order; only the merge of 11 x 50 rows is sorted
+        assertThat(plans.get(1).sql().split("UNION ALL", -1)).hasSize(11);
+        reads.tasks(all.withNameFolded("TASKS.T1"), null, 50);
+        plans = record("tasks, name A-Z folded");
+        assertUses(plans.get(1), "tasks", SqlOperatorReads.TASKS_NAME_LISTED);
+        // a needle in every name: the list walk fills the page from its head
+        reads.tasks(all.withName("app.tasks"), null, 50);
+        plans = record("tasks, name matching every name");
+        assertUses(plans.get(1), "tasks", SqlOperatorReads.TASKS_LISTED);
+        plans.forEach(this::assertNoFullScan);
+        assertNoSort(plans.get(1));
     }
 
     @Test
