@@ -263,6 +263,55 @@ public abstract class OperatorReadsContract {
     }
 
     @Test
+    void aWindowOfDaysIsReadDayByDayAndPagesExactlyAsTheFilteredList() throws Exception {
+        Instant day0 = Instant.parse("2026-03-01T00:00:00Z");
+        List<EventRow> rows = new ArrayList<>();
+        // 90 tasks over three days and a bit, started 0-10 h after they were received (so a day's
+        // list order is not its receive order), every fifth never started
+        for (int i = 0; i < 90; i++) {
+            Instant at = day0.plus(Duration.ofMinutes(50L * i));
+            String id = "d-" + i;
+            rows.add(event(id, "task.received", at, Facts.of("task.received").name("app.d"), "default", null));
+            if (i % 5 != 0) {
+                Instant started = at.plus(Duration.ofMinutes((37L * i) % 600));
+                rows.add(event(id, "task.started", started, Facts.of("task.started").name("app.d"), "default",
+                        i % 2 == 0 ? "celery@even" : "celery@odd"));
+            }
+        }
+        // more newer rows than a window page's first look at the list covers
+        for (int i = 0; i < 1100; i++) {
+            Instant at = day0.plus(Duration.ofDays(5)).plusSeconds(i);
+            rows.add(event("n-" + i, "task.received", at, Facts.of("task.received").name("new"), "default", null));
+            rows.add(event("n-" + i, "task.started", at.plusSeconds(1), Facts.of("task.started").name("new"),
+                    "default", "celery@new"));
+        }
+        db().eventStore().write(rows);
+        List<TaskView> everything = reads().tasks(TaskFilter.all(project), null, 5000);
+        assertThat(everything).hasSize(1190);
+        Duration h = Duration.ofHours(1);
+        List<Instant[]> windows = List.of(
+                new Instant[] {day0.plus(h.multipliedBy(24)), day0.plus(h.multipliedBy(48))},  // one day, until inclusive
+                new Instant[] {day0.plus(h.multipliedBy(12)), day0.plus(h.multipliedBy(54))},  // half, whole, a quarter
+                new Instant[] {day0.plus(h.multipliedBy(34)), day0.plus(h.multipliedBy(35))},  // an hour
+                new Instant[] {day0, day0.plus(h.multipliedBy(73))});                         // four days
+        for (Instant[] w : windows) {
+            TaskFilter window = TaskFilter.all(project).withSince(w[0]).withUntil(w[1]);
+            List<String> expected = everything.stream()
+                    .filter(t -> !t.receivedAt().isBefore(w[0]) && !t.receivedAt().isAfter(w[1]))
+                    .map(TaskView::taskId).toList();
+            assertThat(expected).as("%s..%s", w[0], w[1]).isNotEmpty();
+            assertThat(list(window)).as("%s..%s", w[0], w[1]).isEqualTo(expected);
+            for (int pageSize = 1; pageSize <= 3; pageSize++) {
+                assertThat(walk(window, pageSize)).as("%s..%s, pages of %d", w[0], w[1], pageSize).isEqualTo(expected);
+            }
+            List<String> odd = everything.stream()
+                    .filter(t -> !t.receivedAt().isBefore(w[0]) && !t.receivedAt().isAfter(w[1]))
+                    .filter(t -> "celery@odd".equals(t.workerName())).map(TaskView::taskId).toList();
+            assertThat(walk(window.withWorker("celery@odd"), 2)).as("and a worker").isEqualTo(odd);
+        }
+    }
+
+    @Test
     void aStateFilteredWalkCrossesFromStartedToNeverStartedRows() throws Exception {
         for (int i = 0; i < 5; i++) {
             task("r" + i, "app.r", "default", null, T0.plusSeconds(i), i % 2 == 0 ? null : Duration.ofSeconds(1), null);

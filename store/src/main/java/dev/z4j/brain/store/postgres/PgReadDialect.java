@@ -71,6 +71,11 @@ final class PgReadDialect implements ReadDialect {
     }
 
     @Override
+    public String taskReceivedDay() {
+        return "(received_at AT TIME ZONE 'UTC')::date";
+    }
+
+    @Override
     public String taskSortKeyParam() {
         return "coalesce(CAST(? AS timestamptz), '-infinity'::timestamptz)";
     }

@@ -39,6 +39,9 @@ public interface ReadDialect {
      */
     String taskSortKey();
 
+    /** The UTC day of a task's received_at, as the received-day index (V016) has it; compare to a bound day. */
+    String taskReceivedDay();
+
     /** A bound nullable time as a value of {@link #taskSortKey} (null = never started); one placeholder. */
     String taskSortKeyParam();
 

@@ -28,6 +28,13 @@ final class Sql {
         return this;
     }
 
+    /** Writes {@code other}'s text and binds its parameters, in place. */
+    Sql sql(Sql other) {
+        text.append(other.text);
+        params.addAll(other.params);
+        return this;
+    }
+
     /** Binds the next placeholder already written. */
     Sql uuid(UUID value) {
         params.add((ps, i, d) -> d.bindUuid(ps, i, value));

@@ -76,6 +76,11 @@ final class SqliteReadDialect implements ReadDialect {
     }
 
     @Override
+    public String taskReceivedDay() {
+        return "received_at / 86400000000"; // truncates toward zero: used only for windows after 1970
+    }
+
+    @Override
     public String taskSortKeyParam() {
         return "coalesce(?, " + NEVER + ")";
     }

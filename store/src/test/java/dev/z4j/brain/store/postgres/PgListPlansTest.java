@@ -42,6 +42,8 @@ class PgListPlansTest extends ListPlansContract {
         UUID agent = db.directory().createAgent(project, "agent", "plans-agent").id();
         agentOfProject = agent;
         try (Connection c = db.dataSource().getConnection()) {
+            // the fill inserts 300,000 rows into every index of tasks at once: more than the pool's 10 s
+            run(c, "SET statement_timeout = '120s'");
             run(c, "INSERT INTO projects (id, slug, name) SELECT gen_random_uuid(), 'other-' || g, 'Other'"
                     + " FROM generate_series(1, 499) g");
             run(c, """
@@ -99,6 +101,7 @@ class PgListPlansTest extends ListPlansContract {
                     INSERT INTO agent_workers (agent_id, project_id, worker_id, state, last_seen_at)
                     SELECT a.id, a.project_id, 'w-' || g, a.state, ? FROM agents a, generate_series(1, 4) g""", t0);
             run(c, "VACUUM ANALYZE"); // what autovacuum keeps doing in production
+            run(c, "RESET statement_timeout");
             deepTask = taskKey(c, "", 150_000);
             deepFailedTask = taskKey(c, " AND state = 'failure'", 20_000);
             try (PreparedStatement ps = c.prepareStatement("SELECT issued_at, id FROM commands WHERE project_id = ?"
