@@ -15,12 +15,14 @@
 #                                # a 10k connect storm and a restart; about 10 minutes); they
 #                                # replace their own section of docs/CAPACITY.md and leave the rest
 #   bench/capacity.sh --only reads [--tasks 5000000] [--events 20000000] [--readers 8] [--read-seconds 60]
-#                                [--ingest-rate N]
+#                                [--ingest-rate N] [--read-rate 100]
 #                                # operator reads over a seeded history (tasks and events over 30 days of
 #                                # partitions, generated inside PostgreSQL), 8 concurrent HTTP readers on every
 #                                # list/filter/detail/timeline/stats/home read, alone and with a loadgen ingesting
 #                                # at half the batched capacity a ladder finds on that brain and history (or at
-#                                # --ingest-rate N; 0 = only alone); replaces its own section of docs/CAPACITY.md.
+#                                # --ingest-rate N; 0 = only alone), then with that ingest the same requests paced
+#                                # at --read-rate a second (open loop; 0 = no paced round); replaces its own
+#                                # section of docs/CAPACITY.md.
 #                                # The full size takes about 15 minutes on 2 shared cores, 5 of them seeding.
 #
 # Everything runs on this machine: one embedded PostgreSQL 17, brains and load generators in their own
@@ -34,7 +36,7 @@ source scripts/select-jdk.sh
 rebuild=0
 veth=1
 pass=()
-usage="usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth] [--only memory,storm | --only reads [--tasks N] [--events N] [--readers N] [--read-seconds N] [--ingest-rate N]]"
+usage="usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth] [--only memory,storm | --only reads [--tasks N] [--events N] [--readers N] [--read-seconds N] [--ingest-rate N] [--read-rate N]]"
 reads=0
 command="bench/capacity.sh $*"
 while [ $# -gt 0 ]; do
@@ -48,7 +50,7 @@ while [ $# -gt 0 ]; do
         || { echo "--only: a comma-separated list of memory, storm; or reads (was '$2')" >&2; exit 2; }
       [ "$2" = reads ] && reads=1
       pass+=(--only "$2"); shift ;;
-    --tasks|--events|--readers|--read-seconds|--ingest-rate)
+    --tasks|--events|--readers|--read-seconds|--ingest-rate|--read-rate)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1: a whole number (was '${2:-}')" >&2; exit 2; }
       pass+=("$1" "$2"); shift ;;
     *) echo "$usage" >&2; exit 2 ;;
@@ -65,8 +67,8 @@ if [ "$rebuild" = 1 ] || [ ! -f ops/target/z4j-brain.jar ] || [ ! -f loadgen/tar
     || { echo "capacity: the build failed (./mvnw -B -DskipTests package); nothing was measured" >&2; exit 1; }
 fi
 
-if [ "$reads" = 0 ] && printf '%s\n' "${pass[@]}" | grep -qxE -- '--(tasks|events|readers|read-seconds|ingest-rate)'; then
-  echo "--tasks, --events, --readers, --read-seconds, --ingest-rate: only with --only reads" >&2; exit 2
+if [ "$reads" = 0 ] && printf '%s\n' "${pass[@]}" | grep -qxE -- '--(tasks|events|readers|read-seconds|ingest-rate|read-rate)'; then
+  echo "--tasks, --events, --readers, --read-seconds, --ingest-rate, --read-rate: only with --only reads" >&2; exit 2
 fi
 [ "$reads" = 1 ] && veth=0 # the read phase runs on loopback only
 

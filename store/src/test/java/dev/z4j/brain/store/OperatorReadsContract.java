@@ -263,13 +263,13 @@ public abstract class OperatorReadsContract {
     }
 
     @Test
-    void aWindowOfDaysIsReadDayByDayAndPagesExactlyAsTheFilteredList() throws Exception {
+    void aWindowReadHourByHourPagesExactlyAsTheFilteredList() throws Exception {
         Instant day0 = Instant.parse("2026-03-01T00:00:00Z");
         List<EventRow> rows = new ArrayList<>();
-        // 90 tasks over three days and a bit, started 0-10 h after they were received (so a day's
-        // list order is not its receive order), every fifth never started
-        for (int i = 0; i < 90; i++) {
-            Instant at = day0.plus(Duration.ofMinutes(50L * i));
+        // 300 tasks over 65 hours, started 0-10 h after they were received (so an hour's list order
+        // is not its receive order), every fifth never started
+        for (int i = 0; i < 300; i++) {
+            Instant at = day0.plus(Duration.ofMinutes(13L * i));
             String id = "d-" + i;
             rows.add(event(id, "task.received", at, Facts.of("task.received").name("app.d"), "default", null));
             if (i % 5 != 0) {
@@ -287,13 +287,13 @@ public abstract class OperatorReadsContract {
         }
         db().eventStore().write(rows);
         List<TaskView> everything = reads().tasks(TaskFilter.all(project), null, 5000);
-        assertThat(everything).hasSize(1190);
+        assertThat(everything).hasSize(1400);
         Duration h = Duration.ofHours(1);
         List<Instant[]> windows = List.of(
-                new Instant[] {day0.plus(h.multipliedBy(24)), day0.plus(h.multipliedBy(48))},  // one day, until inclusive
-                new Instant[] {day0.plus(h.multipliedBy(12)), day0.plus(h.multipliedBy(54))},  // half, whole, a quarter
-                new Instant[] {day0.plus(h.multipliedBy(34)), day0.plus(h.multipliedBy(35))},  // an hour
-                new Instant[] {day0, day0.plus(h.multipliedBy(73))});                         // four days
+                new Instant[] {day0.plus(h.multipliedBy(24)), day0.plus(h.multipliedBy(48))},  // a UTC day, until inclusive
+                new Instant[] {day0.plus(h.multipliedBy(12)).plusSeconds(600), day0.plus(h.multipliedBy(54))}, // 42 h
+                new Instant[] {day0.plus(h.multipliedBy(34)).plusSeconds(300), day0.plus(h.multipliedBy(34)).plusSeconds(3000)},
+                new Instant[] {day0, day0.plus(h.multipliedBy(73))});                         // more than 48 h
         for (Instant[] w : windows) {
             TaskFilter window = TaskFilter.all(project).withSince(w[0]).withUntil(w[1]);
             List<String> expected = everything.stream()

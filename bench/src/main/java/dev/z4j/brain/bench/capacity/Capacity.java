@@ -32,7 +32,7 @@ import javax.sql.DataSource;
  *
  * <p>Usage: {@code Capacity --root REPO --out docs/CAPACITY.md --command "bench/capacity.sh" [--keep]
  * [--veth-name z4jcNNN]}, or {@code --only memory,storm} (SocketPhases) or {@code --only reads [--tasks N]
- * [--events N] [--readers N] [--read-seconds N] [--ingest-rate EV_PER_S]} (ReadsPhase). With {@code --veth-name} (and root), the asyncio-agent ladders also run
+ * [--events N] [--readers N] [--read-seconds N] [--ingest-rate EV_PER_S] [--read-rate REQ_PER_S]} (ReadsPhase). With {@code --veth-name} (and root), the asyncio-agent ladders also run
  * over a 1500-MTU veth link of that name ({@link VethLink}). Exit status 1 when a ladder found no
  * passing step at all (a tool failure, not a figure of 0); the report is written anyway.
  */

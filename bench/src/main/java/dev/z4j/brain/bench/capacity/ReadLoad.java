@@ -10,9 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -21,6 +25,10 @@ import org.HdrHistogram.Histogram;
  * the next one rather than piling up), round-robin over the endpoints, for a fixed time. Each
  * request's latency, from before it is sent until its whole body has arrived, goes into a
  * histogram per endpoint (one per reader, merged at the end: no lock on the hot path).
+ *
+ * <p>Or paced ({@link #runPaced}): requests sent at a fixed rate whatever the answers do (open
+ * loop, as many operators' browsers send them), each timed from when it was due, so a stalled
+ * server shows as latency instead of slowing the load down (no coordinated omission).
  */
 final class ReadLoad {
     /** One kind of request; {@code path} gives the next concrete path (a random task, say). */
@@ -99,7 +107,66 @@ final class ReadLoad {
         if (failure.get() != null) {
             throw new IllegalStateException("a reader failed: " + failure.get(), failure.get());
         }
+        return figures(mix, perReader, errorsPerReader);
+    }
+
+    /**
+     * Sends {@code perSecond} requests a second, round-robin over {@code mix}, for {@code duration}
+     * after {@code warmup}, each on its own virtual thread, and times each from the moment it was due.
+     */
+    List<Figures> runPaced(List<Endpoint> mix, double perSecond, Duration warmup, Duration duration) throws Exception {
+        Map<String, Histogram> hist = new LinkedHashMap<>();
+        Map<String, long[]> errors = new LinkedHashMap<>();
+        for (Endpoint e : mix) {
+            hist.put(e.name(), new ConcurrentHistogram(60_000_000L, 3));
+            errors.put(e.name(), new long[1]);
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long start = System.nanoTime();
+        long measureFrom = start + warmup.toNanos();
+        long stopAt = measureFrom + duration.toNanos();
+        double interval = 1e9 / perSecond;
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (long i = 0; ; i++) {
+                long due = start + Math.round(i * interval);
+                if (due >= stopAt || failure.get() != null) {
+                    break;
+                }
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                Endpoint e = mix.get((int) (i % mix.size()));
+                senders.execute(() -> {
+                    try {
+                        HttpResponse<byte[]> r = http.send(request(e.path().get()), HttpResponse.BodyHandlers.ofByteArray());
+                        long done = System.nanoTime();
+                        if (due < measureFrom) {
+                            return;
+                        }
+                        if (r.statusCode() != 200) {
+                            synchronized (errors) {
+                                errors.get(e.name())[0]++;
+                            }
+                        } else {
+                            hist.get(e.name()).recordValue(Math.max(1, (done - due) / 1000));
+                        }
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                });
+            }
+        } // close() waits for the requests still in flight
+        if (failure.get() != null) {
+            throw new IllegalStateException("a paced request failed: " + failure.get(), failure.get());
+        }
+        return figures(mix, List.of(hist), List.of(errors));
+    }
+
+    private static List<Figures> figures(List<Endpoint> mix, List<Map<String, Histogram>> perReader,
+                                         List<Map<String, long[]>> errorsPerReader) {
         List<Figures> out = new ArrayList<>();
+        int readers = perReader.size();
         for (Endpoint e : mix) {
             Histogram all = new Histogram(60_000_000L, 3);
             long errors = 0;

@@ -67,7 +67,7 @@ final class ReadsPhase {
      * rate (0 = none, {@link #HALF_MEASURED} = half the batched capacity searched on the seeded brain).
      */
     record Options(long tasks, long events, int days, int readers, Duration warmup, Duration duration,
-                   double ingestRate) {
+                   double ingestRate, long readRate) {
         static Options parse(String[] args) {
             long tasks = longOption(args, "--tasks", 5_000_000);
             long events = longOption(args, "--events", 20_000_000);
@@ -86,7 +86,12 @@ final class ReadsPhase {
             if (rate < 0 && rate != HALF_MEASURED) {
                 throw new IllegalArgumentException("--ingest-rate: events per second, 0 for none, was " + (long) rate);
             }
-            return new Options(tasks, events, 30, readers, Duration.ofSeconds(10), Duration.ofSeconds(seconds), rate);
+            long readRate = longOption(args, "--read-rate", 100);
+            if (readRate < 0) {
+                throw new IllegalArgumentException("--read-rate: requests per second, 0 for no paced round, was " + readRate);
+            }
+            return new Options(tasks, events, 30, readers, Duration.ofSeconds(10), Duration.ofSeconds(seconds), rate,
+                    readRate);
         }
 
         ReadsSeed.Shape shape() {
@@ -166,7 +171,7 @@ final class ReadsPhase {
                             }
                         }
                         if (rate > 0) {
-                            rounds.add(withIngest(load, mix, o, loadgen, brain, adminKey, credentials, rate, basis, out));
+                            rounds.addAll(withIngest(load, mix, o, loadgen, brain, adminKey, credentials, rate, basis, out));
                         } else {
                             rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow()));
                         }
@@ -181,8 +186,11 @@ final class ReadsPhase {
         }
     }
 
-    /** The readers again while a loadgen ingests {@code rate} ev/s (batched shape) into the same project. */
-    private static Round withIngest(ReadLoad load, List<ReadLoad.Endpoint> mix, Options o, LoadGen loadgen,
+    /**
+     * The readers again while a loadgen ingests {@code rate} ev/s (batched shape) into the same
+     * project, then (unless {@code --read-rate 0}) the same requests paced at the read rate.
+     */
+    private static List<Round> withIngest(ReadLoad load, List<ReadLoad.Endpoint> mix, Options o, LoadGen loadgen,
                                     BrainNode brain, String adminKey, Path credentials, double rate, String basis,
                                     PrintStream out) throws Exception {
         out.printf("[reads] the same while a loadgen ingests %.0f ev/s (batched shape)%n", rate);
@@ -190,17 +198,32 @@ final class ReadsPhase {
         List<String> args = new ArrayList<>(LoadGen.args(brain.wsUrl(), adminKey, credentials,
                 shape.agents(), shape.workers(), "steady"));
         args.addAll(shape.options());
-        long seconds = o.warmup().plus(o.duration()).toSeconds() + 10;
+        long seconds = o.warmup().plus(o.duration()).toSeconds() * (o.readRate() > 0 ? 2 : 1) + 10;
         args.addAll(List.of("--rate", Long.toString(Math.round(rate)), "--duration", seconds + "s", "--drain", "20s"));
         Process bg = loadgen.startRun("reads-ingest", args);
         LoadGen.awaitConnections(bg, loadgen.logOf("reads-ingest"), shape.agents() * shape.workers(),
                 Duration.ofSeconds(60));
         Thread.sleep(3000); // the ingest rate settles before the readers start
         Round r = round("reads + ingest", load, mix, o, out);
+        Round paced = null;
+        if (o.readRate() > 0) {
+            out.printf("[reads] paced: %d requests/s, each timed from when it was due, ingest still running%n",
+                    o.readRate());
+            paced = report(pacedLabel(o), load.runPaced(mix, o.readRate(), o.warmup(), o.duration()), out);
+        }
         LoadGen.Result ingest = loadgen.await("reads-ingest", bg, rate, Duration.ofSeconds(seconds + 90));
         out.printf("  ingest: %.0f ev/s acked (target %.0f), ack p99 %.0f ms, exit %d%n",
                 ingest.ackedPerSecond(), rate, ingest.ackP99(), ingest.exitCode());
-        return new Round(r.label(), r.figures(), ingest, basis, r.load());
+        List<Round> rounds = new ArrayList<>();
+        rounds.add(new Round(r.label(), r.figures(), ingest, basis, r.load()));
+        if (paced != null) {
+            rounds.add(new Round(paced.label(), paced.figures(), null, "the same ingest", paced.load()));
+        }
+        return rounds;
+    }
+
+    static String pacedLabel(Options o) {
+        return o.readRate() + " req/s + ingest";
     }
 
     /** The counted steps of a ladder, e.g. "4000 kept up, 6400 fell behind twice". */
@@ -218,7 +241,10 @@ final class ReadsPhase {
 
     private static Round round(String label, ReadLoad load, List<ReadLoad.Endpoint> mix, Options o,
                                PrintStream out) throws Exception {
-        List<ReadLoad.Figures> figures = load.run(mix, o.readers(), o.warmup(), o.duration());
+        return report(label, load.run(mix, o.readers(), o.warmup(), o.duration()), out);
+    }
+
+    private static Round report(String label, List<ReadLoad.Figures> figures, PrintStream out) throws Exception {
         for (ReadLoad.Figures f : figures) {
             out.printf(Locale.ROOT, "  %-28s n=%6d p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%s%n", f.name(), f.count(),
                     f.p50Ms(), f.p99Ms(), f.maxMs(), f.errors() == 0 ? "" : "  errors " + f.errors());
@@ -263,7 +289,7 @@ final class ReadsPhase {
 
     /** EXPLAIN (ANALYZE, BUFFERS) of the statements worth showing, on the seeded database. */
     record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState,
-                 String finishedInWindow, String oldWindow) {
+                 String finishedInWindow, String windowHour, String windowPartHour) {
         static Plans capture(DataSource ds, UUID project, ReadsSeed.Shape shape, Instant end) throws Exception {
             String taskId = "seed-" + shape.tasks() / 3;
             try (Connection c = ds.getConnection()) {
@@ -289,17 +315,23 @@ final class ReadsPhase {
                 Instant dayAgo = end.minus(Duration.ofHours(24));
                 String finished = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project
                         + "' AND finished_at >= '" + dayAgo + "' AND state IN ('success', 'failure') GROUP BY state";
-                // The second step of a time-window page (SqlOperatorReads.windowQuery) for the day the readers ask.
+                // The two kinds of part of the readers' one-day window (SqlOperatorReads.windowByHoursQuery):
+                // a whole hour in list order through the received-hour index, and the part-hour at its start,
+                // whose own entries are sorted (SqlOperatorReads.windowQuery).
                 Instant from = end.minus(Duration.ofDays(shape.days() / 2));
+                Instant nextHour = from.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
                 String key = "coalesce(started_at, '-infinity'::timestamptz)";
+                String hour = "SELECT id, task_id, name, state, received_at, started_at FROM tasks WHERE project_id = '"
+                        + project + "' AND date_trunc('hour', received_at AT TIME ZONE 'UTC') = (CAST('" + nextHour
+                        + "' AS timestamptz) AT TIME ZONE 'UTC') ORDER BY " + key + " DESC, id DESC LIMIT 50";
                 String window = "WITH w AS MATERIALIZED (SELECT k, id FROM (SELECT " + key + " AS k, id FROM tasks"
                         + " WHERE project_id = '" + project + "' AND received_at >= '" + from + "' AND received_at <= '"
-                        + from.plus(Duration.ofHours(24)) + "' OFFSET 0) r"
+                        + nextHour.minusNanos(1000) + "' OFFSET 0) r"
                         + " ORDER BY k DESC, id DESC LIMIT 50) SELECT t.id, t.task_id, t.name, t.state, t.received_at,"
                         + " t.started_at FROM w JOIN tasks t ON t.project_id = '" + project + "' AND " + key
                         + " = w.k AND t.id = w.id ORDER BY w.k DESC, w.id DESC";
                 return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState),
-                        explain(c, finished), explain(c, window));
+                        explain(c, finished), explain(c, hour), explain(c, window));
             }
         }
 
@@ -339,8 +371,19 @@ final class ReadsPhase {
                         + "requests below one after another (closed loop) round-robin over real HTTP to the brain "
                         + "(admin key), %d s warm-up, then %d s measured; latency from before sending to the last "
                         + "byte of the body, HdrHistogram. Task detail and timeline pick a random task of the "
-                        + "history each time; page 100 is the cursor a browser gets after 99 pages of 50.%n%n",
+                        + "history each time; page 100 is the cursor a browser gets after 99 pages of 50. Eight "
+                        + "readers that never pause keep the two cores busy by themselves: their p99 is mostly time "
+                        + "waiting for a core.%n%n",
                 o.readers(), o.warmup().toSeconds(), o.duration().toSeconds()));
+        if (o.readRate() > 0) {
+            t.append(String.format(Locale.ROOT, "**Paced reads** (the round \"%s\", right after \"reads + ingest\", "
+                            + "the same ingest still running): the same requests round-robin at a fixed %d a second "
+                            + "(open loop, as the browsers of many operators send them, about %.0f a second per "
+                            + "endpoint), each on its own virtual thread at the moment it is due and timed from that "
+                            + "moment, so a slow answer counts in full and does not hold the next request back "
+                            + "(no coordinated omission); %d s warm-up, then %d s measured.%n%n", pacedLabel(o),
+                    o.readRate(), o.readRate() / 13.0, o.warmup().toSeconds(), o.duration().toSeconds()));
+        }
         t.append("Targets: p99 < ").append(f0(LIST_TARGET_MS)).append(" ms for lists, detail and timeline; < ")
                 .append(f0(STATS_TARGET_MS)).append(" ms for stats and home.\n\n");
         List<Round> measured = rounds.stream().filter(r -> !r.figures().isEmpty()).toList();
@@ -348,21 +391,22 @@ final class ReadsPhase {
         for (Round r : measured) {
             t.append(r.label()).append(" p50 / p99 / max ms (n) | ");
         }
-        t.append("target | met |\n|---|");
+        t.append("target | met (").append(String.join(" / ", measured.stream().map(Round::label).toList()))
+                .append(") |\n|---|");
         measured.forEach(r -> t.append("---|"));
         t.append("---|---|\n");
         for (int i = 0; i < measured.getFirst().figures().size(); i++) {
             ReadLoad.Figures first = measured.getFirst().figures().get(i);
             double target = first.group().equals("stats") ? STATS_TARGET_MS : LIST_TARGET_MS;
-            boolean met = true;
+            List<String> met = new ArrayList<>();
             t.append("| ").append(first.name()).append(" | ");
             for (Round r : measured) {
                 ReadLoad.Figures f = r.figures().get(i);
-                met &= f.p99Ms() < target && f.errors() == 0 && f.count() > 0;
+                met.add(f.p99Ms() < target && f.errors() == 0 && f.count() > 0 ? "yes" : "NO");
                 t.append(String.format(Locale.ROOT, "%.1f / **%.1f** / %.1f (%d%s) | ", f.p50Ms(), f.p99Ms(), f.maxMs(),
                         f.count(), f.errors() == 0 ? "" : ", " + f.errors() + " errors"));
             }
-            t.append("< ").append(f0(target)).append(" | ").append(met ? "yes" : "NO").append(" |\n");
+            t.append("< ").append(f0(target)).append(" | ").append(String.join(" / ", met)).append(" |\n");
         }
         t.append('\n');
         for (Round r : rounds) {
@@ -394,9 +438,12 @@ final class ReadsPhase {
                 .append("failed in the last 24 h, kept the same way once a count reaches 100 000 tasks: the last 24 h of a busy ")
                 .append("project are pages still being written, so each entry is checked in the heap):\n\n```\n")
                 .append(plans.finishedInWindow()).append("```\n\n");
-        t.append("A time-window page whose window lies two weeks down the list: the second step, the window's own ")
-                .append("sort keys and ids through `ix_tasks_project_received` (a subquery fenced by `OFFSET 0`), the top 50 sorted, then those rows by key ")
-                .append("(the statement SqlOperatorReads runs, which selects every task column; here a few):\n\n```\n").append(plans.oldWindow()).append("```\n\n");
+        t.append("A time-window page whose window (the readers' day, not a UTC day) lies two weeks down the list: ")
+                .append("its second step reads each whole hour of the window in list order through ")
+                .append("`ix_tasks_project_received_hour`, top 50 (one of its 23 whole hours here), and sorts the ")
+                .append("entries of the part-hours at its ends through `ix_tasks_project_received` (the first one here), ")
+                .append("then merges them; SqlOperatorReads selects every task column, here a few:\n\n```\n")
+                .append(plans.windowHour()).append("```\n\n```\n").append(plans.windowPartHour()).append("```\n\n");
         return t.toString();
     }
 

@@ -3,8 +3,14 @@ package dev.z4j.brain.bench.capacity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +32,10 @@ class ReadsPhaseTest {
                 .hasMessageContaining("--events: a multiple of --tasks (300)");
         assertThatThrownBy(() -> ReadsPhase.Options.parse(new String[] {"--readers", "x"}))
                 .hasMessageContaining("--readers: a whole number");
+        assertThat(o.readRate()).as("the paced round's requests per second").isEqualTo(100);
+        assertThat(ReadsPhase.Options.parse(new String[] {"--read-rate", "0"}).readRate()).isZero();
+        assertThatThrownBy(() -> ReadsPhase.Options.parse(new String[] {"--read-rate", "-1"}))
+                .hasMessageContaining("--read-rate: requests per second, 0 for no paced round, was -1");
         assertThatThrownBy(() -> ReadsPhase.Options.parse(new String[] {"--tasks", "10"}).shape())
                 .hasMessageContaining("--tasks: at least one task a day (30), was 10");
     }
@@ -38,6 +48,39 @@ class ReadsPhaseTest {
         assertThat(search.sustained()).isEqualTo(6400);
         assertThat(ReadsPhase.steps(search)).isEqualTo("steps at ev/s: 4000 kept up, 6400 kept up on its retry, "
                 + "10240 fell behind twice, 8320 fell behind twice, 7360 fell behind twice");
+    }
+
+    @Test
+    void pacedRequestsAreTimedFromWhenTheyWereDueSoAQueueAtTheServerCountsInFull() throws Exception {
+        // one server thread taking 100 ms a request, offered 20 a second for 2 s: 40 requests, about
+        // 4 s of work, so the last ones wait about 2 s in the queue. Timed from their send (or by a
+        // closed loop, which would only send the next after the answer) all would look like 100 ms.
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newSingleThreadExecutor());
+        server.createContext("/api/v1/slow", exchange -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "{}".getBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            ReadLoad load = new ReadLoad(server.getAddress().getPort(), "key");
+            List<ReadLoad.Figures> figures = load.runPaced(List.of(new ReadLoad.Endpoint("slow", "list", () -> "/slow")),
+                    20, Duration.ZERO, Duration.ofSeconds(2));
+            ReadLoad.Figures f = figures.getFirst();
+            assertThat(f.count()).isEqualTo(40);
+            assertThat(f.errors()).isZero();
+            assertThat(f.p50Ms()).isGreaterThan(500);
+            assertThat(f.maxMs()).isGreaterThan(1500);
+        } finally {
+            server.stop(0);
+        }
     }
 
     private static LoadGen.Result result(double rate, boolean keptUp) {

@@ -71,8 +71,8 @@ final class PgReadDialect implements ReadDialect {
     }
 
     @Override
-    public String taskReceivedDay() {
-        return "(received_at AT TIME ZONE 'UTC')::date";
+    public String taskReceivedInHour() {
+        return "date_trunc('hour', received_at AT TIME ZONE 'UTC') = (CAST(? AS timestamptz) AT TIME ZONE 'UTC')";
     }
 
     @Override

@@ -39,8 +39,11 @@ public interface ReadDialect {
      */
     String taskSortKey();
 
-    /** The UTC day of a task's received_at, as the received-day index (V016) has it; compare to a bound day. */
-    String taskReceivedDay();
+    /**
+     * True when a task's received_at lies in the UTC hour that starts at the bound time, written as
+     * the received-hour index (V016) has it; one placeholder.
+     */
+    String taskReceivedInHour();
 
     /** A bound nullable time as a value of {@link #taskSortKey} (null = never started); one placeholder. */
     String taskSortKeyParam();

@@ -43,13 +43,13 @@ public final class SqlOperatorReads implements OperatorReads {
     public static final String COMMANDS_ISSUED = "ix_commands_project_issued";
     /** The time window of the task list (V013). */
     public static final String TASKS_RECEIVED = "ix_tasks_project_received";
-    /** A time window's days, each read in list order (V016). */
-    public static final String TASKS_RECEIVED_DAY = "ix_tasks_project_received_day";
+    /** A time window's whole hours, each read in list order (V016). */
+    public static final String TASKS_RECEIVED_HOUR = "ix_tasks_project_received_hour";
     public static final String TASKS_ROOT = "ix_tasks_project_root";
     /** Rows of the list order a time-window page tries before reading the window itself. */
     static final int WINDOW_HEAD_ROWS = 1000;
-    /** UTC days a time window may span and still be read day by day; a longer one sorts its entries. */
-    static final int WINDOW_DAYS_MAX = 31;
+    /** UTC hours a time window may span and still be read hour by hour; a longer one sorts its entries. */
+    static final int WINDOW_HOURS_MAX = 48;
     /** Distinct task names a name page reads before choosing; a project with more walks the list. */
     static final int NAMES_READ_MAX = 512;
     /**
@@ -124,8 +124,8 @@ public final class SqlOperatorReads implements OperatorReads {
             return db.read("list tasks", c -> list(q, c, this::task));
         }
         Sql head = windowHeadQuery(filter, after, limit);
-        Sql byDays = windowByDaysQuery(filter, after, limit);
-        Sql window = byDays != null ? byDays : windowQuery(filter, after, limit);
+        Sql byHours = windowByHoursQuery(filter, after, limit);
+        Sql window = byHours != null ? byHours : windowQuery(filter, after, limit);
         return db.read("list tasks in a time window", c -> {
             List<TaskView> page = list(head, c, this::task);
             return page.size() == limit ? page : list(window, c, this::task);
@@ -238,41 +238,42 @@ public final class SqlOperatorReads implements OperatorReads {
     }
 
     /**
-     * The window's page day by day: each UTC day it spans at least half of is that day's rows in list
-     * order through the received-day index, stopped at {@code limit} (at most limit rows read); a
-     * smaller part of a day is that part's entries sorted ({@link #windowQuery}, bounded by half a
-     * day). The parts are merged, at most days x limit rows. Null when the window is open-ended,
-     * before 1970 or longer than {@link #WINDOW_DAYS_MAX} days.
+     * The window's page hour by hour: each whole UTC hour in it is that hour's rows in list order
+     * through the received-hour index, stopped at {@code limit} (the hour's other rows are not read);
+     * a part-hour at either end is that part's entries sorted ({@link #windowQuery}, at most an
+     * hour's). The parts are merged: at most (hours + 2) x limit rows, where sorting the window's
+     * entries costs all of them (170,000 for a day of a 5-million-task, 30-day history). Null when
+     * the window is open-ended, before 1970 or spans more than {@link #WINDOW_HOURS_MAX} hours.
      */
-    private Sql windowByDaysQuery(TaskFilter filter, Keys.Task after, int limit) {
+    private Sql windowByHoursQuery(TaskFilter filter, Keys.Task after, int limit) {
         Instant since = filter.since();
         Instant until = filter.until();
         if (since == null || until == null || until.isBefore(since) || since.isBefore(Instant.EPOCH)) {
             return null;
         }
-        long firstDay = Math.floorDiv(since.getEpochSecond(), 86_400);
-        long lastDay = Math.floorDiv(until.getEpochSecond(), 86_400);
-        if (lastDay - firstDay >= WINDOW_DAYS_MAX) {
+        long firstHour = Math.floorDiv(since.getEpochSecond(), 3600);
+        long lastHour = Math.floorDiv(until.getEpochSecond(), 3600);
+        if (lastHour - firstHour >= WINDOW_HOURS_MAX) {
             return null;
         }
         Sql q = new Sql("SELECT " + TASK_COLUMNS + " FROM (");
-        for (long day = firstDay; day <= lastDay; day++) {
-            Instant dayStart = Instant.ofEpochSecond(day * 86_400);
-            Instant from = since.isAfter(dayStart) ? since : dayStart;
-            Instant lastMicro = dayStart.plusSeconds(86_400).minusNanos(1_000);
+        for (long hour = firstHour; hour <= lastHour; hour++) {
+            Instant hourStart = Instant.ofEpochSecond(hour * 3600);
+            Instant lastMicro = hourStart.plusSeconds(3600).minusNanos(1_000);
+            Instant from = since.isAfter(hourStart) ? since : hourStart;
             Instant to = until.isBefore(lastMicro) ? until : lastMicro;
             TaskFilter part = filter.withSince(from).withUntil(to);
-            q.sql(day == firstDay ? "" : " UNION ALL ").sql("SELECT * FROM (");
-            if (Duration.between(from, to).compareTo(Duration.ofHours(12)) >= 0) {
-                q.sql("SELECT " + TASK_COLUMNS + " FROM " + d.tableUsing("tasks", TASKS_RECEIVED_DAY));
-                taskWhere(q, part);
-                q.sql(" AND " + d.taskReceivedDay() + " = ?").day(day);
+            q.sql(hour == firstHour ? "" : " UNION ALL ").sql("SELECT * FROM (");
+            if (from.equals(hourStart) && to.equals(lastMicro)) {
+                q.sql("SELECT " + TASK_COLUMNS + " FROM " + d.tableUsing("tasks", TASKS_RECEIVED_HOUR));
+                taskWhere(q, filter.withSince(null).withUntil(null));
+                q.sql(" AND " + d.taskReceivedInHour()).time(hourStart);
                 taskAfter(q, after);
                 q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
             } else {
                 q.sql(windowQuery(part, after, limit));
             }
-            q.sql(") d" + (day - firstDay));
+            q.sql(") h" + (hour - firstHour));
         }
         return q.sql(") u ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
     }

@@ -76,8 +76,9 @@ final class SqliteReadDialect implements ReadDialect {
     }
 
     @Override
-    public String taskReceivedDay() {
-        return "received_at / 86400000000"; // truncates toward zero: used only for windows after 1970
+    public String taskReceivedInHour() {
+        // integer division truncates toward zero: used only for windows after 1970
+        return "received_at / 3600000000 = ? / 3600000000";
     }
 
     @Override

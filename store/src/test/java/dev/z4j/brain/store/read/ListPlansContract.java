@@ -158,16 +158,16 @@ public abstract class ListPlansContract {
         List<PlanCapture.Plan> deep = record("tasks, since/until (two hours), deep");
         assertUses(deep.getLast(), "tasks", SqlOperatorReads.TASKS_RECEIVED);
         deep.forEach(this::assertNoFullScan);
-        // a whole day (until inclusive: the next midnight's instant too): the day's rows in list order,
-        // top 50, through the received-day index; the next day's single instant through received_at
-        List<TaskView> day = reads.tasks(all.withSince(t0.plusSeconds(86_400)).withUntil(t0.plusSeconds(172_800)), null, 50);
-        assertThat(day).hasSize(50).allSatisfy(t -> assertThat(t.receivedAt())
-                .isBetween(t0.plusSeconds(86_400), t0.plusSeconds(172_800)));
-        List<PlanCapture.Plan> byDay = record("tasks, since/until (a whole day), first page");
-        assertThat(byDay).hasSize(2);
-        assertUses(byDay.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED_DAY);
-        assertUses(byDay.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED);
-        byDay.forEach(this::assertNoFullScan);
+        // a day that is not a UTC day (until inclusive): its 23 whole hours' rows in list order, top 50
+        // each, through the received-hour index; the part-hours at its ends through received_at
+        Instant from = t0.plusSeconds(86_400 + 1800);
+        List<TaskView> day = reads.tasks(all.withSince(from).withUntil(from.plusSeconds(86_400)), null, 50);
+        assertThat(day).hasSize(50).allSatisfy(t -> assertThat(t.receivedAt()).isBetween(from, from.plusSeconds(86_400)));
+        List<PlanCapture.Plan> byHour = record("tasks, since/until (a day from half past), first page");
+        assertThat(byHour).hasSize(2);
+        assertUses(byHour.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED_HOUR);
+        assertUses(byHour.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED);
+        byHour.forEach(this::assertNoFullScan);
     }
 
     @Test
