@@ -289,7 +289,7 @@ final class ReadsPhase {
 
     /** EXPLAIN (ANALYZE, BUFFERS) of the statements worth showing, on the seeded database. */
     record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState,
-                 String finishedInWindow, String windowHour, String windowPartHour) {
+                 String finishedInWindow, String windowHour, String windowPartHour, String windowSorted) {
         static Plans capture(DataSource ds, UUID project, ReadsSeed.Shape shape, Instant end) throws Exception {
             String taskId = "seed-" + shape.tasks() / 3;
             try (Connection c = ds.getConnection()) {
@@ -315,23 +315,24 @@ final class ReadsPhase {
                 Instant dayAgo = end.minus(Duration.ofHours(24));
                 String finished = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project
                         + "' AND finished_at >= '" + dayAgo + "' AND state IN ('success', 'failure') GROUP BY state";
-                // The two kinds of part of the readers' one-day window (SqlOperatorReads.windowByHoursQuery):
-                // a whole hour in list order through the received-hour index, and the part-hour at its start,
-                // whose own entries are sorted (SqlOperatorReads.windowQuery).
+                // The two kinds of arm of the readers' one-day window (SqlOperatorReads.windowByHoursQuery): a
+                // whole hour's keys in list order through the received-hour index, and the part-hour at the
+                // window's start, whose entries are sorted. Then, for comparison in the same run, the whole
+                // window read the way it was before V016: every entry of the day sorted.
                 Instant from = end.minus(Duration.ofDays(shape.days() / 2));
                 Instant nextHour = from.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
                 String key = "coalesce(started_at, '-infinity'::timestamptz)";
-                String hour = "SELECT id, task_id, name, state, received_at, started_at FROM tasks WHERE project_id = '"
-                        + project + "' AND date_trunc('hour', received_at AT TIME ZONE 'UTC') = (CAST('" + nextHour
-                        + "' AS timestamptz) AT TIME ZONE 'UTC') ORDER BY " + key + " DESC, id DESC LIMIT 50";
-                String window = "WITH w AS MATERIALIZED (SELECT k, id FROM (SELECT " + key + " AS k, id FROM tasks"
-                        + " WHERE project_id = '" + project + "' AND received_at >= '" + from + "' AND received_at <= '"
-                        + nextHour.minusNanos(1000) + "' OFFSET 0) r"
-                        + " ORDER BY k DESC, id DESC LIMIT 50) SELECT t.id, t.task_id, t.name, t.state, t.received_at,"
-                        + " t.started_at FROM w JOIN tasks t ON t.project_id = '" + project + "' AND " + key
-                        + " = w.k AND t.id = w.id ORDER BY w.k DESC, w.id DESC";
+                String hour = "SELECT " + key + " AS k, id FROM tasks WHERE project_id = '" + project
+                        + "' AND date_trunc('hour', received_at AT TIME ZONE 'UTC') = (CAST('" + nextHour
+                        + "' AS timestamptz) AT TIME ZONE 'UTC') ORDER BY k DESC, id DESC LIMIT 50";
+                String partHour = "SELECT k, id FROM (SELECT " + key + " AS k, id FROM tasks WHERE project_id = '"
+                        + project + "' AND received_at >= '" + from + "' AND received_at <= '"
+                        + nextHour.minusNanos(1000) + "' OFFSET 0) r ORDER BY k DESC, id DESC LIMIT 50";
+                String wholeDay = "SELECT k, id FROM (SELECT " + key + " AS k, id FROM tasks WHERE project_id = '"
+                        + project + "' AND received_at >= '" + from + "' AND received_at <= '"
+                        + from.plus(Duration.ofHours(24)) + "' OFFSET 0) r ORDER BY k DESC, id DESC LIMIT 50";
                 return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState),
-                        explain(c, finished), explain(c, hour), explain(c, window));
+                        explain(c, finished), explain(c, hour), explain(c, partHour), explain(c, wholeDay));
             }
         }
 
@@ -439,11 +440,14 @@ final class ReadsPhase {
                 .append("project are pages still being written, so each entry is checked in the heap):\n\n```\n")
                 .append(plans.finishedInWindow()).append("```\n\n");
         t.append("A time-window page whose window (the readers' day, not a UTC day) lies two weeks down the list: ")
-                .append("its second step reads each whole hour of the window in list order through ")
-                .append("`ix_tasks_project_received_hour`, top 50 (one of its 23 whole hours here), and sorts the ")
-                .append("entries of the part-hours at its ends through `ix_tasks_project_received` (the first one here), ")
-                .append("then merges them; SqlOperatorReads selects every task column, here a few:\n\n```\n")
+                .append("its second step takes the sort keys and ids of the top 50 of each whole hour of the window in ")
+                .append("list order through `ix_tasks_project_received_hour` (one of its 23 whole hours here) and of ")
+                .append("the part-hours at its ends through `ix_tasks_project_received`, sorted (the first one here); ")
+                .append("the top 50 of those keys (a Merge Append that stops at 50), then those rows:\n\n```\n")
                 .append(plans.windowHour()).append("```\n\n```\n").append(plans.windowPartHour()).append("```\n\n");
+        t.append("The same window the way it was read before the received-hour index (V016), for comparison: ")
+                .append("every entry of the day sorted for its top 50:\n\n```\n").append(plans.windowSorted())
+                .append("```\n\n");
         return t.toString();
     }
 

@@ -219,31 +219,55 @@ public final class SqlOperatorReads implements OperatorReads {
     }
 
     /**
-     * The page as the top of each matching name's own page, merged: each walks the name index in
-     * list order from the cursor (every other filter tested per row) and stops at {@code limit}, so
-     * the page costs at most names x limit rows, whatever else the project runs.
+     * The page as the top of each matching name's own page, merged ({@link #merged}): each arm walks
+     * the name index in list order from the cursor (every other filter tested per row) and stops at
+     * {@code limit}, so the page costs about limit + names rows, whatever else the project runs.
      */
     private Sql byNamesQuery(TaskFilter filter, List<String> names, Keys.Task after, int limit) {
         TaskFilter others = filter.withName(null).withNameFolded(null);
-        Sql q = new Sql("SELECT " + TASK_COLUMNS + " FROM (");
+        Sql arms = new Sql("");
         for (int i = 0; i < names.size(); i++) {
-            q.sql(i == 0 ? "" : " UNION ALL ")
-                    .sql("SELECT * FROM (SELECT " + TASK_COLUMNS + " FROM " + d.tableUsing("tasks", TASKS_NAME_LISTED));
-            taskWhere(q, others);
-            q.sql(" AND name = ?").text(names.get(i));
-            taskAfter(q, after);
-            q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit).sql(") n" + i);
+            arms.sql(i == 0 ? "" : " UNION ALL ").sql(armStart(TASKS_NAME_LISTED));
+            taskWhere(arms, others);
+            arms.sql(" AND name = ?").text(names.get(i));
+            armEnd(arms, i, after, limit);
         }
-        return q.sql(") u ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
+        return merged(arms, filter.projectId(), limit);
+    }
+
+    /** An arm of {@link #merged}: the sort keys and ids of one index range, then its WHERE. */
+    private String armStart(String index) {
+        return "SELECT * FROM (SELECT " + d.taskSortKey() + " AS k, id FROM " + d.tableUsing("tasks", index);
+    }
+
+    /** Ends an arm: the keyset, then its top {@code limit} in list order (the index's order). */
+    private void armEnd(Sql arm, int i, Keys.Task after, int limit) {
+        taskAfter(arm, after);
+        arm.sql(" ORDER BY k DESC, id DESC LIMIT ?").number(limit).sql(") a" + i);
     }
 
     /**
-     * The window's page hour by hour: each whole UTC hour in it is that hour's rows in list order
-     * through the received-hour index, stopped at {@code limit} (the hour's other rows are not read);
-     * a part-hour at either end is that part's entries sorted ({@link #windowQuery}, at most an
-     * hour's). The parts are merged: at most (hours + 2) x limit rows, where sorting the window's
-     * entries costs all of them (170,000 for a day of a 5-million-task, 30-day history). Null when
-     * the window is open-ended, before 1970 or spans more than {@link #WINDOW_HOURS_MAX} hours.
+     * The page from UNION ALL arms that each give the sort keys and ids of their top {@code limit}
+     * rows in list order: the top {@code limit} of them all, then those rows by their keys.
+     * PostgreSQL merges the arms (a Merge Append that stops at the limit: about limit + arms keys
+     * read); SQLite reads at most limit keys per arm. Materialized, as in {@link #windowQuery}, so
+     * the rows are fetched for the page's keys only.
+     */
+    private Sql merged(Sql arms, UUID projectId, int limit) {
+        return new Sql("WITH w AS MATERIALIZED (SELECT k, id FROM (").sql(arms)
+                .sql(") u ORDER BY k DESC, id DESC LIMIT ?").number(limit)
+                .sql(") SELECT " + TASK_COLUMNS_OF_T + " FROM w JOIN tasks t ON t.project_id = ?").uuid(projectId)
+                .sql(" AND " + d.taskSortKey() + " = w.k AND t.id = w.id ORDER BY w.k DESC, w.id DESC");
+    }
+
+    /**
+     * The window's page hour by hour: each whole UTC hour in it gives its top {@code limit} keys in
+     * list order through the received-hour index (the hour's other rows are not read); a part-hour
+     * at either end gives the top of its entries of the received_at index, sorted (at most an hour's,
+     * as in {@link #windowQuery}); {@link #merged} takes the page from them. Sorting the whole
+     * window's entries instead costs all of them (170,000 for a day of a 5-million-task, 30-day
+     * history). Null when the window is open-ended, before 1970 or spans more than
+     * {@link #WINDOW_HOURS_MAX} hours.
      */
     private Sql windowByHoursQuery(TaskFilter filter, Keys.Task after, int limit) {
         Instant since = filter.since();
@@ -256,26 +280,28 @@ public final class SqlOperatorReads implements OperatorReads {
         if (lastHour - firstHour >= WINDOW_HOURS_MAX) {
             return null;
         }
-        Sql q = new Sql("SELECT " + TASK_COLUMNS + " FROM (");
+        Sql arms = new Sql("");
         for (long hour = firstHour; hour <= lastHour; hour++) {
             Instant hourStart = Instant.ofEpochSecond(hour * 3600);
             Instant lastMicro = hourStart.plusSeconds(3600).minusNanos(1_000);
             Instant from = since.isAfter(hourStart) ? since : hourStart;
             Instant to = until.isBefore(lastMicro) ? until : lastMicro;
-            TaskFilter part = filter.withSince(from).withUntil(to);
-            q.sql(hour == firstHour ? "" : " UNION ALL ").sql("SELECT * FROM (");
+            int i = (int) (hour - firstHour);
+            arms.sql(i == 0 ? "" : " UNION ALL ");
             if (from.equals(hourStart) && to.equals(lastMicro)) {
-                q.sql("SELECT " + TASK_COLUMNS + " FROM " + d.tableUsing("tasks", TASKS_RECEIVED_HOUR));
-                taskWhere(q, filter.withSince(null).withUntil(null));
-                q.sql(" AND " + d.taskReceivedInHour()).time(hourStart);
-                taskAfter(q, after);
-                q.sql(" ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
-            } else {
-                q.sql(windowQuery(part, after, limit));
+                arms.sql(armStart(TASKS_RECEIVED_HOUR));
+                taskWhere(arms, filter.withSince(null).withUntil(null));
+                arms.sql(" AND " + d.taskReceivedInHour()).time(hourStart);
+                armEnd(arms, i, after, limit);
+            } else { // a part-hour: its entries of the received_at index, sorted (fenced as in windowQuery)
+                arms.sql("SELECT * FROM (SELECT k, id FROM (SELECT " + d.taskSortKey() + " AS k, id FROM "
+                        + d.tableUsing("tasks", TASKS_RECEIVED));
+                taskWhere(arms, filter.withSince(from).withUntil(to));
+                taskAfter(arms, after);
+                arms.sql(d.subqueryFence() + ") r ORDER BY k DESC, id DESC LIMIT ?").number(limit).sql(") a" + i);
             }
-            q.sql(") h" + (hour - firstHour));
         }
-        return q.sql(") u ORDER BY " + d.taskSortKey() + " DESC, id DESC LIMIT ?").number(limit);
+        return merged(arms, filter.projectId(), limit);
     }
 
     /** The task list statement. */
