@@ -20,9 +20,9 @@
 #                                # partitions, generated inside PostgreSQL), 8 concurrent HTTP readers on every
 #                                # list/filter/detail/timeline/stats/home read, alone and with a loadgen ingesting
 #                                # at half the batched capacity a ladder finds on that brain and history (or at
-#                                # --ingest-rate N; 0 = only alone), then with that ingest the same requests paced
-#                                # at --read-rate a second (open loop; 0 = no paced round); replaces its own
-#                                # section of docs/CAPACITY.md.
+#                                # --ingest-rate N; 0 = only alone), the readers under ingest preceded by the same
+#                                # requests paced at --read-rate a second under ingest (open loop; 0 = none);
+#                                # replaces its own section of docs/CAPACITY.md.
 #                                # The full size takes about 15 minutes on 2 shared cores, 5 of them seeding.
 #
 # Everything runs on this machine: one embedded PostgreSQL 17, brains and load generators in their own

@@ -153,7 +153,6 @@ final class ReadsPhase {
                     rounds.add(round("reads alone", load, mix, o, out));
                     if (o.ingestRate() != 0) {
                         LoadGen loadgen = new LoadGen(children, setup);
-                        Path credentials = work.resolve("agents-reads.json");
                         Path ladderCredentials = work.resolve("agents-ladder.json");
                         double rate = o.ingestRate();
                         String basis = "fixed by `--ingest-rate`";
@@ -171,7 +170,7 @@ final class ReadsPhase {
                             }
                         }
                         if (rate > 0) {
-                            rounds.addAll(withIngest(load, mix, o, loadgen, brain, adminKey, credentials, rate, basis, out));
+                            rounds.addAll(withIngest(load, mix, o, loadgen, brain, adminKey, work, rate, basis, out));
                         } else {
                             rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow()));
                         }
@@ -187,39 +186,50 @@ final class ReadsPhase {
     }
 
     /**
-     * The readers again while a loadgen ingests {@code rate} ev/s (batched shape) into the same
-     * project, then (unless {@code --read-rate 0}) the same requests paced at the read rate.
+     * The same requests while a loadgen ingests {@code rate} ev/s (batched shape) into the same
+     * project: first (unless {@code --read-rate 0}) paced at the read rate, then by the closed-loop
+     * readers, each round with an ingest run of its own so that each reports whether the ingest
+     * kept up (the closed loop saturates the cores and leaves a backlog behind it).
      */
     private static List<Round> withIngest(ReadLoad load, List<ReadLoad.Endpoint> mix, Options o, LoadGen loadgen,
-                                    BrainNode brain, String adminKey, Path credentials, double rate, String basis,
-                                    PrintStream out) throws Exception {
-        out.printf("[reads] the same while a loadgen ingests %.0f ev/s (batched shape)%n", rate);
+                                          BrainNode brain, String adminKey, Path work, double rate, String basis,
+                                          PrintStream out) throws Exception {
+        List<Round> rounds = new ArrayList<>();
+        if (o.readRate() > 0) {
+            out.printf("[reads] paced: %d requests/s, each timed from when it was due, while a loadgen ingests %.0f "
+                    + "ev/s (batched shape)%n", o.readRate(), rate);
+            rounds.add(underIngest(pacedLabel(o), () -> load.runPaced(mix, o.readRate(), o.warmup(), o.duration()),
+                    o, loadgen, brain, adminKey, work.resolve("agents-reads-paced.json"), rate, basis, out));
+        }
+        out.printf("[reads] %d readers while a loadgen ingests %.0f ev/s (batched shape)%n", o.readers(), rate);
+        rounds.add(underIngest("reads + ingest", () -> load.run(mix, o.readers(), o.warmup(), o.duration()),
+                o, loadgen, brain, adminKey, work.resolve("agents-reads.json"), rate, basis, out));
+        return rounds;
+    }
+
+    @FunctionalInterface
+    private interface Readers {
+        List<ReadLoad.Figures> run() throws Exception;
+    }
+
+    private static Round underIngest(String label, Readers readers, Options o, LoadGen loadgen, BrainNode brain,
+                                     String adminKey, Path credentials, double rate, String basis, PrintStream out)
+            throws Exception {
         EndToEnd.Shape shape = Capacity.BATCHED;
         List<String> args = new ArrayList<>(LoadGen.args(brain.wsUrl(), adminKey, credentials,
                 shape.agents(), shape.workers(), "steady"));
         args.addAll(shape.options());
-        long seconds = o.warmup().plus(o.duration()).toSeconds() * (o.readRate() > 0 ? 2 : 1) + 10;
+        long seconds = o.warmup().plus(o.duration()).toSeconds() + 10;
         args.addAll(List.of("--rate", Long.toString(Math.round(rate)), "--duration", seconds + "s", "--drain", "20s"));
-        Process bg = loadgen.startRun("reads-ingest", args);
-        LoadGen.awaitConnections(bg, loadgen.logOf("reads-ingest"), shape.agents() * shape.workers(),
-                Duration.ofSeconds(60));
+        String run = "reads-ingest-" + credentials.getFileName().toString().replace(".json", "");
+        Process bg = loadgen.startRun(run, args);
+        LoadGen.awaitConnections(bg, loadgen.logOf(run), shape.agents() * shape.workers(), Duration.ofSeconds(60));
         Thread.sleep(3000); // the ingest rate settles before the readers start
-        Round r = round("reads + ingest", load, mix, o, out);
-        Round paced = null;
-        if (o.readRate() > 0) {
-            out.printf("[reads] paced: %d requests/s, each timed from when it was due, ingest still running%n",
-                    o.readRate());
-            paced = report(pacedLabel(o), load.runPaced(mix, o.readRate(), o.warmup(), o.duration()), out);
-        }
-        LoadGen.Result ingest = loadgen.await("reads-ingest", bg, rate, Duration.ofSeconds(seconds + 90));
+        Round r = report(label, readers.run(), out);
+        LoadGen.Result ingest = loadgen.await(run, bg, rate, Duration.ofSeconds(seconds + 90));
         out.printf("  ingest: %.0f ev/s acked (target %.0f), ack p99 %.0f ms, exit %d%n",
                 ingest.ackedPerSecond(), rate, ingest.ackP99(), ingest.exitCode());
-        List<Round> rounds = new ArrayList<>();
-        rounds.add(new Round(r.label(), r.figures(), ingest, basis, r.load()));
-        if (paced != null) {
-            rounds.add(new Round(paced.label(), paced.figures(), null, "the same ingest", paced.load()));
-        }
-        return rounds;
+        return new Round(label, r.figures(), ingest, basis, r.load());
     }
 
     static String pacedLabel(Options o) {
@@ -377,8 +387,8 @@ final class ReadsPhase {
                         + "waiting for a core.%n%n",
                 o.readers(), o.warmup().toSeconds(), o.duration().toSeconds()));
         if (o.readRate() > 0) {
-            t.append(String.format(Locale.ROOT, "**Paced reads** (the round \"%s\", right after \"reads + ingest\", "
-                            + "the same ingest still running): the same requests round-robin at a fixed %d a second "
+            t.append(String.format(Locale.ROOT, "**Paced reads** (the round \"%s\", before \"reads + ingest\", each "
+                            + "round with an ingest run of its own at the same rate): the same requests round-robin at a fixed %d a second "
                             + "(open loop, as the browsers of many operators send them, about %.0f a second per "
                             + "endpoint), each on its own virtual thread at the moment it is due and timed from that "
                             + "moment, so a slow answer counts in full and does not hold the next request back "
