@@ -162,16 +162,19 @@ public final class SqlOperatorReads implements OperatorReads {
      * file before sorting them (day window of 1.67M tasks: 38-41 ms, fenced 24.5 ms).
      */
     private Sql windowQuery(TaskFilter filter, Keys.Task after, int limit) {
-        Sql q = new Sql("WITH w AS MATERIALIZED (SELECT k, id FROM (SELECT " + d.taskSortKey() + " AS k, id FROM ")
-                .sql(d.tableUsing("tasks", TASKS_RECEIVED));
-        taskWhere(q, filter);
-        taskAfter(q, after);
-        // the subquery has no ORDER BY of its own: with one, the planner walks the list index again (measured)
-        q.sql(d.subqueryFence() + ") r ORDER BY k DESC, id DESC LIMIT ?").number(limit);
-        // a join, not (k, id) IN (...): SQLite walks the whole project for a row-value IN
-        q.sql(") SELECT " + TASK_COLUMNS_OF_T + " FROM w JOIN tasks t ON t.project_id = ?").uuid(filter.projectId())
-                .sql(" AND " + d.taskSortKey() + " = w.k AND t.id = w.id");
-        return q.sql(" ORDER BY w.k DESC, w.id DESC");
+        Sql arm = new Sql("");
+        receivedRangeArm(arm, 0, filter, after, limit);
+        return merged(arm, filter.projectId(), limit);
+    }
+
+    /** An arm of {@link #merged}: the top keys of the filter's received_at range, its entries sorted. */
+    private void receivedRangeArm(Sql arms, int i, TaskFilter range, Keys.Task after, int limit) {
+        arms.sql("SELECT * FROM (SELECT k, id FROM (SELECT " + d.taskSortKey() + " AS k, id FROM "
+                + d.tableUsing("tasks", TASKS_RECEIVED));
+        taskWhere(arms, range);
+        taskAfter(arms, after);
+        // the fenced subquery has no ORDER BY of its own: with one, the planner walks the list index again (measured)
+        arms.sql(d.subqueryFence() + ") r ORDER BY k DESC, id DESC LIMIT ?").number(limit).sql(") a" + i);
     }
 
     /**
@@ -250,12 +253,13 @@ public final class SqlOperatorReads implements OperatorReads {
      * The page from UNION ALL arms that each give the sort keys and ids of their top {@code limit}
      * rows in list order: the top {@code limit} of them all, then those rows by their keys.
      * PostgreSQL merges the arms (a Merge Append that stops at the limit: about limit + arms keys
-     * read); SQLite reads at most limit keys per arm. Materialized, as in {@link #windowQuery}, so
-     * the rows are fetched for the page's keys only.
+     * read); SQLite reads at most limit keys per arm. Materialized, so the rows are fetched for the
+     * page's keys only.
      */
     private Sql merged(Sql arms, UUID projectId, int limit) {
         return new Sql("WITH w AS MATERIALIZED (SELECT k, id FROM (").sql(arms)
                 .sql(") u ORDER BY k DESC, id DESC LIMIT ?").number(limit)
+                // a join, not (k, id) IN (...): SQLite walks the whole project for a row-value IN
                 .sql(") SELECT " + TASK_COLUMNS_OF_T + " FROM w JOIN tasks t ON t.project_id = ?").uuid(projectId)
                 .sql(" AND " + d.taskSortKey() + " = w.k AND t.id = w.id ORDER BY w.k DESC, w.id DESC");
     }
@@ -264,7 +268,7 @@ public final class SqlOperatorReads implements OperatorReads {
      * The window's page hour by hour: each whole UTC hour in it gives its top {@code limit} keys in
      * list order through the received-hour index (the hour's other rows are not read); a part-hour
      * at either end gives the top of its entries of the received_at index, sorted (at most an hour's,
-     * as in {@link #windowQuery}); {@link #merged} takes the page from them. Sorting the whole
+     * {@link #receivedRangeArm}); {@link #merged} takes the page from them. Sorting the whole
      * window's entries instead costs all of them (170,000 for a day of a 5-million-task, 30-day
      * history). Null when the window is open-ended, before 1970 or spans more than
      * {@link #WINDOW_HOURS_MAX} hours.
@@ -293,12 +297,8 @@ public final class SqlOperatorReads implements OperatorReads {
                 taskWhere(arms, filter.withSince(null).withUntil(null));
                 arms.sql(" AND " + d.taskReceivedInHour()).time(hourStart);
                 armEnd(arms, i, after, limit);
-            } else { // a part-hour: its entries of the received_at index, sorted (fenced as in windowQuery)
-                arms.sql("SELECT * FROM (SELECT k, id FROM (SELECT " + d.taskSortKey() + " AS k, id FROM "
-                        + d.tableUsing("tasks", TASKS_RECEIVED));
-                taskWhere(arms, filter.withSince(from).withUntil(to));
-                taskAfter(arms, after);
-                arms.sql(d.subqueryFence() + ") r ORDER BY k DESC, id DESC LIMIT ?").number(limit).sql(") a" + i);
+            } else {
+                receivedRangeArm(arms, i, filter.withSince(from).withUntil(to), after, limit);
             }
         }
         return merged(arms, filter.projectId(), limit);
