@@ -221,7 +221,7 @@ public abstract class OperatorReadsContract {
         List<TaskView> everything = reads().tasks(TaskFilter.all(project), null, 500);
         assertThat(everything).hasSize(161);
         TaskFilter all = TaskFilter.all(project);
-        // 11 names (read name by name), 1, 0, 41 (more than a page by name takes: the list walk)
+        // 10 names (read name by name), 1, 40 (more than a page by name takes: the list walk), 0, 1
         for (String needle : List.of("job-1", "job-39", "job-", "nothing", "JOB-12")) {
             List<String> expected = everything.stream().filter(t -> t.name().contains(needle)).map(TaskView::taskId).toList();
             assertThat(list(all.withName(needle))).as(needle).isEqualTo(expected);
@@ -235,6 +235,19 @@ public abstract class OperatorReadsContract {
         assertThat(walk(all.withNameFolded("JOB-12"), 2)).as("A-Z folded").isEqualTo(folded);
         assertThat(list(all.withName("job-1").withSearch("J15"))).as("other filters still apply")
                 .isEqualTo(List.of("j15"));
+        // more distinct names than a page reads before choosing: the list walk, the same page
+        List<EventRow> many = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            many.add(event("m" + i, "task.received", T0.plusSeconds(100 + i), Facts.of("task.received")
+                    .name("app.many-" + i), "default", null));
+        }
+        db().eventStore().write(many);
+        List<TaskView> now = reads().tasks(TaskFilter.all(project), null, 5000);
+        for (String needle : List.of("job-1", "many-59")) {
+            assertThat(walk(all.withName(needle), 3)).as("%s among 641 names", needle)
+                    .isEqualTo(now.stream().filter(t -> t.name().contains(needle)).map(TaskView::taskId).toList())
+                    .hasSize(needle.equals("job-1") ? 40 : 11); // 10 names x 4 tasks, 11 names x 1
+        }
     }
 
     @Test
