@@ -15,7 +15,7 @@
 #                                # a 10k connect storm and a restart; about 10 minutes); they
 #                                # replace their own section of docs/CAPACITY.md and leave the rest
 #   bench/capacity.sh --only reads [--tasks 5000000] [--events 20000000] [--readers 8] [--read-seconds 60]
-#                                [--ingest-rate N] [--read-rate 100]
+#                                [--ingest-rate N] [--read-rate 40]
 #                                # operator reads over a seeded history (tasks and events over 30 days of
 #                                # partitions, generated inside PostgreSQL), 8 concurrent HTTP readers on every
 #                                # list/filter/detail/timeline/stats/home read, alone and with a loadgen ingesting

@@ -37,6 +37,9 @@ final class ReadLoad {
     /** The merged latencies of one endpoint, in microseconds. */
     record Figures(String name, String group, long count, long errors, double p50Ms, double p99Ms, double maxMs) {}
 
+    /** Statuses other than 200 of the last run, counted, and one body of each ("the brain said why"). */
+    private final Map<Integer, java.util.concurrent.atomic.LongAdder> refused = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, String> refusalBody = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String adminKey;
@@ -91,6 +94,7 @@ final class ReadLoad {
                             continue;
                         }
                         if (r.statusCode() != 200) {
+                            refused(r);
                             errors.get(e.name())[0]++;
                         } else {
                             hist.get(e.name()).recordValue(Math.max(1, (t1 - t0) / 1000));
@@ -145,6 +149,7 @@ final class ReadLoad {
                             return;
                         }
                         if (r.statusCode() != 200) {
+                            refused(r);
                             synchronized (errors) {
                                 errors.get(e.name())[0]++;
                             }
@@ -161,6 +166,24 @@ final class ReadLoad {
             throw new IllegalStateException("a paced request failed: " + failure.get(), failure.get());
         }
         return figures(mix, List.of(hist), List.of(errors));
+    }
+
+    private void refused(HttpResponse<byte[]> r) {
+        refused.computeIfAbsent(r.statusCode(), c -> new java.util.concurrent.atomic.LongAdder()).increment();
+        refusalBody.computeIfAbsent(r.statusCode(), c -> {
+            String body = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+            return body.length() > 200 ? body.substring(0, 200) + "..." : body;
+        });
+    }
+
+    /** The statuses other than 200 since the last call, e.g. {@code 503 x12 ({"detail": ...})}; empty if none. */
+    String takeRefusals() {
+        StringBuilder t = new StringBuilder();
+        new java.util.TreeMap<>(refused).forEach((code, n) -> t.append(t.isEmpty() ? "" : "; ").append(code).append(" x")
+                .append(n.sum()).append(" (").append(refusalBody.get(code)).append(')'));
+        refused.clear();
+        refusalBody.clear();
+        return t.toString();
     }
 
     private static List<Figures> figures(List<Endpoint> mix, List<Map<String, Histogram>> perReader,

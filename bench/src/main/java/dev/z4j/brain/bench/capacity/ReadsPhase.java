@@ -86,7 +86,8 @@ final class ReadsPhase {
             if (rate < 0 && rate != HALF_MEASURED) {
                 throw new IllegalArgumentException("--ingest-rate: events per second, 0 for none, was " + (long) rate);
             }
-            long readRate = longOption(args, "--read-rate", 100);
+            // 20 operators, each with a dashboard that polls its ~10 requests every 5 s
+            long readRate = longOption(args, "--read-rate", 40);
             if (readRate < 0) {
                 throw new IllegalArgumentException("--read-rate: requests per second, 0 for no paced round, was " + readRate);
             }
@@ -103,7 +104,8 @@ final class ReadsPhase {
      * One measured round: the readers' figures, the background ingest's report (null without one)
      * and how its rate was chosen.
      */
-    record Round(String label, List<ReadLoad.Figures> figures, LoadGen.Result ingest, String ingestBasis, String load) {}
+    record Round(String label, List<ReadLoad.Figures> figures, LoadGen.Result ingest, String ingestBasis, String load,
+                 String refusals) {}
 
     private ReadsPhase() {}
 
@@ -172,7 +174,7 @@ final class ReadsPhase {
                         if (rate > 0) {
                             rounds.addAll(withIngest(load, mix, o, loadgen, brain, adminKey, work, rate, basis, out));
                         } else {
-                            rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow()));
+                            rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow(), ""));
                         }
                     }
                     plans = Plans.capture(ds, project, shape, end);
@@ -198,11 +200,11 @@ final class ReadsPhase {
         if (o.readRate() > 0) {
             out.printf("[reads] paced: %d requests/s, each timed from when it was due, while a loadgen ingests %.0f "
                     + "ev/s (batched shape)%n", o.readRate(), rate);
-            rounds.add(underIngest(pacedLabel(o), () -> load.runPaced(mix, o.readRate(), o.warmup(), o.duration()),
+            rounds.add(underIngest(pacedLabel(o), load, () -> load.runPaced(mix, o.readRate(), o.warmup(), o.duration()),
                     o, loadgen, brain, adminKey, work.resolve("agents-reads-paced.json"), rate, basis, out));
         }
         out.printf("[reads] %d readers while a loadgen ingests %.0f ev/s (batched shape)%n", o.readers(), rate);
-        rounds.add(underIngest("reads + ingest", () -> load.run(mix, o.readers(), o.warmup(), o.duration()),
+        rounds.add(underIngest("reads + ingest", load, () -> load.run(mix, o.readers(), o.warmup(), o.duration()),
                 o, loadgen, brain, adminKey, work.resolve("agents-reads.json"), rate, basis, out));
         return rounds;
     }
@@ -212,7 +214,7 @@ final class ReadsPhase {
         List<ReadLoad.Figures> run() throws Exception;
     }
 
-    private static Round underIngest(String label, Readers readers, Options o, LoadGen loadgen, BrainNode brain,
+    private static Round underIngest(String label, ReadLoad load, Readers readers, Options o, LoadGen loadgen, BrainNode brain,
                                      String adminKey, Path credentials, double rate, String basis, PrintStream out)
             throws Exception {
         EndToEnd.Shape shape = Capacity.BATCHED;
@@ -225,11 +227,11 @@ final class ReadsPhase {
         Process bg = loadgen.startRun(run, args);
         LoadGen.awaitConnections(bg, loadgen.logOf(run), shape.agents() * shape.workers(), Duration.ofSeconds(60));
         Thread.sleep(3000); // the ingest rate settles before the readers start
-        Round r = report(label, readers.run(), out);
+        Round r = report(label, readers.run(), load.takeRefusals(), out);
         LoadGen.Result ingest = loadgen.await(run, bg, rate, Duration.ofSeconds(seconds + 90));
         out.printf("  ingest: %.0f ev/s acked (target %.0f), ack p99 %.0f ms, exit %d%n",
                 ingest.ackedPerSecond(), rate, ingest.ackP99(), ingest.exitCode());
-        return new Round(label, r.figures(), ingest, basis, r.load());
+        return new Round(label, r.figures(), ingest, basis, r.load(), r.refusals());
     }
 
     static String pacedLabel(Options o) {
@@ -251,15 +253,19 @@ final class ReadsPhase {
 
     private static Round round(String label, ReadLoad load, List<ReadLoad.Endpoint> mix, Options o,
                                PrintStream out) throws Exception {
-        return report(label, load.run(mix, o.readers(), o.warmup(), o.duration()), out);
+        return report(label, load.run(mix, o.readers(), o.warmup(), o.duration()), load.takeRefusals(), out);
     }
 
-    private static Round report(String label, List<ReadLoad.Figures> figures, PrintStream out) throws Exception {
+    private static Round report(String label, List<ReadLoad.Figures> figures, String refusals, PrintStream out)
+            throws Exception {
         for (ReadLoad.Figures f : figures) {
             out.printf(Locale.ROOT, "  %-28s n=%6d p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%s%n", f.name(), f.count(),
                     f.p50Ms(), f.p99Ms(), f.maxMs(), f.errors() == 0 ? "" : "  errors " + f.errors());
         }
-        return new Round(label, figures, null, null, Machine.loadNow());
+        if (!refusals.isEmpty()) {
+            out.println("  answers other than 200: " + refusals);
+        }
+        return new Round(label, figures, null, null, Machine.loadNow(), refusals);
     }
 
     /** The requests of an operator's session, each endpoint with its target group. */
@@ -389,8 +395,8 @@ final class ReadsPhase {
         if (o.readRate() > 0) {
             t.append(String.format(Locale.ROOT, "**Paced reads** (the round \"%s\", before \"reads + ingest\", each "
                             + "round with an ingest run of its own at the same rate): the same requests round-robin at a fixed %d a second "
-                            + "(open loop, as the browsers of many operators send them, about %.0f a second per "
-                            + "endpoint), each on its own virtual thread at the moment it is due and timed from that "
+                            + "(open loop, as the browsers of many operators send them; the default 40 is 20 operators whose "
+                            + "dashboards poll about 10 requests every 5 s; about %.1f a second per endpoint), each on its own virtual thread at the moment it is due and timed from that "
                             + "moment, so a slow answer counts in full and does not hold the next request back "
                             + "(no coordinated omission); %d s warm-up, then %d s measured.%n%n", pacedLabel(o),
                     o.readRate(), o.readRate() / 13.0, o.warmup().toSeconds(), o.duration().toSeconds()));
@@ -432,6 +438,9 @@ final class ReadsPhase {
                 continue;
             }
             t.append("1-minute load average after \"").append(r.label()).append("\": ").append(r.load()).append(". ");
+            if (!r.refusals().isEmpty()) {
+                t.append("Answers other than 200 in \"").append(r.label()).append("\": ").append(r.refusals()).append(". ");
+            }
         }
         t.append("\n\n### Plans\n\n");
         t.append("The timeline of `").append(plans.timelineTask()).append("` as the brain asks for it: the task row ")

@@ -32,7 +32,7 @@ class ReadsPhaseTest {
                 .hasMessageContaining("--events: a multiple of --tasks (300)");
         assertThatThrownBy(() -> ReadsPhase.Options.parse(new String[] {"--readers", "x"}))
                 .hasMessageContaining("--readers: a whole number");
-        assertThat(o.readRate()).as("the paced round's requests per second").isEqualTo(100);
+        assertThat(o.readRate()).as("the paced round's requests per second").isEqualTo(40);
         assertThat(ReadsPhase.Options.parse(new String[] {"--read-rate", "0"}).readRate()).isZero();
         assertThatThrownBy(() -> ReadsPhase.Options.parse(new String[] {"--read-rate", "-1"}))
                 .hasMessageContaining("--read-rate: requests per second, 0 for no paced round, was -1");
@@ -68,6 +68,12 @@ class ReadsPhaseTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        server.createContext("/api/v1/busy", exchange -> {
+            byte[] body = "{\"detail\":\n \"database busy\"}".getBytes();
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
         server.start();
         try {
             ReadLoad load = new ReadLoad(server.getAddress().getPort(), "key");
@@ -78,6 +84,13 @@ class ReadsPhaseTest {
             assertThat(f.errors()).isZero();
             assertThat(f.p50Ms()).isGreaterThan(500);
             assertThat(f.maxMs()).isGreaterThan(1500);
+            assertThat(load.takeRefusals()).isEmpty();
+            // a refusal is counted as an error and named with its status and body, not timed
+            List<ReadLoad.Figures> busy = load.runPaced(List.of(new ReadLoad.Endpoint("busy", "list", () -> "/busy")),
+                    20, Duration.ZERO, Duration.ofMillis(500));
+            assertThat(busy.getFirst().errors()).isEqualTo(10);
+            assertThat(busy.getFirst().count()).isZero();
+            assertThat(load.takeRefusals()).isEqualTo("503 x10 ({\"detail\": \"database busy\"})");
         } finally {
             server.stop(0);
         }
