@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 
@@ -304,8 +305,12 @@ final class ReadsPhase {
     }
 
     /** EXPLAIN (ANALYZE, BUFFERS) of the statements worth showing, on the seeded database. */
+    /** The list's sort key on PostgreSQL, as SqlOperatorReads writes it. */
+    private static final String KEY = "coalesce(started_at, '-infinity'::timestamptz)";
+
     record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState,
-                 String finishedInWindow, String windowHour, String windowPartHour, String windowSorted) {
+                 String finishedInWindow, String windowHour, String windowPartHour, String windowSorted,
+                 String nameByName, String nameWalk) {
         static Plans capture(DataSource ds, UUID project, ReadsSeed.Shape shape, Instant end) throws Exception {
             String taskId = "seed-" + shape.tasks() / 3;
             try (Connection c = ds.getConnection()) {
@@ -328,6 +333,21 @@ final class ReadsPhase {
                         + days[1] + "' ORDER BY occurred_at DESC, id DESC LIMIT 50";
                 String unbounded = timeline + " ORDER BY occurred_at DESC, id DESC LIMIT 50";
                 String byState = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project + "' GROUP BY state";
+                // The readers' name page (name=job_17: the seed's app.tasks.job_17 and job_170-179) as
+                // SqlOperatorReads.byNamesQuery reads it, and as the list walk read it before V015; run after
+                // the rounds with ingest, whose tasks (other names) lie above the history in list order.
+                StringBuilder arms = new StringBuilder();
+                for (String n : Stream.concat(Stream.of("17"), IntStream.range(170, 180).mapToObj(Integer::toString)).toList()) {
+                    arms.append(arms.isEmpty() ? "" : " UNION ALL ").append("SELECT * FROM (SELECT ").append(KEY)
+                            .append(" AS k, id FROM tasks WHERE project_id = '").append(project)
+                            .append("' AND name = 'app.tasks.job_").append(n).append("' ORDER BY k DESC, id DESC LIMIT 50) a")
+                            .append(n);
+                }
+                String byName = "WITH w AS MATERIALIZED (SELECT k, id FROM (" + arms + ") u ORDER BY k DESC, id DESC LIMIT 50)"
+                        + " SELECT t.id, t.task_id, t.name, t.state FROM w JOIN tasks t ON t.project_id = '" + project
+                        + "' AND " + KEY + " = w.k AND t.id = w.id ORDER BY w.k DESC, w.id DESC";
+                String nameWalk = "SELECT id, task_id, name, state FROM tasks WHERE project_id = '" + project
+                        + "' AND strpos(name, 'job_17') > 0 ORDER BY " + KEY + " DESC, id DESC LIMIT 50";
                 Instant dayAgo = end.minus(Duration.ofHours(24));
                 String finished = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project
                         + "' AND finished_at >= '" + dayAgo + "' AND state IN ('success', 'failure') GROUP BY state";
@@ -337,7 +357,7 @@ final class ReadsPhase {
                 // window read the way it was before V016: every entry of the day sorted.
                 Instant from = end.minus(Duration.ofDays(shape.days() / 2));
                 Instant nextHour = from.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-                String key = "coalesce(started_at, '-infinity'::timestamptz)";
+                String key = KEY;
                 String hour = "SELECT " + key + " AS k, id FROM tasks WHERE project_id = '" + project
                         + "' AND date_trunc('hour', received_at AT TIME ZONE 'UTC') = (CAST('" + nextHour
                         + "' AS timestamptz) AT TIME ZONE 'UTC') ORDER BY k DESC, id DESC LIMIT 50";
@@ -348,7 +368,8 @@ final class ReadsPhase {
                         + project + "' AND received_at >= '" + from + "' AND received_at <= '"
                         + from.plus(Duration.ofHours(24)) + "' OFFSET 0) r ORDER BY k DESC, id DESC LIMIT 50";
                 return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState),
-                        explain(c, finished), explain(c, hour), explain(c, partHour), explain(c, wholeDay));
+                        explain(c, finished), explain(c, hour), explain(c, partHour), explain(c, wholeDay),
+                        explain(c, byName), explain(c, nameWalk));
             }
         }
 
@@ -464,6 +485,11 @@ final class ReadsPhase {
                 .append("the part-hours at its ends through `ix_tasks_project_received`, sorted (the first one here); ")
                 .append("the top 50 of those keys (a Merge Append that stops at 50), then those rows:\n\n```\n")
                 .append(plans.windowHour()).append("```\n\n```\n").append(plans.windowPartHour()).append("```\n\n");
+        t.append("The readers' name page (`name=job_17`, 11 of the 200 names) as the brain reads it since V015, ")
+                .append("name by name through `ix_tasks_project_name_listed` (after the names themselves, one index ")
+                .append("descent each), and, for comparison in the same run, the list walk that read it before, which ")
+                .append("passes every newer task of other names (those the ingest rounds added):\n\n```\n")
+                .append(plans.nameByName()).append("```\n\n```\n").append(plans.nameWalk()).append("```\n\n");
         t.append("The same window the way it was read before the received-hour index (V016), for comparison: ")
                 .append("every entry of the day sorted for its top 50:\n\n```\n").append(plans.windowSorted())
                 .append("```\n\n");
