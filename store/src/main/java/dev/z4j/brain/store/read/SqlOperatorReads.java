@@ -48,6 +48,11 @@ public final class SqlOperatorReads implements OperatorReads {
     public static final String TASKS_ROOT = "ix_tasks_project_root";
     /** Rows of the list order a time-window page tries before reading the window itself. */
     static final int WINDOW_HEAD_ROWS = 1000;
+    /**
+     * A window that ended longer ago than this skips the first look at the list's head, which finds
+     * its rows only when the window reaches the newest started tasks (the page is the same either way).
+     */
+    static final Duration WINDOW_HEAD_RECENT = Duration.ofHours(1);
     /** UTC hours a time window may span and still be read hour by hour; a longer one sorts its entries. */
     static final int WINDOW_HOURS_MAX = 48;
     /** Distinct task names a name page reads before choosing; a project with more walks the list. */
@@ -123,8 +128,12 @@ public final class SqlOperatorReads implements OperatorReads {
             }
             return db.read("list tasks", c -> list(q, c, this::task));
         }
-        Sql head = windowHeadQuery(filter, after, limit);
         Sql byHours = windowByHoursQuery(filter, after, limit);
+        if (byHours != null && filter.until().isBefore(Instant.now().minus(WINDOW_HEAD_RECENT))) {
+            // the newest started rows are rarely in a window that ended a while ago: read it hour by hour
+            return db.read("list tasks in a past time window", c -> list(byHours, c, this::task));
+        }
+        Sql head = windowHeadQuery(filter, after, limit);
         Sql window = byHours != null ? byHours : windowQuery(filter, after, limit);
         return db.read("list tasks in a time window", c -> {
             List<TaskView> page = list(head, c, this::task);

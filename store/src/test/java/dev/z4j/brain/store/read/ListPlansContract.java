@@ -135,7 +135,7 @@ public abstract class ListPlansContract {
     }
 
     @Test
-    void aTimeWindowPageWalksAFewRowsOfTheListThenTheWindowsOwnRows() throws StoreException {
+    void aTimeWindowPageReadsTheListsHeadOnlyWhenRecentThenTheWindowsOwnRows() throws StoreException {
         TaskFilter all = TaskFilter.all(project);
         // every task was received after t0: the next rows of the list fill the page, one statement
         List<TaskView> recent = reads.tasks(all.withSince(t0), deepTask, 50);
@@ -144,19 +144,21 @@ public abstract class ListPlansContract {
         assertThat(head).hasSize(1);
         assertUses(head.getFirst(), "tasks", SqlOperatorReads.TASKS_LISTED);
         assertNoFullScan(head.getFirst());
-        // the first hour of the fixture lies 236 000 rows down the list: the head does not fill the
-        // page, so the window's own rows are read through the received_at index, never the whole list
+        // the first hour of the fixture lies 236 000 rows down the list, and ended months ago: no look
+        // at the list's head; the hour's rows in list order through the received-hour index (and the
+        // instant that ends the window, which belongs to the next hour, through received_at)
         List<TaskView> old = reads.tasks(all.withSince(t0).withUntil(t0.plusSeconds(3600)), null, 50);
         assertThat(old).hasSize(50).allSatisfy(t -> assertThat(t.receivedAt()).isBetween(t0, t0.plusSeconds(3600)));
         List<PlanCapture.Plan> window = record("tasks, since/until (an old hour), first page");
-        assertThat(window).hasSize(2);
-        assertUses(window.getFirst(), "tasks", SqlOperatorReads.TASKS_LISTED);
-        assertUses(window.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED);
+        assertThat(window).hasSize(1);
+        assertUses(window.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED_HOUR);
+        assertUses(window.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED);
         window.forEach(this::assertNoFullScan);
         // two hours (a few % of the table, as a day is of a 30-day history) before the deep cursor
         reads.tasks(all.withSince(t0.plusSeconds(79_200)).withUntil(t0.plusSeconds(86_400)), deepTask, 50);
         List<PlanCapture.Plan> deep = record("tasks, since/until (two hours), deep");
-        assertUses(deep.getLast(), "tasks", SqlOperatorReads.TASKS_RECEIVED);
+        assertThat(deep).hasSize(1);
+        assertUses(deep.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED_HOUR);
         deep.forEach(this::assertNoFullScan);
         // a day that is not a UTC day (until inclusive): its 23 whole hours' rows in list order, top 50
         // each, through the received-hour index; the part-hours at its ends through received_at
@@ -164,10 +166,19 @@ public abstract class ListPlansContract {
         List<TaskView> day = reads.tasks(all.withSince(from).withUntil(from.plusSeconds(86_400)), null, 50);
         assertThat(day).hasSize(50).allSatisfy(t -> assertThat(t.receivedAt()).isBetween(from, from.plusSeconds(86_400)));
         List<PlanCapture.Plan> byHour = record("tasks, since/until (a day from half past), first page");
-        assertThat(byHour).hasSize(2);
-        assertUses(byHour.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED_HOUR);
-        assertUses(byHour.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED);
+        assertThat(byHour).hasSize(1);
+        assertUses(byHour.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED_HOUR);
+        assertUses(byHour.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED);
         byHour.forEach(this::assertNoFullScan);
+        // 50 hours, more than an hour-by-hour read takes: the list's head first, which the window does
+        // not reach, then the window's own entries through received_at, sorted
+        List<TaskView> days = reads.tasks(all.withSince(t0).withUntil(t0.plusSeconds(50 * 3600)), null, 50);
+        assertThat(days).hasSize(50);
+        List<PlanCapture.Plan> long3 = record("tasks, since/until (50 hours), first page");
+        assertThat(long3).hasSize(2);
+        assertUses(long3.getFirst(), "tasks", SqlOperatorReads.TASKS_LISTED);
+        assertUses(long3.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED);
+        long3.forEach(this::assertNoFullScan);
     }
 
     @Test
