@@ -23,7 +23,7 @@
 #                                # --ingest-rate N; 0 = only alone), the readers under ingest preceded by the same
 #                                # requests paced at --read-rate a second under ingest (open loop; 0 = none);
 #                                # replaces its own section of docs/CAPACITY.md.
-#                                # The full size takes about 15 minutes on 2 shared cores, 5 of them seeding.
+#                                # The full size takes about 17 minutes on 2 shared cores, 10 of them seeding.
 #
 # Everything runs on this machine: one embedded PostgreSQL 17, brains and load generators in their own
 # JVMs, on loopback. As root, the asyncio-agent ladders also run over a veth pair with MTU 1500 whose
