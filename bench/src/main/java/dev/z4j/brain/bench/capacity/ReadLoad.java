@@ -5,16 +5,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -38,8 +42,8 @@ final class ReadLoad {
     record Figures(String name, String group, long count, long errors, double p50Ms, double p99Ms, double maxMs) {}
 
     /** Statuses other than 200 of the last run, counted, and one body of each ("the brain said why"). */
-    private final Map<Integer, java.util.concurrent.atomic.LongAdder> refused = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Integer, String> refusalBody = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> refused = new ConcurrentHashMap<>();
+    private final Map<Integer, String> refusalBody = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String adminKey;
@@ -120,10 +124,10 @@ final class ReadLoad {
      */
     List<Figures> runPaced(List<Endpoint> mix, double perSecond, Duration warmup, Duration duration) throws Exception {
         Map<String, Histogram> hist = new LinkedHashMap<>();
-        Map<String, long[]> errors = new LinkedHashMap<>();
+        Map<String, LongAdder> errors = new LinkedHashMap<>();
         for (Endpoint e : mix) {
             hist.put(e.name(), new ConcurrentHistogram(60_000_000L, 3));
-            errors.put(e.name(), new long[1]);
+            errors.put(e.name(), new LongAdder());
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long start = System.nanoTime();
@@ -150,9 +154,7 @@ final class ReadLoad {
                         }
                         if (r.statusCode() != 200) {
                             refused(r);
-                            synchronized (errors) {
-                                errors.get(e.name())[0]++;
-                            }
+                            errors.get(e.name()).increment();
                         } else {
                             hist.get(e.name()).recordValue(Math.max(1, (done - due) / 1000));
                         }
@@ -165,13 +167,15 @@ final class ReadLoad {
         if (failure.get() != null) {
             throw new IllegalStateException("a paced request failed: " + failure.get(), failure.get());
         }
-        return figures(mix, List.of(hist), List.of(errors));
+        Map<String, long[]> errorCounts = new LinkedHashMap<>();
+        errors.forEach((name, n) -> errorCounts.put(name, new long[] {n.sum()}));
+        return figures(mix, List.of(hist), List.of(errorCounts));
     }
 
     private void refused(HttpResponse<byte[]> r) {
-        refused.computeIfAbsent(r.statusCode(), c -> new java.util.concurrent.atomic.LongAdder()).increment();
+        refused.computeIfAbsent(r.statusCode(), c -> new LongAdder()).increment();
         refusalBody.computeIfAbsent(r.statusCode(), c -> {
-            String body = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+            String body = new String(r.body(), StandardCharsets.UTF_8).replaceAll("\\s+", " ");
             return body.length() > 200 ? body.substring(0, 200) + "..." : body;
         });
     }
@@ -179,7 +183,7 @@ final class ReadLoad {
     /** The statuses other than 200 since the last call, e.g. {@code 503 x12 ({"detail": ...})}; empty if none. */
     String takeRefusals() {
         StringBuilder t = new StringBuilder();
-        new java.util.TreeMap<>(refused).forEach((code, n) -> t.append(t.isEmpty() ? "" : "; ").append(code).append(" x")
+        new TreeMap<>(refused).forEach((code, n) -> t.append(t.isEmpty() ? "" : "; ").append(code).append(" x")
                 .append(n.sum()).append(" (").append(refusalBody.get(code)).append(')'));
         refused.clear();
         refusalBody.clear();

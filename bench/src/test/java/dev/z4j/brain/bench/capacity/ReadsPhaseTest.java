@@ -59,7 +59,7 @@ class ReadsPhaseTest {
         server.setExecutor(Executors.newSingleThreadExecutor());
         server.createContext("/api/v1/slow", exchange -> {
             try {
-                Thread.sleep(100);
+                Thread.sleep(100); // the stub's service time, not a wait for a condition
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -149,27 +149,16 @@ public abstract class ListPlansContract {
         // instant that ends the window, which belongs to the next hour, through received_at)
         List<TaskView> old = reads.tasks(all.withSince(t0).withUntil(t0.plusSeconds(3600)), null, 50);
         assertThat(old).hasSize(50).allSatisfy(t -> assertThat(t.receivedAt()).isBetween(t0, t0.plusSeconds(3600)));
-        List<PlanCapture.Plan> window = record("tasks, since/until (an old hour), first page");
-        assertThat(window).hasSize(1);
-        assertUses(window.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED_HOUR);
-        assertUses(window.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED);
-        window.forEach(this::assertNoFullScan);
+        assertReadHourByHour("tasks, since/until (an old hour), first page", true);
         // two hours (a few % of the table, as a day is of a 30-day history) before the deep cursor
         reads.tasks(all.withSince(t0.plusSeconds(79_200)).withUntil(t0.plusSeconds(86_400)), deepTask, 50);
-        List<PlanCapture.Plan> deep = record("tasks, since/until (two hours), deep");
-        assertThat(deep).hasSize(1);
-        assertUses(deep.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED_HOUR);
-        deep.forEach(this::assertNoFullScan);
+        assertReadHourByHour("tasks, since/until (two hours), deep", false);
         // a day that is not a UTC day (until inclusive): its 23 whole hours' rows in list order, top 50
         // each, through the received-hour index; the part-hours at its ends through received_at
         Instant from = t0.plusSeconds(86_400 + 1800);
         List<TaskView> day = reads.tasks(all.withSince(from).withUntil(from.plusSeconds(86_400)), null, 50);
         assertThat(day).hasSize(50).allSatisfy(t -> assertThat(t.receivedAt()).isBetween(from, from.plusSeconds(86_400)));
-        List<PlanCapture.Plan> byHour = record("tasks, since/until (a day from half past), first page");
-        assertThat(byHour).hasSize(1);
-        assertUses(byHour.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED_HOUR);
-        assertUses(byHour.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED);
-        byHour.forEach(this::assertNoFullScan);
+        assertReadHourByHour("tasks, since/until (a day from half past), first page", true);
         // 50 hours, more than an hour-by-hour read takes: the list's head first, which the window does
         // not reach, then the window's own entries through received_at, sorted
         List<TaskView> days = reads.tasks(all.withSince(t0).withUntil(t0.plusSeconds(50 * 3600)), null, 50);
@@ -179,6 +168,20 @@ public abstract class ListPlansContract {
         assertUses(long3.getFirst(), "tasks", SqlOperatorReads.TASKS_LISTED);
         assertUses(long3.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED);
         long3.forEach(this::assertNoFullScan);
+    }
+
+    /**
+     * A past window read in one statement, hour by hour: whole hours through the received-hour
+     * index and, when the window has them, part-hours through received_at; nothing scanned.
+     */
+    private void assertReadHourByHour(String what, boolean partHours) {
+        List<PlanCapture.Plan> plans = record(what);
+        assertThat(plans).hasSize(1);
+        assertUses(plans.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED_HOUR);
+        if (partHours) {
+            assertUses(plans.getFirst(), "tasks", SqlOperatorReads.TASKS_RECEIVED);
+        }
+        assertNoFullScan(plans.getFirst());
     }
 
     @Test
