@@ -24,6 +24,12 @@
 #                                # requests paced at --read-rate a second under ingest (open loop; 0 = none);
 #                                # replaces its own section of docs/CAPACITY.md.
 #                                # The full size takes about 17 minutes on 2 shared cores, 10 of them seeding.
+#   bench/capacity.sh --only replica [--tasks 500000] [--events 2000000] [--read-seconds 60] [--ingest-rate 2000]
+#                                [--read-rate 40]
+#                                # the read replica (Z4J_DATABASE_READ_URL): a primary and a streaming standby,
+#                                # a seeded history, the reads above paced at --read-rate under ingest, on a brain
+#                                # without the read URL, with it, and with it while the standby is stopped mid-read;
+#                                # CPU of each server, who answered, fallbacks; replaces its own section.
 #
 # Everything runs on this machine: one embedded PostgreSQL 17, brains and load generators in their own
 # JVMs, on loopback. As root, the asyncio-agent ladders also run over a veth pair with MTU 1500 whose
@@ -36,8 +42,9 @@ source scripts/select-jdk.sh
 rebuild=0
 veth=1
 pass=()
-usage="usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth] [--only memory,storm | --only reads [--tasks N] [--events N] [--readers N] [--read-seconds N] [--ingest-rate N] [--read-rate N]]"
+usage="usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth] [--only memory,storm | --only reads [--tasks N] [--events N] [--readers N] [--read-seconds N] [--ingest-rate N] [--read-rate N] | --only replica [--tasks N] [--events N] [--read-seconds N] [--ingest-rate N] [--read-rate N]]"
 reads=0
+replica=0
 command="bench/capacity.sh $*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,9 +53,10 @@ while [ $# -gt 0 ]; do
     --no-veth) veth=0 ;;
     --only)
       [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
-      [[ "$2" =~ ^(memory|storm)(,(memory|storm))*$ || "$2" == reads ]] \
-        || { echo "--only: a comma-separated list of memory, storm; or reads (was '$2')" >&2; exit 2; }
+      [[ "$2" =~ ^(memory|storm)(,(memory|storm))*$ || "$2" == reads || "$2" == replica ]] \
+        || { echo "--only: a comma-separated list of memory, storm; or reads; or replica (was '$2')" >&2; exit 2; }
       [ "$2" = reads ] && reads=1
+      [ "$2" = replica ] && replica=1
       pass+=(--only "$2"); shift ;;
     --tasks|--events|--readers|--read-seconds|--ingest-rate|--read-rate)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1: a whole number (was '${2:-}')" >&2; exit 2; }
@@ -67,10 +75,13 @@ if [ "$rebuild" = 1 ] || [ ! -f ops/target/z4j-brain.jar ] || [ ! -f loadgen/tar
     || { echo "capacity: the build failed (./mvnw -B -DskipTests package); nothing was measured" >&2; exit 1; }
 fi
 
-if [ "$reads" = 0 ] && printf '%s\n' "${pass[@]}" | grep -qxE -- '--(tasks|events|readers|read-seconds|ingest-rate|read-rate)'; then
-  echo "--tasks, --events, --readers, --read-seconds, --ingest-rate, --read-rate: only with --only reads" >&2; exit 2
+if [ "$reads" = 0 ] && [ "$replica" = 0 ] && printf '%s\n' "${pass[@]}" | grep -qxE -- '--(tasks|events|readers|read-seconds|ingest-rate|read-rate)'; then
+  echo "--tasks, --events, --readers, --read-seconds, --ingest-rate, --read-rate: only with --only reads or replica" >&2; exit 2
 fi
-[ "$reads" = 1 ] && veth=0 # the read phase runs on loopback only
+if [ "$replica" = 1 ] && printf '%s\n' "${pass[@]}" | grep -qx -- '--readers'; then
+  echo "--readers: only with --only reads (the replica rounds are paced, see --read-rate)" >&2; exit 2
+fi
+[ "$reads" = 1 ] || [ "$replica" = 1 ] && veth=0 # the read phases run on loopback only
 
 if [ "$veth" = 1 ]; then
   # One name per run (this shell's pid), so runs by different people never share a link. The Java side

@@ -8,9 +8,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** A brain's Prometheus counters at one moment, each summed over its labels. */
+/**
+ * A brain's Prometheus counters at one moment, each summed over its labels, and each summed per
+ * value of one label: {@code value("z4j_read_replica_reads_total{target=standby}")}.
+ */
 record BrainMetrics(Map<String, Double> totals) {
+    private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static BrainMetrics scrape(String host, int port) throws IOException, InterruptedException {
@@ -37,10 +43,17 @@ record BrainMetrics(Map<String, Double> totals) {
             String series = l.substring(0, space);
             int brace = series.indexOf('{');
             String name = brace < 0 ? series : series.substring(0, brace);
+            double value;
             try {
-                totals.merge(name, Double.parseDouble(l.substring(space + 1)), Double::sum);
+                value = Double.parseDouble(l.substring(space + 1));
             } catch (NumberFormatException e) {
-                // +Inf / NaN as Prometheus spells them; none of the counters read here can hold them
+                continue; // +Inf / NaN as Prometheus spells them; none of the counters read here can hold them
+            }
+            totals.merge(name, value, Double::sum);
+            if (brace >= 0) {
+                for (Matcher m = LABEL.matcher(series.substring(brace)); m.find(); ) {
+                    totals.merge(name + "{" + m.group(1) + "=" + m.group(2) + "}", value, Double::sum);
+                }
             }
         }
         return new BrainMetrics(Map.copyOf(totals));

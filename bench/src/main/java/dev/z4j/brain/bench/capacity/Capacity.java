@@ -32,7 +32,8 @@ import javax.sql.DataSource;
  *
  * <p>Usage: {@code Capacity --root REPO --out docs/CAPACITY.md --command "bench/capacity.sh" [--keep]
  * [--veth-name z4jcNNN]}, or {@code --only memory,storm} (SocketPhases) or {@code --only reads [--tasks N]
- * [--events N] [--readers N] [--read-seconds N] [--ingest-rate EV_PER_S] [--read-rate REQ_PER_S]} (ReadsPhase). With {@code --veth-name} (and root), the asyncio-agent ladders also run
+ * [--events N] [--readers N] [--read-seconds N] [--ingest-rate EV_PER_S] [--read-rate REQ_PER_S]} (ReadsPhase), or
+ * {@code --only replica} with the same options but --readers (ReplicaReadsPhase). With {@code --veth-name} (and root), the asyncio-agent ladders also run
  * over a 1500-MTU veth link of that name ({@link VethLink}). Exit status 1 when a ladder found no
  * passing step at all (a tool failure, not a figure of 0); the report is written anyway.
  */
@@ -66,6 +67,11 @@ public final class Capacity {
                 ReadsPhase.run(root, work, children, ReadsPhase.Options.parse(args), out, command, console);
                 return;
             }
+            if ("replica".equals(only)) {
+                ReplicaReadsPhase.run(root, work, children, ReadsPhase.Options.parse(args, ReplicaReadsPhase.TASKS,
+                        ReplicaReadsPhase.EVENTS, ReplicaReadsPhase.INGEST_RATE), out, command, console);
+                return;
+            }
             if (only != null) {
                 SocketPhases.run(root, work, children, java.util.Set.of(only.split(",")), out, command, console);
                 return;
@@ -74,10 +80,15 @@ public final class Capacity {
             console.println();
             console.print(Report.table(r));
             Files.createDirectories(out.getParent());
-            String reads = ReadsPhase.section(out); // written by --only reads alone; a full run keeps it
+            // written by --only reads and --only replica alone; a full run keeps them
+            String reads = ReadsPhase.section(out);
+            String replica = ReplicaReadsPhase.section(out);
             Files.writeString(out, Report.markdown(r), StandardCharsets.UTF_8);
             if (reads != null) {
                 SocketPhases.write(out, reads, ReadsPhase.BEGIN, ReadsPhase.END);
+            }
+            if (replica != null) {
+                SocketPhases.write(out, replica, ReplicaReadsPhase.BEGIN, ReplicaReadsPhase.END);
             }
             SocketPhases.run(root, work, children, SocketPhases.PHASES, out, command, console);
             console.println("\nwrote " + out + " (run took " + r.elapsed().toSeconds() + " s)");
@@ -208,7 +219,7 @@ public final class Capacity {
     }
 
     /** Shared by every replica: admin keys and agent tokens are hashed with it. */
-    private static String newSecret() {
+    static String newSecret() {
         byte[] b = new byte[32];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);

@@ -10,18 +10,14 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,8 +66,13 @@ final class ReadsPhase {
     record Options(long tasks, long events, int days, int readers, Duration warmup, Duration duration,
                    double ingestRate, long readRate) {
         static Options parse(String[] args) {
-            long tasks = longOption(args, "--tasks", 5_000_000);
-            long events = longOption(args, "--events", 20_000_000);
+            return parse(args, 5_000_000, 20_000_000, HALF_MEASURED);
+        }
+
+        /** With other defaults for the history size and the ingest rate (the read-replica step's). */
+        static Options parse(String[] args, long defaultTasks, long defaultEvents, double defaultIngestRate) {
+            long tasks = longOption(args, "--tasks", defaultTasks);
+            long events = longOption(args, "--events", defaultEvents);
             if (events < tasks || events % tasks != 0) {
                 throw new IllegalArgumentException("--events: a multiple of --tasks (" + tasks + "), was " + events);
             }
@@ -83,7 +84,7 @@ final class ReadsPhase {
             if (seconds < 5) {
                 throw new IllegalArgumentException("--read-seconds: at least 5, was " + seconds);
             }
-            double rate = longOption(args, "--ingest-rate", (long) HALF_MEASURED);
+            double rate = longOption(args, "--ingest-rate", (long) defaultIngestRate);
             if (rate < 0 && rate != HALF_MEASURED) {
                 throw new IllegalArgumentException("--ingest-rate: events per second, 0 for none, was " + (long) rate);
             }
@@ -141,7 +142,7 @@ final class ReadsPhase {
                         seed.tasks().toSeconds(), seed.events().toSeconds(), seed.analyse().toSeconds(),
                         seed.tableBytes() >> 20, seed.eventBytes() >> 20);
                 Setup setup = new Setup(jdk, root.resolve("ops/target/z4j-brain.jar"),
-                        root.resolve("loadgen/target/z4j-loadgen.jar"), work, dbUrl, newSecret(), flags);
+                        root.resolve("loadgen/target/z4j-loadgen.jar"), work, dbUrl, Capacity.newSecret(), flags);
                 List<Round> rounds = new ArrayList<>();
                 Plans plans;
                 try (BrainNode brain = BrainNode.start(children, setup, "reads-brain", flags, setup.brainEnv())) {
@@ -211,11 +212,11 @@ final class ReadsPhase {
     }
 
     @FunctionalInterface
-    private interface Readers {
+    interface Readers {
         List<ReadLoad.Figures> run() throws Exception;
     }
 
-    private static Round underIngest(String label, ReadLoad load, Readers readers, Options o, LoadGen loadgen, BrainNode brain,
+    static Round underIngest(String label, ReadLoad load, Readers readers, Options o, LoadGen loadgen, BrainNode brain,
                                      String adminKey, Path credentials, double rate, String basis, PrintStream out)
             throws Exception {
         EndToEnd.Shape shape = Capacity.BATCHED;
@@ -390,11 +391,8 @@ final class ReadsPhase {
         ReadsSeed.Shape s = seed.shape();
         StringBuilder t = new StringBuilder();
         t.append("## Operator reads over a large history\n\n");
-        t.append("Written by `").append(command).append("` on ")
-                .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atOffset(ZoneOffset.UTC).withNano(0)))
-                .append(" UTC (").append(took.toSeconds()).append(" s), on its own embedded PostgreSQL (")
-                .append(pgConfig.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                        .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + ", " + b).orElse(""))
+        t.append(Report.writtenBy(command, started, took)).append(", on its own embedded PostgreSQL (")
+                .append(Report.settings(pgConfig))
                 .append("); one brain with the flags `./z4j-brain` ships: `").append(String.join(" ", flags))
                 .append("`.\n\n");
         t.append(String.format(Locale.ROOT, "**History**: %,d tasks and %,d events (%d per task, 2 s apart) over %d "
@@ -498,13 +496,18 @@ final class ReadsPhase {
 
     /** The body of the reads section of {@code report}, or null when it has none. */
     static String section(Path report) throws java.io.IOException {
+        return section(report, BEGIN, END);
+    }
+
+    /** The text between {@code begin} and {@code end} in {@code report}, or null when it has none. */
+    static String section(Path report, String begin, String end) throws java.io.IOException {
         if (!Files.isRegularFile(report)) {
             return null;
         }
         String text = Files.readString(report, StandardCharsets.UTF_8);
-        int b = text.indexOf(BEGIN);
-        int e = text.indexOf(END);
-        return b >= 0 && e > b ? text.substring(b + BEGIN.length() + 1, e) : null;
+        int b = text.indexOf(begin);
+        int e = text.indexOf(end);
+        return b >= 0 && e > b ? text.substring(b + begin.length() + 1, e) : null;
     }
 
     private static String enc(String s) {
@@ -526,11 +529,5 @@ final class ReadsPhase {
             }
         }
         return def;
-    }
-
-    private static String newSecret() {
-        byte[] b = new byte[32];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 }

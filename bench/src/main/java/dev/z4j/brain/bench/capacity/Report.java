@@ -1,14 +1,30 @@
 package dev.z4j.brain.bench.capacity;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The console table and docs/CAPACITY.md, both from one {@link Results}. */
 final class Report {
     private Report() {}
+
+    /** "Written by `COMMAND` on DATE UTC (N s)", the first words of every section the tool writes. */
+    static String writtenBy(String command, Instant started, Duration took) {
+        return "Written by `" + command + "` on "
+                + DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atOffset(ZoneOffset.UTC).withNano(0))
+                + " UTC (" + took.toSeconds() + " s)";
+    }
+
+    /** Server settings as "name=value, ..." in name order. */
+    static String settings(Map<String, String> settings) {
+        return String.join(", ", settings.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
 
     static String table(Results r) {
         StringBuilder t = new StringBuilder();

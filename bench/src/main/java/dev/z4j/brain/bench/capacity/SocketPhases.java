@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -107,9 +105,7 @@ final class SocketPhases {
                            Duration took) {
         StringBuilder t = new StringBuilder();
         t.append("## Agent sockets: memory and connect storms\n\n");
-        t.append("Written by `").append(command).append("` on ")
-                .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atOffset(ZoneOffset.UTC).withNano(0)))
-                .append(" UTC (").append(took.toSeconds()).append(" s), on its own embedded PostgreSQL; brains run ")
+        t.append(Report.writtenBy(command, started, took)).append(", on its own embedded PostgreSQL; brains run ")
                 .append("with exactly the flags `./z4j-brain` ships: `")
                 .append(String.join(" ", m != null ? m.jvmFlags() : s.jvmFlags())).append("`.\n\n");
         if (m != null) {

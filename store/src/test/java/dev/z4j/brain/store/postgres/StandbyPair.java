@@ -16,7 +16,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * A primary and a streaming standby made from the embedded PostgreSQL 17 binaries. zonky ships only
@@ -24,6 +27,8 @@ import java.util.Set;
  * is stopped cleanly, its data directory copied, and the copy gets what {@code pg_basebackup -R}
  * would write (standby.signal and primary_conninfo). Both then run; the standby streams from the
  * primary's shutdown checkpoint on. The standby can be stopped and started again on its port.
+ * Also used by the capacity tool's read-replica step (bench), which seeds the primary after the
+ * start and lets the standby replay it.
  */
 public final class StandbyPair implements AutoCloseable {
     /** Files of a running or stopped server that must not travel with the copy. */
@@ -33,11 +38,13 @@ public final class StandbyPair implements AutoCloseable {
     private final Path primaryDir;
     private final Path standbyDir;
     private final int standbyPort;
+    private final Map<String, String> settings;
     private EmbeddedPostgres standby;
 
     private StandbyPair(EmbeddedPostgres primary, Path primaryDir, Path standbyDir, int standbyPort,
-                        EmbeddedPostgres standby) {
+                        Map<String, String> settings, EmbeddedPostgres standby) {
         this.primary = primary;
+        this.settings = settings;
         this.primaryDir = primaryDir;
         this.standbyDir = standbyDir;
         this.standbyPort = standbyPort;
@@ -45,9 +52,14 @@ public final class StandbyPair implements AutoCloseable {
     }
 
     public static StandbyPair start() {
+        return start(Map.of());
+    }
+
+    /** A pair whose servers both run with {@code settings} (postgresql.conf names) besides their own. */
+    public static StandbyPair start(Map<String, String> settings) {
         try {
             Path primaryDir = Files.createTempDirectory("z4j-primary");
-            EmbeddedPostgres first = primaryBuilder(primaryDir).start();
+            EmbeddedPostgres first = primaryBuilder(primaryDir, settings).start();
             int primaryPort = first.getPort();
             first.close(); // a clean shutdown: the data directory is a consistent base backup
             Path standbyDir = Files.createTempDirectory("z4j-standby");
@@ -57,9 +69,9 @@ public final class StandbyPair implements AutoCloseable {
                     "\nprimary_conninfo = 'host=127.0.0.1 port=" + primaryPort
                             + " user=postgres application_name=z4j_standby'\n",
                     StandardOpenOption.APPEND);
-            EmbeddedPostgres primary = primaryBuilder(primaryDir).setPort(primaryPort).start();
-            EmbeddedPostgres standby = standbyBuilder(standbyDir, 0).start();
-            StandbyPair pair = new StandbyPair(primary, primaryDir, standbyDir, standby.getPort(), standby);
+            EmbeddedPostgres primary = primaryBuilder(primaryDir, settings).setPort(primaryPort).start();
+            EmbeddedPostgres standby = standbyBuilder(standbyDir, 0, settings).start();
+            StandbyPair pair = new StandbyPair(primary, primaryDir, standbyDir, standby.getPort(), settings, standby);
             if (!pair.inRecovery()) {
                 throw new IllegalStateException("the copy did not start as a standby");
             }
@@ -71,16 +83,22 @@ public final class StandbyPair implements AutoCloseable {
         }
     }
 
-    private static EmbeddedPostgres.Builder primaryBuilder(Path dir) {
-        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
+    private static EmbeddedPostgres.Builder primaryBuilder(Path dir, Map<String, String> settings) {
+        EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
                 .setServerConfig("wal_level", "replica").setServerConfig("max_wal_senders", "4")
                 .setServerConfig("max_connections", "60");
+        settings.forEach(b::setServerConfig);
+        return b;
     }
 
-    private static EmbeddedPostgres.Builder standbyBuilder(Path dir, int port) {
+    private static EmbeddedPostgres.Builder standbyBuilder(Path dir, int port, Map<String, String> settings) {
         EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
+                // A restarted standby replays from its last restartpoint before it takes connections:
+                // seconds after minutes of writes on the primary, more than the default 10 s wait here.
+                .setPGStartupWait(Duration.ofMinutes(2))
                 .setServerConfig("hot_standby", "on").setServerConfig("max_connections", "60")
                 .setServerConfig("wal_receiver_status_interval", "1s");
+        settings.forEach(b::setServerConfig);
         return port == 0 ? b : b.setPort(port);
     }
 
@@ -105,6 +123,19 @@ public final class StandbyPair implements AutoCloseable {
             }
         });
         Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from)); // postgres wants 0700
+    }
+
+    public DataSource primaryDataSource() {
+        return primary.getPostgresDatabase();
+    }
+
+    /** The data directories (their postmaster.pid names each server's process). */
+    public Path primaryDir() {
+        return primaryDir;
+    }
+
+    public Path standbyDir() {
+        return standbyDir;
     }
 
     /** libpq-style URL of {@code database} on the primary. */
@@ -163,7 +194,7 @@ public final class StandbyPair implements AutoCloseable {
     }
 
     public void startStandby() throws IOException {
-        standby = standbyBuilder(standbyDir, standbyPort).start();
+        standby = standbyBuilder(standbyDir, standbyPort, settings).start();
     }
 
     /** Stops both servers and deletes both data directories (kept by setCleanDataDirectory(false)). */
