@@ -7,6 +7,7 @@ package dev.z4j.brain.store;
 public final class StoreException extends Exception {
     private final boolean transientFailure;
     private final Refusal refusal;
+    private final boolean busy;
 
     /** What the database refused about the data itself (non-transient failures only). */
     public enum Refusal {
@@ -23,14 +24,32 @@ public final class StoreException extends Exception {
     }
 
     public StoreException(String message, boolean transientFailure, Refusal refusal, Throwable cause) {
+        this(message, transientFailure, refusal, false, cause);
+    }
+
+    private StoreException(String message, boolean transientFailure, Refusal refusal, boolean busy, Throwable cause) {
         super(message, cause);
         this.transientFailure = transientFailure;
         this.refusal = transientFailure ? Refusal.NONE : refusal;
+        this.busy = busy;
+    }
+
+    /**
+     * The database is up but had no room for this call in time: no pooled connection came free, a
+     * statement or lock wait ran out, SQLite's file was locked. Transient, and not an outage.
+     */
+    public static StoreException busy(String message, Throwable cause) {
+        return new StoreException(message, true, Refusal.NONE, true, cause);
     }
 
     /** True when the same call may succeed later (outage, timeout, deadlock, serialization). */
     public boolean transientFailure() {
         return transientFailure;
+    }
+
+    /** See {@link #busy(String, Throwable)}: an outage says false. */
+    public boolean busy() {
+        return busy;
     }
 
     public Refusal refusal() {

@@ -35,6 +35,8 @@ public final class RouteTable implements HttpService {
     private static final Logger LOG = Logger.getLogger(RouteTable.class.getName());
     /** Slugs we look up; anything else cannot name a project and is a 404 without a query. */
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /** The error code of a 503 that is a queue at the database, not an outage ("unavailable"). */
+    static final String DATABASE_BUSY = "database_busy";
     public static final io.helidon.http.HeaderName CSRF_HEADER = HeaderNames.create("X-CSRF-Token");
 
     private final List<Route> routes = new ArrayList<>();
@@ -198,6 +200,9 @@ public final class RouteTable implements HttpService {
                 new Object[] {e.status.code(), e.code, e.getMessage(), requestId});
         Counter.builder("z4j_api_refusals_total").tag("status", String.valueOf(e.status.code())).tag("error", e.code)
                 .description("operator API answers with an error envelope").register(meters).increment();
+        if (DATABASE_BUSY.equals(e.code)) {
+            res.header(HeaderNames.RETRY_AFTER, "1"); // busy is a moment's queue, not an outage: clients may come back at once
+        }
         send(res, e.status, envelope(e, requestId));
     }
 
@@ -216,6 +221,11 @@ public final class RouteTable implements HttpService {
      * before the store, so this is still the client's problem, never an outage).
      */
     static ApiError storeError(Route route, StoreException e, String requestId) {
+        if (e.busy()) {
+            LOG.log(Level.WARNING, "database busy in {0} request_id={1}: {2}", new Object[] {route, requestId, e.getMessage()});
+            return new ApiError(Status.SERVICE_UNAVAILABLE_503, DATABASE_BUSY, "database busy: no connection or lock came "
+                    + "free in time (Z4J_DB_POOL_SIZE, Z4J_DB_STATEMENT_TIMEOUT_MS); retry in a moment", null);
+        }
         if (e.transientFailure()) {
             LOG.log(Level.WARNING, "store failure in {0} request_id={1}: {2}", new Object[] {route, requestId, e.getMessage()});
             return new ApiError(Status.SERVICE_UNAVAILABLE_503, "unavailable", "database unavailable", null);

@@ -4,6 +4,7 @@ import dev.z4j.brain.store.StoreException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 
 /** Turns JDBC failures into {@link StoreException}s that say whether a retry can help. */
@@ -12,8 +13,21 @@ public final class PgErrors {
 
     public static StoreException translate(String action, SQLException e) {
         String state = e.getSQLState();
-        return new StoreException(action + " failed" + (state == null ? "" : " [" + state + "]") + ": "
-                + e.getMessage(), isTransient(e), refusal(state), e);
+        String message = action + " failed" + (state == null ? "" : " [" + state + "]") + ": " + e.getMessage();
+        return isBusy(e) ? StoreException.busy(message, e) : new StoreException(message, isTransient(e), refusal(state), e);
+    }
+
+    /**
+     * The server is up but this call found no room in time: the pool's wait ran out with no
+     * connection failure behind it (HikariCP then gives no cause), a statement or lock timeout
+     * (57014, 55P03), or the server's connection limit (53300).
+     */
+    static boolean isBusy(SQLException e) {
+        if (e instanceof SQLTransientConnectionException && e.getCause() == null) {
+            return true;
+        }
+        String state = e.getSQLState();
+        return "57014".equals(state) || "55P03".equals(state) || "53300".equals(state);
     }
 
     /** 23505 is a duplicate; the rest of classes 22 (data exception) and 23 (integrity) refuse the value. */

@@ -25,7 +25,17 @@ final class SqliteErrors {
     private SqliteErrors() {}
 
     static StoreException wrap(String what, SQLException e) {
-        return new StoreException(what + " failed: " + e.getMessage(), isTransient(e), refusal(e), e);
+        String message = what + " failed: " + e.getMessage();
+        return isBusy(e) ? StoreException.busy(message, e) : new StoreException(message, isTransient(e), refusal(e), e);
+    }
+
+    /** Another connection held the file's lock past the busy timeout. */
+    static boolean isBusy(SQLException e) {
+        if (!(e instanceof SQLiteException sqlite)) {
+            return false;
+        }
+        int code = sqlite.getResultCode().code & 0xFF;
+        return code == SQLITE_BUSY || code == SQLITE_LOCKED;
     }
 
     static StoreException.Refusal refusal(SQLException e) {

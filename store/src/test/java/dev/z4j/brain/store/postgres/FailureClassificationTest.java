@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.EventRow;
 import dev.z4j.brain.store.StoreException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -82,6 +86,37 @@ class FailureClassificationTest {
         assertThat(PgErrors.isTransient(new SQLException("no state"))).isTrue();
         assertThat(PgErrors.isTransient(new SQLTransientConnectionException("pool timeout", "23000"))).isTrue();
         assertThat(PgErrors.isTransient(new SQLException("io", "22000", new java.io.EOFException()))).isTrue();
+    }
+
+    @Test
+    void aPoolWaitThatRunsOutOrAStatementOrLockTimeoutIsBusyNotAnOutage() throws Exception {
+        HikariConfig two = PostgresDatabase.poolConfig(PostgresUrl.parse(url), new DatabaseConfig(url, Path.of("/tmp"),
+                10_000, 2), Duration.ofMillis(250));
+        try (HikariDataSource pool = new HikariDataSource(two); Connection held = pool.getConnection();
+             Connection alsoHeld = pool.getConnection()) {
+            SQLException noneFree = catchThrowableOfType(SQLException.class, pool::getConnection);
+            assertThat(PgErrors.translate("read", noneFree).busy()).as(noneFree.getMessage()).isTrue();
+
+            try (Statement s = held.createStatement()) {
+                s.execute("SET statement_timeout = 50");
+                SQLException timedOut = catchThrowableOfType(SQLException.class, () -> s.execute("SELECT pg_sleep(2)"));
+                StoreException e = PgErrors.translate("read", timedOut);
+                assertThat(e.busy()).as(timedOut.getMessage()).isTrue();
+                assertThat(e.transientFailure()).isTrue();
+            }
+        }
+        // Nothing listens there: an outage, retried the same way, but not "busy".
+        String nowhere = "postgresql://postgres:postgres@127.0.0.1:1/postgres";
+        HikariConfig down = PostgresDatabase.poolConfig(PostgresUrl.parse(nowhere), new DatabaseConfig(nowhere,
+                Path.of("/tmp"), 10_000, 2), Duration.ofMillis(500));
+        down.setInitializationFailTimeout(-1);
+        try (HikariDataSource pool = new HikariDataSource(down)) {
+            SQLException refused = catchThrowableOfType(SQLException.class, pool::getConnection);
+            StoreException e = PgErrors.translate("read", refused);
+            assertThat(e.busy()).as(refused.getMessage()).isFalse();
+            assertThat(e.transientFailure()).isTrue();
+        }
+        assertThat(PgErrors.translate("write", new SQLException("dup", "23505")).busy()).isFalse();
     }
 
     @Test
