@@ -107,7 +107,12 @@ final class ReadsPhase {
      * and how its rate was chosen.
      */
     record Round(String label, List<ReadLoad.Figures> figures, LoadGen.Result ingest, String ingestBasis, String load,
-                 String refusals) {}
+                 String refusals, Duration settled) {}
+
+    /** How long {@link #awaitPersisted} waits for the brain to finish what earlier loads left it. */
+    static final Duration SETTLE_LIMIT = Duration.ofMinutes(5);
+    /** The brain counts as idle once no batch has been committed for this long. */
+    static final Duration IDLE = Duration.ofSeconds(2);
 
     private ReadsPhase() {}
 
@@ -176,7 +181,7 @@ final class ReadsPhase {
                         if (rate > 0) {
                             rounds.addAll(withIngest(load, mix, o, loadgen, brain, adminKey, work, rate, basis, out));
                         } else {
-                            rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow(), ""));
+                            rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow(), "", Duration.ZERO));
                         }
                     }
                     plans = Plans.capture(ds, project, shape, end);
@@ -219,6 +224,8 @@ final class ReadsPhase {
     static Round underIngest(String label, ReadLoad load, Readers readers, Options o, LoadGen loadgen, BrainNode brain,
                                      String adminKey, Path credentials, double rate, String basis, PrintStream out)
             throws Exception {
+        Duration settled = awaitPersisted(brain);
+        out.printf("  the brain had persisted what earlier loads left it after %.1f s%n", settled.toMillis() / 1000.0);
         EndToEnd.Shape shape = Capacity.BATCHED;
         List<String> args = new ArrayList<>(LoadGen.args(brain.wsUrl(), adminKey, credentials,
                 shape.agents(), shape.workers(), "steady"));
@@ -233,7 +240,44 @@ final class ReadsPhase {
         LoadGen.Result ingest = loadgen.await(run, bg, rate, Duration.ofSeconds(seconds + 90));
         out.printf("  ingest: %.0f ev/s acked (target %.0f), ack p99 %.0f ms, exit %d%n",
                 ingest.ackedPerSecond(), rate, ingest.ackP99(), ingest.exitCode());
-        return new Round(label, r.figures(), ingest, basis, r.load(), r.refusals());
+        return new Round(label, r.figures(), ingest, basis, r.load(), r.refusals(), settled);
+    }
+
+    /**
+     * Waits until the brain has committed no batch for {@link #IDLE}: a ladder step that fell
+     * behind leaves events in the brain that it goes on persisting after the load generator has
+     * gone, and a round started meanwhile would measure that backlog, not its own load.
+     */
+    static Duration awaitPersisted(BrainNode brain) throws Exception {
+        return awaitNoCommits(() -> brain.metrics().value("z4j_pipeline_commit_seconds_count"), IDLE, SETTLE_LIMIT,
+                Duration.ofMillis(200), brain.name);
+    }
+
+    /** A counter read again and again ({@code z4j_pipeline_commit_seconds_count}). */
+    @FunctionalInterface
+    interface Counter {
+        double read() throws Exception;
+    }
+
+    /** Polls {@code commits} every {@code poll} until it has not moved for {@code idle}; returns how long it moved. */
+    static Duration awaitNoCommits(Counter commits, Duration idle, Duration limit, Duration poll, String who)
+            throws Exception {
+        long t0 = System.nanoTime();
+        double last = commits.read();
+        long quietSince = t0;
+        while (System.nanoTime() - quietSince < idle.toNanos()) {
+            if (System.nanoTime() - t0 > limit.toNanos()) {
+                throw new IllegalStateException(who + " was still committing batches after " + limit.toSeconds()
+                        + " s without load");
+            }
+            Thread.sleep(poll);
+            double now = commits.read();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
+        return Duration.ofNanos(quietSince - t0);
     }
 
     static String pacedLabel(Options o) {
@@ -267,7 +311,7 @@ final class ReadsPhase {
         if (!refusals.isEmpty()) {
             out.println("  answers other than 200: " + refusals);
         }
-        return new Round(label, figures, null, null, Machine.loadNow(), refusals);
+        return new Round(label, figures, null, null, Machine.loadNow(), refusals, Duration.ZERO);
     }
 
     /** The requests of an operator's session, each endpoint with its target group. */
@@ -455,6 +499,11 @@ final class ReadsPhase {
             } else if (r.figures().isEmpty()) {
                 t.append("No round with ingest: ").append(r.ingestBasis()).append(". ");
                 continue;
+            }
+            if (r.ingest() != null) {
+                t.append(String.format(Locale.ROOT, "Before \"%s\" the brain went on persisting what the load before "
+                        + "it had left for %.1f s (the round starts once no batch was committed for %d s). ", r.label(),
+                        r.settled().toMillis() / 1000.0, IDLE.toSeconds()));
             }
             t.append("1-minute load average after \"").append(r.label()).append("\": ").append(r.load()).append(". ");
             if (!r.refusals().isEmpty()) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,35 @@ class ReadsPhaseTest {
                 .hasMessageContaining("--read-rate: requests per second, 0 for no paced round, was -1");
         assertThatThrownBy(() -> ReadsPhase.Options.parse(new String[] {"--tasks", "10"}).shape())
                 .hasMessageContaining("--tasks: at least one task a day (30), was 10");
+    }
+
+    @Test
+    void theReplicaStepHasItsOwnDefaultsAndNeedsPacedReadsUnderIngest() {
+        ReadsPhase.Options o = ReadsPhase.Options.parse(new String[] {"--only", "replica"}, ReplicaReadsPhase.TASKS,
+                ReplicaReadsPhase.EVENTS, ReplicaReadsPhase.INGEST_RATE);
+        assertThat(o.shape()).isEqualTo(new ReadsSeed.Shape(500_000, 4, 30));
+        assertThat(o.ingestRate()).isEqualTo(2000);
+        assertThat(o.readRate()).isEqualTo(40);
+        assertThatThrownBy(() -> ReplicaReadsPhase.run(null, null, null, ReadsPhase.Options.parse(
+                new String[] {"--read-rate", "0"}, 1000, 4000, 2000), null, "c", System.out))
+                .hasMessageContaining("--read-rate and --ingest-rate: at least 1 for --only replica");
+    }
+
+    @Test
+    void aRoundStartsOnlyOnceTheBrainHasStoppedCommittingWhatTheLastLoadLeftIt() throws Exception {
+        // commits move on each of the first 5 reads (a backlog being persisted), then stop
+        AtomicInteger reads = new AtomicInteger();
+        ReadsPhase.Counter commits = () -> Math.min(reads.incrementAndGet(), 5);
+
+        Duration moved = ReadsPhase.awaitNoCommits(commits, Duration.ofMillis(100), Duration.ofSeconds(10),
+                Duration.ofMillis(10), "brain");
+
+        assertThat(moved).as("it moved until the 5th read, 4 polls in").isGreaterThanOrEqualTo(Duration.ofMillis(40));
+        assertThat(reads.get()).as("then stood still for the idle time, 10 more polls").isGreaterThanOrEqualTo(5 + 10);
+
+        ReadsPhase.Counter busy = () -> reads.incrementAndGet();
+        assertThatThrownBy(() -> ReadsPhase.awaitNoCommits(busy, Duration.ofMillis(100), Duration.ofMillis(300),
+                Duration.ofMillis(10), "brain-x")).hasMessageContaining("brain-x was still committing batches");
     }
 
     @Test
