@@ -563,7 +563,7 @@ final class ReadsPhase {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static String f0(double d) {
+    static String f0(double d) {
         return String.format(Locale.ROOT, "%.0f", d);
     }
 

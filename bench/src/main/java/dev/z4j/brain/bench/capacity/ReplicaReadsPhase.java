@@ -295,12 +295,12 @@ final class ReplicaReadsPhase {
         for (Round r : rounds) {
             LoadGen.Result g = r.reads().ingest();
             String fallbacks = r.fallbacks().entrySet().stream().filter(e -> e.getValue() > 0)
-                    .map(e -> e.getKey() + " x" + f0(e.getValue())).reduce((a, b) -> a + ", " + b).orElse("none");
+                    .map(e -> e.getKey() + " x" + ReadsPhase.f0(e.getValue())).reduce((a, b) -> a + ", " + b).orElse("none");
             t.append(String.format(Locale.ROOT, "| %s | %.0f%% | %s | %s / %s | %s | %s | %.0f / %.0f (%.0f) | %s |%n",
                     r.reads().label(), 100 * r.primaryCpu() / r.seconds(),
                     Double.isNaN(r.standbyCpu()) ? "(restarted)" : String.format(Locale.ROOT, "%.0f%%",
                             100 * r.standbyCpu() / r.seconds()),
-                    f0(r.byStandby()), f0(r.byPrimary()), fallbacks,
+                    ReadsPhase.f0(r.byStandby()), ReadsPhase.f0(r.byPrimary()), fallbacks,
                     r.byStandby() + r.byPrimary() == 0 ? "(no read URL)" : String.format(Locale.ROOT, "%.2f s", r.lagSeconds()),
                     g.ackedPerSecond(), g.targetRate(), g.ackP99(),
                     r.reads().refusals().isEmpty() ? "none" : r.reads().refusals()));
@@ -334,9 +334,5 @@ final class ReplicaReadsPhase {
     /** The body of the read-replica section of {@code report}, or null when it has none (a full run keeps it). */
     static String section(Path report) throws java.io.IOException {
         return ReadsPhase.section(report, BEGIN, END);
-    }
-
-    private static String f0(double d) {
-        return String.format(Locale.ROOT, "%.0f", d);
     }
 }

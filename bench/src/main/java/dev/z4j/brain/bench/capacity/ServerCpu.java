@@ -21,15 +21,16 @@ final class ServerCpu {
     /** Seconds of CPU the server whose data directory is {@code dataDir} has used so far. */
     static double seconds(Path dataDir) throws IOException {
         long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).getFirst().strip());
-        if (fields(postmaster) == null) {
+        String[] own = fields(postmaster);
+        if (own == null) {
             throw new IOException("the PostgreSQL server of " + dataDir + " (pid " + postmaster + ") is not running");
         }
-        long ticks = ticks(postmaster);
+        long ticks = ticks(own);
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isPid(p.getFileName().toString()))) {
             for (Path p : procs) {
                 long pid = Long.parseLong(p.getFileName().toString());
                 if (pid != postmaster && parentOf(pid) == postmaster) {
-                    ticks += ticks(pid);
+                    ticks += ticks(fields(pid));
                 }
             }
         }
@@ -37,8 +38,7 @@ final class ServerCpu {
     }
 
     /** utime + stime + cutime + cstime (its reaped children); 0 once the process is gone. */
-    private static long ticks(long pid) {
-        String[] f = fields(pid);
+    private static long ticks(String[] f) {
         return f == null ? 0 : Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,12 +90,13 @@ class ReadsPhaseTest {
         // closed loop, which would only send the next after the answer) all would look like 100 ms.
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newSingleThreadExecutor());
+        // the server's capacity: one answer per 100 ms tick, handed out by a scheduler
+        Semaphore ticks = new Semaphore(0);
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        clock.scheduleAtFixedRate(() -> ticks.release(), 100, 100, TimeUnit.MILLISECONDS);
         server.createContext("/api/v1/slow", exchange -> {
-            try {
-                Thread.sleep(100); // the stub's service time, not a wait for a condition
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ticks.acquireUninterruptibly();
+            ticks.drainPermits(); // an idle server does not bank ticks: each answer costs a full 100 ms
             byte[] body = "{}".getBytes();
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -123,6 +127,7 @@ class ReadsPhaseTest {
             assertThat(load.takeRefusals()).isEqualTo("503 x10 ({\"detail\": \"database busy\"})");
         } finally {
             server.stop(0);
+            clock.shutdownNow();
         }
     }
 

@@ -163,11 +163,11 @@ public abstract class ListPlansContract {
         // not reach, then the window's own entries through received_at, sorted
         List<TaskView> days = reads.tasks(all.withSince(t0).withUntil(t0.plusSeconds(50 * 3600)), null, 50);
         assertThat(days).hasSize(50);
-        List<PlanCapture.Plan> long3 = record("tasks, since/until (50 hours), first page");
-        assertThat(long3).hasSize(2);
-        assertUses(long3.getFirst(), "tasks", SqlOperatorReads.TASKS_LISTED);
-        assertUses(long3.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED);
-        long3.forEach(this::assertNoFullScan);
+        List<PlanCapture.Plan> longWindow = record("tasks, since/until (50 hours), first page");
+        assertThat(longWindow).hasSize(2);
+        assertUses(longWindow.getFirst(), "tasks", SqlOperatorReads.TASKS_LISTED);
+        assertUses(longWindow.get(1), "tasks", SqlOperatorReads.TASKS_RECEIVED);
+        longWindow.forEach(this::assertNoFullScan);
     }
 
     /**
