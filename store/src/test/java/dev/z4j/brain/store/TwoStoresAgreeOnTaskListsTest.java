@@ -35,6 +35,11 @@ class TwoStoresAgreeOnTaskListsTest {
     private static final List<String> QUEUES = List.of("default", "mail", "Images");
     private static final List<String> WORKERS = List.of("celery@host1", "celery@HOST2", "rq@box");
     private static final List<String> PRIORITIES = List.of("critical", "high", "normal", "low");
+    // With a trigram ("mail", "TASK-1", ...) PostgreSQL reads a search from what matches it (names,
+    // queues, workers, task ids; "mail" both a queue and task ids), without one ("Ä", "-1") it
+    // walks the list: both must select the same tasks.
+    private static final List<String> NEEDLES =
+            List.of("mail", "HOST", "images", "ärger", "Ä", "-1", "charge", "TASK-1", "ail-2");
 
     @TempDir
     static Path home;
@@ -112,6 +117,34 @@ class TwoStoresAgreeOnTaskListsTest {
         }
     }
 
+    /**
+     * Every search needle alone and with two priorities (no filter with an index of its own, so a
+     * needle with a trigram is read from its matches on PostgreSQL), paged small and large.
+     */
+    @Test
+    void everySearchSelectsTheSameRowsInTheSameOrderOnBothStores() throws Exception {
+        int matched = 0;
+        for (String needle : NEEDLES) {
+            for (List<String> priorities : List.of(List.<String>of(), List.of("high", "low"))) {
+                Filter f = new Filter(null, priorities, null, needle, null, null, null, null);
+                List<String> expected = tasks.values().stream().filter(f.model()).map(Model::taskId).toList();
+                matched += expected.isEmpty() ? 0 : 1;
+                for (int pageSize : new int[] {7, 50}) {
+                    List<TaskView> onPg = walk(twins.pgReads(), f.on(twin.pgProject()), pageSize);
+                    List<TaskView> onSqlite = walk(twins.sqliteReads(), f.on(twin.sqliteProject()), pageSize);
+                    for (List<TaskView> walked : List.of(onPg, onSqlite)) {
+                        assertThat(walked.stream().map(TaskView::taskId).toList()).as("%s, pages of %d", f, pageSize)
+                                .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+                        assertThat(walked).as("list order of %s", f).isSortedAccordingTo(LIST_ORDER_IGNORING_IDS);
+                    }
+                    assertThat(canonical(onSqlite)).as("%s, SQLite vs PostgreSQL", f).isEqualTo(canonical(onPg));
+                }
+            }
+        }
+        // only "ärger" (nothing but A-Z is folded) matches no task
+        assertThat(matched).as("needle and priority pairs with matching tasks").isEqualTo(2 * NEEDLES.size() - 2);
+    }
+
     private static final Comparator<TaskView> LIST_ORDER_IGNORING_IDS = Comparator.comparing(
             TaskView::startedAt, Comparator.nullsFirst(Comparator.<Instant>naturalOrder())).reversed();
 
@@ -184,8 +217,7 @@ class TwoStoresAgreeOnTaskListsTest {
         List<String> priorities = r.nextInt(3) == 0
                 ? PRIORITIES.stream().filter(p -> r.nextBoolean()).toList() : List.of();
         String name = r.nextInt(4) == 0 ? List.of("tasks.S", "send", "Resize", "Ärger").get(r.nextInt(4)) : null;
-        String search = r.nextInt(3) == 0 ? List.of("mail", "HOST", "images", "ärger", "Ä", "-1", "charge")
-                .get(r.nextInt(7)) : null;
+        String search = r.nextInt(3) == 0 ? NEEDLES.get(r.nextInt(NEEDLES.size())) : null;
         String queue = r.nextInt(5) == 0 ? QUEUES.get(r.nextInt(QUEUES.size())) : null;
         String worker = r.nextInt(6) == 0 ? WORKERS.get(r.nextInt(WORKERS.size())) : null;
         Instant since = r.nextInt(4) == 0 ? T0.plusSeconds(r.nextInt(1800)) : null;

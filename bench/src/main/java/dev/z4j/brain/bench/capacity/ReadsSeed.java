@@ -76,6 +76,7 @@ final class ReadsSeed {
             exec(c, "SET maintenance_work_mem = '256MB'");
             // Set the visibility map and statistics as autovacuum would on a table that grew this way.
             exec(c, "VACUUM (ANALYZE) tasks");
+            exec(c, "VACUUM (ANALYZE) task_search"); // and the trigram index's pending entries merged
             exec(c, "VACUUM (ANALYZE) events");
             Duration analyse = Duration.ofNanos(System.nanoTime() - a0);
             return new Result(shape, tasksTook, eventsTook, analyse, size(c, "tasks"), size(c, "events"));
@@ -84,7 +85,7 @@ final class ReadsSeed {
 
     /**
      * Task g: received at start + g * step, started 1 s later (1 in 20 never started), finished
-     * at the end of its events (succeeded, or 1 in 10 failed; 1 in 50 still running).
+     * at the end of its events (succeeded, or 1 in 10 failed; 1 in 50 still running); its id in task_search.
      */
     private static void insertTasks(Connection c, UUID project, Instant start, double step, int events, long from,
                                     long to) throws SQLException {
@@ -117,6 +118,14 @@ final class ReadsSeed {
             ps.setLong(6, to);
             ps.setObject(7, OffsetDateTime.ofInstant(start, ZoneOffset.UTC));
             ps.setDouble(8, step);
+            ps.executeUpdate();
+        }
+        // each new task's id, as the brain's ingest projection writes it (task search, V017)
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_search (project_id, engine, task_id)"
+                + " SELECT ?, 'celery', 'seed-' || g FROM generate_series(?::bigint, ?::bigint) g")) {
+            ps.setObject(1, project);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
             ps.executeUpdate();
         }
     }

@@ -27,6 +27,23 @@ final class Migrator {
 
     record Migration(int version, String name, String sql) {}
 
+    // Run after the versioned steps on every migration, under the same lock: the trigram index of
+    // task ids (V017) needs pg_trgm, which ships with PostgreSQL's contrib modules and is a trusted
+    // extension (a database owner may create it); where it cannot be created yet, search walks the
+    // list, and a later start (once it can) builds the index.
+    static final String TASK_SEARCH_INDEX = """
+            DO $$
+            BEGIN
+                BEGIN
+                    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+                EXCEPTION WHEN OTHERS THEN
+                    RETURN;
+                END;
+                -- the same A-Z fold as the search itself (PgReadDialect.asciiLower)
+                CREATE INDEX IF NOT EXISTS ix_task_search_trgm
+                    ON task_search USING gin (lower(task_id COLLATE "C") gin_trgm_ops);
+            END $$""";
+
     private final Transactions transactions;
 
     Migrator(Transactions transactions) {
@@ -67,6 +84,9 @@ final class Migrator {
                     ps.executeUpdate();
                 }
                 count++;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute(TASK_SEARCH_INDEX);
             }
             return count;
         });

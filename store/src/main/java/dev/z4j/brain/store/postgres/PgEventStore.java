@@ -140,7 +140,8 @@ public final class PgEventStore implements EventStore {
                     SELECT %s, now()
                       FROM z4j_task_staging s
                      WHERE s.project_id = EXCLUDED.project_id AND s.engine = EXCLUDED.engine
-                       AND s.task_id = EXCLUDED.task_id)""".formatted(
+                       AND s.task_id = EXCLUDED.task_id)
+            RETURNING t.project_id, t.engine, t.task_id, t.xmax = 0 AS inserted""".formatted(
             TaskMerge.columnList(), TaskMerge.insertValues(DIALECT),
             String.join(", ", TaskMerge.updatedColumns()), String.join(",\n                           ", TaskMerge.updateValues(DIALECT)));
 
@@ -172,12 +173,19 @@ public final class PgEventStore implements EventStore {
               FROM unnest(?::uuid[], ?::timestamptz[]) AS u(id, seen)
              WHERE a.id = u.id AND (a.last_seen_at IS NULL OR a.last_seen_at < u.seen)""";
 
+    // A task row's id goes into task_search once, when the row is new (xmax is 0 only on a row this
+    // statement inserted; a row it updated carries this transaction's id): V017 has why.
+    private static final String INDEX_NEW_TASK_IDS = """
+            INSERT INTO task_search (project_id, engine, task_id)
+            SELECT project_id, engine, task_id FROM merged_tasks WHERE inserted""";
+
     // The task rows staged, then every projection of the batch in one statement: the task merge of
-    // what z4j_task_staging holds (nothing when no task changed), the workers and queues the new
-    // events name, the agents of all events. The WITH parts write different tables, so running
-    // them under one snapshot changes nothing, and PostgreSQL runs each to completion, read or not.
-    // pgjdbc sends the two statements in one round trip.
+    // what z4j_task_staging holds (nothing when no task changed), the search entries of the new
+    // tasks, the workers and queues the new events name, the agents of all events. The WITH parts
+    // write different tables, so running them under one snapshot changes nothing, and PostgreSQL
+    // runs each to completion, read or not. pgjdbc sends the two statements in one round trip.
     private static final String PROJECT = STAGE_TASKS + ";\nWITH merged_tasks AS (\n" + MERGE_TASKS
+            + "),\nnew_task_ids AS (\n" + INDEX_NEW_TASK_IDS
             + "),\nseen_workers AS (\n" + UPSERT_WORKERS + "),\nseen_queues AS (\n" + TOUCH_QUEUES + ")\n"
             + TOUCH_AGENTS;
 

@@ -1,10 +1,13 @@
 package dev.z4j.brain.store.postgres;
 
 import dev.z4j.brain.store.read.ReadDialect;
+import dev.z4j.brain.store.read.SqlOperatorReads;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -101,6 +104,14 @@ final class PgReadDialect implements ReadDialect {
     @Override
     public String tableUsing(String table, String index) {
         return table;
+    }
+
+    @Override
+    public boolean taskIdSearchIndex(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT to_regclass('" + SqlOperatorReads.TASK_SEARCH_TRGM + "') IS NOT NULL")) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     @Override

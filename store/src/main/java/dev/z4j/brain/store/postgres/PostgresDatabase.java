@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.logging.Logger;
 
 /** The production database: a HikariCP pool over PostgreSQL with per-connection safety timeouts. */
 public final class PostgresDatabase implements Database {
@@ -49,6 +50,8 @@ public final class PostgresDatabase implements Database {
                 last_terminal_state text, last_terminal_at timestamptz, last_non_terminal_state text,
                 last_non_terminal_at timestamptz, first_received_day date NOT NULL,
                 last_received_day date NOT NULL, PRIMARY KEY (project_id, engine, task_id)) ON COMMIT DELETE ROWS""";
+
+    private static final Logger LOG = Logger.getLogger(PostgresDatabase.class.getName());
 
     private final HikariDataSource dataSource;
     private final HikariConfig poolConfig;
@@ -164,6 +167,12 @@ public final class PostgresDatabase implements Database {
     @Override
     public void migrate() throws StoreException {
         new Migrator(transactions).migrate();
+        boolean taskIdIndex = transactions.inTransaction("task search index", PgReadDialect.INSTANCE::taskIdSearchIndex);
+        if (!taskIdIndex) {
+            LOG.warning("task search walks the task list: the PostgreSQL extension pg_trgm could not be created"
+                    + " (it needs PostgreSQL's contrib modules and the database owner; once `CREATE EXTENSION pg_trgm`"
+                    + " works, the next start builds the index)");
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.z4j.brain.store.read;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -65,6 +66,12 @@ public interface ReadDialect {
      * statistics, is told; PostgreSQL's chooses it from its statistics (the plan tests check).
      */
     String tableUsing(String table, String index);
+
+    /**
+     * Whether task ids can be searched by substring through an index of their own (PostgreSQL with
+     * pg_trgm: V017's trigram index on task_search); asked once per reads instance.
+     */
+    boolean taskIdSearchIndex(Connection c) throws SQLException;
 
     /**
      * What ends a subquery so that it is planned on its own, not merged into the query around it,

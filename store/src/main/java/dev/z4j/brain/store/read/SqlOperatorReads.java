@@ -62,6 +62,13 @@ public final class SqlOperatorReads implements OperatorReads {
      * common, and the list walk finds its page among the newest rows.
      */
     static final int NAMES_MATCHED_MAX = 32;
+    /** The trigram index of task ids (V017, PostgreSQL with pg_trgm). */
+    public static final String TASK_SEARCH_TRGM = "ix_task_search_trgm";
+    /**
+     * Task ids a search may match for its page to be read from them and the matching names, queues
+     * and workers; a needle in more ids is common enough that the list walk finds its page sooner.
+     */
+    static final int TASK_IDS_MATCHED_MAX = 500;
 
     private static final String TASK_COLUMNS = """
             id, project_id, engine, task_id, name, queue, state, priority, args, kwargs, result, exception,
@@ -85,6 +92,7 @@ public final class SqlOperatorReads implements OperatorReads {
     public static final Duration COUNTS_MAX_AGE = Duration.ofSeconds(10);
 
     private final JdbcRunner db;
+    private volatile Boolean taskIdIndex; // asked of the database once (ReadDialect.taskIdSearchIndex)
     private final ReadDialect d;
     private final CountCache<UUID> stateCounts;
     private final CountCache<Window> windowCounts;
@@ -124,6 +132,12 @@ public final class SqlOperatorReads implements OperatorReads {
                         return list(q, c, this::task);
                     }
                     return matching.isEmpty() ? List.of() : list(byNamesQuery(filter, matching, after, limit), c, this::task);
+                });
+            }
+            if (readBySearch(filter)) {
+                return db.read("list tasks by search", c -> {
+                    List<TaskView> page = searchPage(c, filter, after, limit);
+                    return page != null ? page : list(q, c, this::task);
                 });
             }
             return db.read("list tasks", c -> list(q, c, this::task));
@@ -202,13 +216,142 @@ public final class SqlOperatorReads implements OperatorReads {
      * bounds the recursion on both databases (PostgreSQL has no LIMIT in a recursive term).
      */
     private Sql namesQuery(UUID projectId) {
-        String byName = d.tableUsing("tasks", TASKS_NAME_LISTED);
-        return new Sql("WITH RECURSIVE n(name, step) AS (SELECT (SELECT name FROM " + byName + " WHERE project_id = ?")
+        return distinctQuery(projectId, "name", TASKS_NAME_LISTED);
+    }
+
+    /** The project's distinct values of {@code column}, at most {@link #NAMES_READ_MAX} + 1, as {@link #namesQuery}. */
+    private Sql distinctQuery(UUID projectId, String column, String index) {
+        String using = d.tableUsing("tasks", index);
+        return new Sql("WITH RECURSIVE n(v, step) AS (SELECT (SELECT " + column + " FROM " + using + " WHERE project_id = ?")
                 .uuid(projectId)
-                .sql(" AND name IS NOT NULL ORDER BY name LIMIT 1), 1 UNION ALL SELECT (SELECT name FROM " + byName
-                        + " WHERE project_id = ?").uuid(projectId)
-                .sql(" AND name > n.name ORDER BY name LIMIT 1), step + 1 FROM n WHERE n.name IS NOT NULL AND step <= ?")
-                .number(NAMES_READ_MAX).sql(") SELECT name FROM n WHERE name IS NOT NULL");
+                .sql(" AND " + column + " IS NOT NULL ORDER BY " + column + " LIMIT 1), 1 UNION ALL SELECT (SELECT "
+                        + column + " FROM " + using + " WHERE project_id = ?").uuid(projectId)
+                .sql(" AND " + column + " > n.v ORDER BY " + column + " LIMIT 1), step + 1 FROM n"
+                        + " WHERE n.v IS NOT NULL AND step <= ?")
+                .number(NAMES_READ_MAX).sql(") SELECT v FROM n WHERE v IS NOT NULL");
+    }
+
+    /**
+     * A search is a substring of the name, queue, worker or task id: walking the list, a page costs
+     * every newer task that matches none, which under ingest is every task arriving. Where task ids
+     * have a trigram index (V017) and no exact filter picks an index first, the page is read from
+     * what matches instead: the project's names, queues and workers are few, so the matching ones
+     * are found by a skip scan of each one's index, and the matching task ids through the trigram
+     * index; then each matching value's newest rows and the matching ids' rows are merged.
+     */
+    private boolean readBySearch(TaskFilter filter) {
+        return filter.search() != null && listIndex(filter).equals(TASKS_LISTED)
+                && hasTrigram(asciiLower(filter.search()));
+    }
+
+    /**
+     * True when pg_trgm can take a trigram from {@code needle} for its index: three ASCII letters
+     * or digits in a row (it splits text at other characters; with no trigram it reads the whole
+     * index). Narrower than pg_trgm's own rule, never wider.
+     */
+    static boolean hasTrigram(String needle) {
+        int run = 0;
+        for (int i = 0; i < needle.length(); i++) {
+            char c = needle.charAt(i);
+            run = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ? run + 1 : 0;
+            if (run == 3) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The search page from what matches ({@link #readBySearch}): null when task ids have no index
+     * here, or when the needle matches more names, queues, workers or task ids than a page is read
+     * from, and the caller walks the list.
+     */
+    private List<TaskView> searchPage(Connection c, TaskFilter filter, Keys.Task after, int limit) throws SQLException {
+        Boolean indexed = taskIdIndex;
+        if (indexed == null) {
+            taskIdIndex = indexed = d.taskIdSearchIndex(c);
+        }
+        if (!indexed) {
+            return null;
+        }
+        String needle = asciiLower(filter.search());
+        UUID project = filter.projectId();
+        List<String> names = matching(list(distinctQuery(project, "name", TASKS_NAME_LISTED), c, rs -> rs.getString(1)), needle);
+        List<String> queues = names == null ? null
+                : matching(list(distinctQuery(project, "queue", TASKS_QUEUE_LISTED), c, rs -> rs.getString(1)), needle);
+        List<String> workers = queues == null ? null
+                : matching(list(distinctQuery(project, "worker_name", TASKS_WORKER_LISTED), c, rs -> rs.getString(1)), needle);
+        if (workers == null) {
+            return null;
+        }
+        Sql ids = new Sql("SELECT engine, task_id FROM task_search WHERE project_id = ?").uuid(project)
+                .sql(" AND " + d.asciiLower("task_id") + " LIKE ? ESCAPE '\\'").text("%" + likeEscaped(needle) + "%")
+                .sql(" LIMIT ?").number(TASK_IDS_MATCHED_MAX + 1);
+        Map<String, List<String>> idsByEngine = new LinkedHashMap<>();
+        int idCount = 0;
+        for (String[] id : list(ids, c, rs -> new String[] {rs.getString(1), rs.getString(2)})) {
+            idsByEngine.computeIfAbsent(id[0], e -> new ArrayList<>()).add(id[1]);
+            idCount++;
+        }
+        if (idCount > TASK_IDS_MATCHED_MAX) {
+            return null;
+        }
+        if (names.isEmpty() && queues.isEmpty() && workers.isEmpty() && idCount == 0) {
+            return List.of();
+        }
+        TaskFilter others = filter.withSearch(null);
+        Sql arms = new Sql("");
+        int arm = 0;
+        for (String[] column : new String[][] {{"name", TASKS_NAME_LISTED}, {"queue", TASKS_QUEUE_LISTED},
+                {"worker_name", TASKS_WORKER_LISTED}}) {
+            List<String> values = switch (column[0]) {
+                case "name" -> names;
+                case "queue" -> queues;
+                default -> workers;
+            };
+            for (String value : values) {
+                arms.sql(arm == 0 ? "" : " UNION ALL ").sql(armStart(column[1]));
+                taskWhere(arms, others);
+                arms.sql(" AND " + column[0] + " = ?").text(value);
+                armEnd(arms, arm++, after, limit);
+            }
+        }
+        for (Map.Entry<String, List<String>> engine : idsByEngine.entrySet()) {
+            // primary-key lookups of at most TASK_IDS_MATCHED_MAX rows, sorted for their top
+            arms.sql(arm == 0 ? "" : " UNION ALL ").sql(armStart(TASKS_LISTED));
+            taskWhere(arms, others);
+            arms.sql(" AND engine = ?").text(engine.getKey()).sql(" AND task_id IN ").textList(engine.getValue());
+            armEnd(arms, arm++, after, limit);
+        }
+        // a task may match by more than one of them: the page takes each once
+        return list(merged(arms, project, limit, true), c, this::task);
+    }
+
+    /** The values containing {@code needle} once A-Z folded; null when there are too many to read or to match. */
+    private static List<String> matching(List<String> values, String needle) {
+        if (values.size() > NAMES_READ_MAX) {
+            return null;
+        }
+        List<String> matching = new ArrayList<>();
+        for (String value : values) {
+            if (asciiLower(value).contains(needle)) {
+                matching.add(value);
+            }
+        }
+        return matching.size() > NAMES_MATCHED_MAX ? null : matching;
+    }
+
+    /** {@code s} as a LIKE pattern matching itself only (escape character backslash). */
+    static String likeEscaped(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 4);
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '%' || ch == '_' || ch == '\\') {
+                out.append('\\');
+            }
+            out.append(ch);
+        }
+        return out.toString();
     }
 
     /**
@@ -266,7 +409,12 @@ public final class SqlOperatorReads implements OperatorReads {
      * page's keys only.
      */
     private Sql merged(Sql arms, UUID projectId, int limit) {
-        return new Sql("WITH w AS MATERIALIZED (SELECT k, id FROM (").sql(arms)
+        return merged(arms, projectId, limit, false);
+    }
+
+    /** As {@link #merged(Sql, UUID, int)}; {@code distinct} when a row may come from more than one arm. */
+    private Sql merged(Sql arms, UUID projectId, int limit, boolean distinct) {
+        return new Sql("WITH w AS MATERIALIZED (SELECT " + (distinct ? "DISTINCT " : "") + "k, id FROM (").sql(arms)
                 .sql(") u ORDER BY k DESC, id DESC LIMIT ?").number(limit)
                 // a join, not (k, id) IN (...): SQLite walks the whole project for a row-value IN
                 .sql(") SELECT " + TASK_COLUMNS_OF_T + " FROM w JOIN tasks t ON t.project_id = ?").uuid(projectId)

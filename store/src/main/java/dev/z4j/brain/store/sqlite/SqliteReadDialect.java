@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.z4j.brain.store.read.ReadDialect;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -110,5 +111,11 @@ final class SqliteReadDialect implements ReadDialect {
     @Override
     public String subqueryFence() {
         return " LIMIT -1 OFFSET 0";
+    }
+
+    // No trigram index on SQLite: a search page walks the list (the small, single-process store).
+    @Override
+    public boolean taskIdSearchIndex(Connection c) {
+        return false;
     }
 }

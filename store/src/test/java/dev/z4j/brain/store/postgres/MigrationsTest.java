@@ -2,6 +2,7 @@ package dev.z4j.brain.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.z4j.brain.store.read.SqlOperatorReads;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -43,6 +44,30 @@ class MigrationsTest {
                  ResultSet rs = s.executeQuery("SELECT to_regclass('events_default') IS NOT NULL")) {
                 rs.next();
                 assertThat(rs.getBoolean(1)).isTrue();
+            }
+        }
+    }
+
+    /**
+     * The trigram index of task search is not a versioned step: a database where pg_trgm could not
+     * be created when V017 ran (here: the index dropped) gets it at the next migration, and the
+     * reads use it from then on; until then search walks the list and finds the same tasks.
+     */
+    @Test
+    void theTaskSearchIndexIsBuiltByTheFirstMigrationThatCan() throws Exception {
+        String url = SharedPostgres.freshDatabaseUrl("migrate_trgm");
+        try (PostgresDatabase db = SharedPostgres.open(url)) {
+            db.migrate();
+            try (Connection c = db.dataSource().getConnection()) {
+                assertThat(PgReadDialect.INSTANCE.taskIdSearchIndex(c)).isTrue();
+                try (Statement s = c.createStatement()) {
+                    s.execute("DROP INDEX " + SqlOperatorReads.TASK_SEARCH_TRGM);
+                }
+                assertThat(PgReadDialect.INSTANCE.taskIdSearchIndex(c)).isFalse();
+            }
+            db.migrate();
+            try (Connection c = db.dataSource().getConnection()) {
+                assertThat(PgReadDialect.INSTANCE.taskIdSearchIndex(c)).as("built again").isTrue();
             }
         }
     }

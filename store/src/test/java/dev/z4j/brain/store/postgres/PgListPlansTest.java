@@ -7,6 +7,8 @@ import dev.z4j.brain.store.read.Keys;
 import dev.z4j.brain.store.read.ListPlansContract;
 import dev.z4j.brain.store.read.PlanCapture;
 import dev.z4j.brain.store.read.SqlOperatorReads;
+import dev.z4j.brain.store.read.TaskFilter;
+import dev.z4j.brain.store.read.TaskView;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -100,6 +102,8 @@ class PgListPlansTest extends ListPlansContract {
             run(c, """
                     INSERT INTO agent_workers (agent_id, project_id, worker_id, state, last_seen_at)
                     SELECT a.id, a.project_id, 'w-' || g, a.state, ? FROM agents a, generate_series(1, 4) g""", t0);
+            // what the ingest projection writes for every new task row
+            run(c, "INSERT INTO task_search (project_id, engine, task_id) SELECT project_id, engine, task_id FROM tasks");
             run(c, "VACUUM ANALYZE"); // what autovacuum keeps doing in production
             run(c, "RESET statement_timeout");
             deepTask = taskKey(c, "", 150_000);
@@ -198,6 +202,41 @@ class PgListPlansTest extends ListPlansContract {
             assertThat(p.lines()).as("%s\n%s", p.sql(), p.text()).anyMatch(l -> l.contains("Index Only Scan"))
                     .noneMatch(l -> l.contains("Heap Scan") || l.contains("Seq Scan")
                             || l.contains("Index Scan") && !l.contains("Index Only Scan") && !l.contains("Bitmap Index Scan"));
+        }
+    }
+
+    /**
+     * A search needle with a trigram is read from what it matches: the distinct names, queues and
+     * workers (skip scans of their indexes), the task ids through the trigram index of task_search,
+     * then each match's rows; the list is never walked, so the page costs the same whatever else
+     * the project holds. (A needle without a trigram walks the list: the contract's "tasks, search".)
+     */
+    @Test
+    void aSearchPageIsReadFromItsMatchesNotByWalkingTheList() throws StoreException {
+        TaskFilter all = TaskFilter.all(project);
+        capture.take();
+        // task-4201 and task-42010 .. task-42019 (no name, queue or worker holds it)
+        List<TaskView> byId = reads.tasks(all.withSearch("TASK-4201"), null, 50);
+        assertThat(byId).extracting(TaskView::taskId).hasSize(11)
+                .allSatisfy(id -> assertThat(id).startsWith("task-4201"));
+        assertReadFromMatches(capture.take(), "tasks, search matching task ids");
+        // the queue "mail" (a third of the project): its own index, in list order
+        List<TaskView> byQueue = reads.tasks(all.withSearch("MAIL"), deepTask, 50);
+        assertThat(byQueue).hasSize(50).allSatisfy(t -> assertThat(t.queue()).isEqualTo("mail"));
+        List<PlanCapture.Plan> plans = capture.take();
+        assertReadFromMatches(plans, "tasks, search matching a queue, deep");
+        assertThat(plans).anySatisfy(p -> assertUses(p, "tasks", SqlOperatorReads.TASKS_QUEUE_LISTED));
+    }
+
+    private void assertReadFromMatches(List<PlanCapture.Plan> plans, String what) {
+        assertThat(plans).as(what).anySatisfy(p -> assertThat(p.lines())
+                .anyMatch(l -> l.contains("Bitmap Index Scan on " + SqlOperatorReads.TASK_SEARCH_TRGM)));
+        for (PlanCapture.Plan p : plans) {
+            assertNoFullScan(p);
+            assertThat(p.lines()).as("%s: %s\n%s", what, p.sql(), p.text())
+                    // the list index only to fetch the page's rows by their keys (the join's "tasks t")
+                    .noneMatch(l -> l.contains(" " + SqlOperatorReads.TASKS_LISTED + " ") && !l.contains(" on tasks t "))
+                    .noneMatch(l -> l.contains("Seq Scan on task_search"));
         }
     }
 

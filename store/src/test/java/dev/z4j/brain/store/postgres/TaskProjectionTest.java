@@ -124,6 +124,7 @@ class TaskProjectionTest {
         db.eventStore().write(List.of(Rows.task(project, agent, "dupe-proj", "retry", T0.plusSeconds(1), later, null, null)));
         db.eventStore().write(List.of(retry)); // a resend must not re-apply retry_count = 1
         assertThat(task("dupe-proj").get("retry_count")).isEqualTo(5);
+        assertThat(searchEntries("dupe-proj")).isEqualTo(1);
     }
 
     private static void assertSucceeded(String taskId) throws Exception {
@@ -140,6 +141,21 @@ class TaskProjectionTest {
         assertThat(row.get("received_at")).isEqualTo(T0);
         assertThat(row.get("started_at")).isEqualTo(T0.plusSeconds(1));
         assertThat(row.get("finished_at")).isEqualTo(T0.plusSeconds(2));
+        assertThat(searchEntries(taskId)).as("task_search rows of %s: written once, when the row was new", taskId)
+                .isEqualTo(1);
+    }
+
+    /** How many task_search rows (task search, V017) hold {@code taskId}. */
+    static int searchEntries(String taskId) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM task_search WHERE project_id = ? AND engine = 'celery' AND task_id = ?")) {
+            ps.setObject(1, project);
+            ps.setString(2, taskId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     static Map<String, Object> task(String taskId) throws Exception {
