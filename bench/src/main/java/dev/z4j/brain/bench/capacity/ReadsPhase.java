@@ -355,7 +355,7 @@ final class ReadsPhase {
 
     record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState,
                  String finishedInWindow, String windowHour, String windowPartHour, String windowSorted,
-                 String nameByName, String nameWalk) {
+                 String nameByName, String nameWalk, String searchIds, String searchWalk) {
         static Plans capture(DataSource ds, UUID project, ReadsSeed.Shape shape, Instant end) throws Exception {
             String taskId = "seed-" + shape.tasks() / 3;
             try (Connection c = ds.getConnection()) {
@@ -393,6 +393,16 @@ final class ReadsPhase {
                         + "' AND " + KEY + " = w.k AND t.id = w.id ORDER BY w.k DESC, w.id DESC";
                 String nameWalk = "SELECT id, task_id, name, state FROM tasks WHERE project_id = '" + project
                         + "' AND strpos(name, 'job_17') > 0 ORDER BY " + KEY + " DESC, id DESC LIMIT 50";
+                // The readers' search (search=JOB_4): the task ids containing it, through the trigram index
+                // (SqlOperatorReads.searchPage, V017; the names, queues and workers come from skip scans as
+                // above), and the list walk that read a search before, testing four columns a row.
+                String searchIds = "SELECT engine, task_id FROM task_search WHERE project_id = '" + project
+                        + "' AND lower(task_id COLLATE \"C\") LIKE '%job\\_4%' ESCAPE '\\' LIMIT 501";
+                String searchWalk = "SELECT id, task_id, name, state FROM tasks WHERE project_id = '" + project + "' AND ("
+                        + Stream.of("name", "queue", "worker_name", "task_id")
+                                .map(col -> "strpos(lower(" + col + " COLLATE \"C\"), 'job_4') > 0")
+                                .collect(java.util.stream.Collectors.joining(" OR "))
+                        + ") ORDER BY " + KEY + " DESC, id DESC LIMIT 50";
                 Instant dayAgo = end.minus(Duration.ofHours(24));
                 String finished = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project
                         + "' AND finished_at >= '" + dayAgo + "' AND state IN ('success', 'failure') GROUP BY state";
@@ -414,7 +424,7 @@ final class ReadsPhase {
                         + from.plus(Duration.ofHours(24)) + "' OFFSET 0) r ORDER BY k DESC, id DESC LIMIT 50";
                 return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState),
                         explain(c, finished), explain(c, hour), explain(c, partHour), explain(c, wholeDay),
-                        explain(c, byName), explain(c, nameWalk));
+                        explain(c, byName), explain(c, nameWalk), explain(c, searchIds), explain(c, searchWalk));
             }
         }
 
@@ -537,6 +547,12 @@ final class ReadsPhase {
                 .append("descent each), and, for comparison in the same run, the list walk that read it before, which ")
                 .append("passes every newer task of other names (those the ingest rounds added):\n\n```\n")
                 .append(plans.nameByName()).append("```\n\n```\n").append(plans.nameWalk()).append("```\n\n");
+        t.append("The readers' search (`search=JOB_4`: 11 names match, no queue, worker or task id) as the brain ")
+                .append("reads it since V017: the names, queues and workers by skip scans as above, and the task ids ")
+                .append("containing the needle through the trigram index of `task_search` (none here), then the ")
+                .append("matching names' rows as in the name page; and, for comparison in the same run, the list walk ")
+                .append("that read it before, testing four columns of every newer task:\n\n```\n")
+                .append(plans.searchIds()).append("```\n\n```\n").append(plans.searchWalk()).append("```\n\n");
         t.append("The same window the way it was read before the received-hour index (V016), for comparison: ")
                 .append("every entry of the day sorted for its top 50:\n\n```\n").append(plans.windowSorted())
                 .append("```\n\n");
