@@ -54,6 +54,15 @@ public interface Database extends AutoCloseable {
     long applyRetention(Instant now, int retentionDays) throws StoreException;
 
     /**
+     * Moves the task ids the ingest added to the task search index since the last call into the
+     * index proper (PostgreSQL: the trigram index's pending list, V017), so that neither the writer
+     * nor a search pays for a long list; returns the pages moved. Nothing to do on SQLite.
+     */
+    default long mergeSearchIndexPending() throws StoreException {
+        return 0;
+    }
+
+    /**
      * Runs {@code job} now unless another replica is running the job named {@code lockName} at this
      * moment: a try-lock for this one run ({@code pg_try_advisory_lock}), not a leader election;
      * the next run tries again, on whichever replica. Always runs on SQLite. Returns whether it ran.

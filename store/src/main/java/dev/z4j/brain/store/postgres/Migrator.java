@@ -39,9 +39,11 @@ final class Migrator {
                 EXCEPTION WHEN OTHERS THEN
                     RETURN;
                 END;
-                -- the same A-Z fold as the search itself (PgReadDialect.asciiLower)
+                -- the same A-Z fold as the search itself (PgReadDialect.asciiLower); new entries wait in
+                -- the pending list (up to 8 MB) until the brain's job merges them (mergeSearchIndexPending)
                 CREATE INDEX IF NOT EXISTS ix_task_search_trgm
-                    ON task_search USING gin (lower(task_id COLLATE "C") gin_trgm_ops);
+                    ON task_search USING gin (lower(task_id COLLATE "C") gin_trgm_ops)
+                    WITH (gin_pending_list_limit = 8192);
             END $$""";
 
     private final Transactions transactions;

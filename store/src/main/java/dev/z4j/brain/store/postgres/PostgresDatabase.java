@@ -273,6 +273,20 @@ public final class PostgresDatabase implements Database {
         return partitions.applyRetention(now, retentionDays);
     }
 
+    // A GIN index takes new entries into a pending list, cheap to append to, and merges the list
+    // into the index when it outgrows gin_pending_list_limit: in the inserting transaction (the
+    // ingest writer's) unless something merged it first, and every search reads the whole list.
+    // Merged here every second, on the job's own connection.
+    @Override
+    public long mergeSearchIndexPending() throws StoreException {
+        return transactions.inTransaction("merge task search index", c -> {
+            try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT gin_clean_pending_list(i)"
+                    + " FROM to_regclass('" + SqlOperatorReads.TASK_SEARCH_TRGM + "') AS i WHERE i IS NOT NULL")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
     @Override
     public boolean runIfNotRunningElsewhere(String lockName, StoreJob job) throws StoreException {
         return jobLock.runIfFree(lockName, job);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.z4j.brain.store.EventRow;
 import dev.z4j.brain.store.TaskFacts;
+import dev.z4j.brain.store.read.TaskFilter;
+import dev.z4j.brain.store.read.TaskView;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,6 +127,25 @@ class TaskProjectionTest {
         db.eventStore().write(List.of(retry)); // a resend must not re-apply retry_count = 1
         assertThat(task("dupe-proj").get("retry_count")).isEqualTo(5);
         assertThat(searchEntries("dupe-proj")).isEqualTo(1);
+    }
+
+    /**
+     * New tasks' ids wait in the trigram index's pending list until the maintenance job merges
+     * them; a search finds them before and after.
+     */
+    @Test
+    void newTaskIdsWaitInTheSearchIndexPendingListUntilMerged() throws Exception {
+        db.mergeSearchIndexPending();
+        List<EventRow> batch = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            batch.add(Rows.task(project, agent, "pending-" + i, "received", T0, Rows.facts("received"), null, null));
+        }
+        db.eventStore().write(batch);
+        TaskFilter search = TaskFilter.all(project).withSearch("PENDING-1999");
+        assertThat(db.reads().tasks(search, null, 10)).extracting(TaskView::taskId).containsExactly("pending-1999");
+        assertThat(db.mergeSearchIndexPending()).as("pending pages merged").isPositive();
+        assertThat(db.mergeSearchIndexPending()).as("nothing left").isZero();
+        assertThat(db.reads().tasks(search, null, 10)).extracting(TaskView::taskId).containsExactly("pending-1999");
     }
 
     private static void assertSucceeded(String taskId) throws Exception {
