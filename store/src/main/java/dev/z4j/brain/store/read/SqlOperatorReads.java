@@ -302,17 +302,12 @@ public final class SqlOperatorReads implements OperatorReads {
         TaskFilter others = filter.withSearch(null);
         Sql arms = new Sql("");
         int arm = 0;
-        for (String[] column : new String[][] {{"name", TASKS_NAME_LISTED}, {"queue", TASKS_QUEUE_LISTED},
-                {"worker_name", TASKS_WORKER_LISTED}}) {
-            List<String> values = switch (column[0]) {
-                case "name" -> names;
-                case "queue" -> queues;
-                default -> workers;
-            };
-            for (String value : values) {
-                arms.sql(arm == 0 ? "" : " UNION ALL ").sql(armStart(column[1]));
+        for (Matched m : List.of(new Matched("name", TASKS_NAME_LISTED, names),
+                new Matched("queue", TASKS_QUEUE_LISTED, queues), new Matched("worker_name", TASKS_WORKER_LISTED, workers))) {
+            for (String value : m.values()) {
+                arms.sql(arm == 0 ? "" : " UNION ALL ").sql(armStart(m.index()));
                 taskWhere(arms, others);
-                arms.sql(" AND " + column[0] + " = ?").text(value);
+                arms.sql(" AND " + m.column() + " = ?").text(value);
                 armEnd(arms, arm++, after, limit);
             }
         }
@@ -326,6 +321,9 @@ public final class SqlOperatorReads implements OperatorReads {
         // a task may match by more than one of them: the page takes each once
         return list(merged(arms, project, limit, true), c, this::task);
     }
+
+    /** The values of {@code column} a search matched, each read from {@code index} in list order. */
+    private record Matched(String column, String index, List<String> values) {}
 
     /** The values containing {@code needle} once A-Z folded; null when there are too many to read or to match. */
     private static List<String> matching(List<String> values, String needle) {
