@@ -276,12 +276,15 @@ public final class PostgresDatabase implements Database {
     // A GIN index takes new entries into a pending list, cheap to append to, and merges the list
     // into the index when it outgrows gin_pending_list_limit: in the inserting transaction (the
     // ingest writer's) unless something merged it first, and every search reads the whole list.
-    // Merged here every second, on the job's own connection.
+    // Merged here every second, on the job's own connection. Only the index's owner may: a brain
+    // serving as another role than the one that migrated leaves the merge to PostgreSQL (no error
+    // every second).
     @Override
     public long mergeSearchIndexPending() throws StoreException {
         return transactions.inTransaction("merge task search index", c -> {
-            try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT gin_clean_pending_list(i)"
-                    + " FROM to_regclass('" + SqlOperatorReads.TASK_SEARCH_TRGM + "') AS i WHERE i IS NOT NULL")) {
+            try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT gin_clean_pending_list(i.oid)"
+                    + " FROM pg_class i WHERE i.oid = to_regclass('" + SqlOperatorReads.TASK_SEARCH_TRGM + "')"
+                    + " AND pg_has_role(current_user, i.relowner, 'USAGE')")) {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         });

@@ -72,6 +72,28 @@ class MigrationsTest {
         }
     }
 
+    /**
+     * Only the index's owner may merge its pending list: a brain serving as another role (the
+     * schema migrated by an admin role) skips the merge quietly instead of failing every second.
+     */
+    @Test
+    void aBrainThatDoesNotOwnTheSearchIndexLeavesItsPendingListToPostgres() throws Exception {
+        String url = SharedPostgres.freshDatabaseUrl("merge_owner");
+        try (PostgresDatabase owner = SharedPostgres.openMigrated(url)) {
+            try (Connection c = owner.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("DO $$ BEGIN CREATE ROLE z4j_app LOGIN PASSWORD 'app'; EXCEPTION WHEN duplicate_object THEN"
+                        + " NULL; END $$");
+                s.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO z4j_app");
+                s.execute("INSERT INTO task_search SELECT gen_random_uuid(), 'celery', 'pending-' || g"
+                        + " FROM generate_series(1, 2000) g");
+            }
+            try (PostgresDatabase app = SharedPostgres.open(url.replace("postgres:postgres@", "z4j_app:app@"))) {
+                assertThat(app.mergeSearchIndexPending()).as("not the owner: nothing merged, no error").isZero();
+            }
+            assertThat(owner.mergeSearchIndexPending()).as("the owner merges").isPositive();
+        }
+    }
+
     private static int versions(PostgresDatabase db) throws Exception {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM schema_migrations")) {
