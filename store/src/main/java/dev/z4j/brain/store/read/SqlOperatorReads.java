@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The operator reads, written once for both databases: every statement is built here and only the
@@ -276,11 +277,12 @@ public final class SqlOperatorReads implements OperatorReads {
         }
         String needle = asciiLower(filter.search());
         UUID project = filter.projectId();
-        List<String> names = matching(list(distinctQuery(project, "name", TASKS_NAME_LISTED), c, rs -> rs.getString(1)), needle);
+        Predicate<String> contains = value -> asciiLower(value).contains(needle);
+        List<String> names = matching(list(namesQuery(project), c, rs -> rs.getString(1)), contains);
         List<String> queues = names == null ? null
-                : matching(list(distinctQuery(project, "queue", TASKS_QUEUE_LISTED), c, rs -> rs.getString(1)), needle);
+                : matching(list(distinctQuery(project, "queue", TASKS_QUEUE_LISTED), c, rs -> rs.getString(1)), contains);
         List<String> workers = queues == null ? null
-                : matching(list(distinctQuery(project, "worker_name", TASKS_WORKER_LISTED), c, rs -> rs.getString(1)), needle);
+                : matching(list(distinctQuery(project, "worker_name", TASKS_WORKER_LISTED), c, rs -> rs.getString(1)), contains);
         if (workers == null) {
             return null;
         }
@@ -325,17 +327,15 @@ public final class SqlOperatorReads implements OperatorReads {
     /** The values of {@code column} a search matched, each read from {@code index} in list order. */
     private record Matched(String column, String index, List<String> values) {}
 
-    /** The values containing {@code needle} once A-Z folded; null when there are too many to read or to match. */
-    private static List<String> matching(List<String> values, String needle) {
+    /**
+     * The distinct values (names, queues, workers) that {@code matches}; null when there are more
+     * than {@link #NAMES_READ_MAX} to read or {@link #NAMES_MATCHED_MAX} match, and the list is walked.
+     */
+    private static List<String> matching(List<String> values, Predicate<String> matches) {
         if (values.size() > NAMES_READ_MAX) {
             return null;
         }
-        List<String> matching = new ArrayList<>();
-        for (String value : values) {
-            if (asciiLower(value).contains(needle)) {
-                matching.add(value);
-            }
-        }
+        List<String> matching = values.stream().filter(matches).toList();
         return matching.size() > NAMES_MATCHED_MAX ? null : matching;
     }
 
@@ -357,18 +357,9 @@ public final class SqlOperatorReads implements OperatorReads {
      * test them; null when there are too many names to read or to match for a page by name.
      */
     static List<String> namesMatching(TaskFilter filter, List<String> names) {
-        if (names.size() > NAMES_READ_MAX) {
-            return null;
-        }
         String folded = filter.nameFolded() == null ? null : asciiLower(filter.nameFolded());
-        List<String> matching = new ArrayList<>();
-        for (String name : names) {
-            if ((filter.name() == null || name.contains(filter.name()))
-                    && (folded == null || asciiLower(name).contains(folded))) {
-                matching.add(name);
-            }
-        }
-        return matching.size() > NAMES_MATCHED_MAX ? null : matching;
+        return matching(names, name -> (filter.name() == null || name.contains(filter.name()))
+                && (folded == null || asciiLower(name).contains(folded)));
     }
 
     /**
