@@ -30,8 +30,11 @@ class UpgradeRequestParseTest {
     @Provide
     Arbitrary<Head> heads() {
         Arbitrary<String> token = Arbitraries.strings().withChars("abcXYZ019-_.!#$%&'*+^`|~").ofMinLength(1).ofMaxLength(12);
-        Arbitrary<String> path = Arbitraries.strings().withChars("abcdefgxyz0123456789-_~/").ofMaxLength(30)
-                .map(p -> "/" + p);
+        // Segments are never empty: Helidon's URI decoder reads a leading "///" as an empty authority
+        // and refuses it on both ports alike (malformedLinesAreRefused).
+        Arbitrary<String> segment = Arbitraries.strings().withChars("abcdefgxyz0123456789-_~").ofMinLength(1).ofMaxLength(8);
+        Arbitrary<String> path = Combinators.combine(segment.list().ofMaxSize(4), Arbitraries.of("", "/"))
+                .as((segments, end) -> "/" + String.join("/", segments) + (segments.isEmpty() ? "" : end));
         Arbitrary<String> query = Arbitraries.strings().withChars("abcxyz019=&").ofMaxLength(20);
         Arbitrary<String> value = Arbitraries.strings().withCharRange('!', '~').ofMaxLength(40);
         Arbitrary<String[]> field = Combinators.combine(token, value, Arbitraries.of("", " ", "  "))
@@ -71,6 +74,7 @@ class UpgradeRequestParseTest {
         assertThat(WsPort.Request.parse("G(T /ws/agent HTTP/1.1")).as("method not a token").isNull();
         assertThat(WsPort.Request.parse("GET /ws/%zzagent HTTP/1.1")).as("a bad percent escape").isNull();
         assertThat(WsPort.Request.parse("GET /ws/a\ngent HTTP/1.1")).as("a control in the target").isNull();
+        assertThat(WsPort.Request.parse("GET /// HTTP/1.1")).as("an empty authority to Helidon's decoder").isNull();
         assertThat(WsPort.Request.parse("GET /ws/agent HTTP/1.1\r\nX: a\rb")).as("a bare CR in a value").isNull();
         assertThat(WsPort.Request.parse("GET /ws/agent HTTP/1.1\r\nAuthorization:  Bearer abc ").headers()
                 .first(HeaderNames.AUTHORIZATION)).hasValue("Bearer abc");
