@@ -11,6 +11,8 @@ public final class CloseCodes {
     public static final int ABNORMAL = 1006;
     /** Unexpected error, incl. post-handshake not-JSON / unknown type / v != 2 (as the reference). */
     public static final int INTERNAL = 1011;
+    /** Try again later (RFC 6455 registry): the database was busy; a reconnect will likely succeed. */
+    public static final int TRY_AGAIN_LATER = 1013;
     /** Displaced: the same (agent_id, worker_id) reconnected; the old socket gets this. */
     public static final int DISPLACED = 4002;
     /** Agent token revoked. */

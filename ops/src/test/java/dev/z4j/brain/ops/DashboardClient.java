@@ -19,6 +19,7 @@ final class DashboardClient implements WebSocket.Listener, AutoCloseable {
 
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile String closeReason;
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean reading = true;
     private WebSocket ws;
@@ -74,6 +75,7 @@ final class DashboardClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
         closed.complete(statusCode);
         return null;
     }
@@ -89,6 +91,11 @@ final class DashboardClient implements WebSocket.Listener, AutoCloseable {
 
     CompletableFuture<Integer> closed() {
         return closed;
+    }
+
+    /** The close frame's reason, once {@link #closed()} completed with a code. */
+    String closeReason() {
+        return closeReason;
     }
 
     void subscribe(String projectRef) {

@@ -1,6 +1,7 @@
 package dev.z4j.brain.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +54,29 @@ class DatabaseBusyTest {
 
             assertThat(brain.metric(refusals)).isEqualTo(before + 1);
             assertThat(brain.get(tasks, key).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aDashboardSocketWhoseKeyCannotBeCheckedInTimeIsToldToRetryNotThatTheDatabaseIsDown() throws Exception {
+        try (BrainFixture brain = BrainFixture.start(BrainFixture.Db.POSTGRES, home,
+                Map.of("Z4J_DB_STATEMENT_TIMEOUT_MS", "1000"))) {
+            String key = brain.adminKey();
+            try (Connection holder = BrainFixture.jdbc(brain.env); Statement s = holder.createStatement()) {
+                holder.setAutoCommit(false);
+                s.execute("LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE");
+
+                try (DashboardClient busy = DashboardClient.open(brain.port(), "Bearer " + key)) {
+                    assertThat(busy.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1013);
+                    assertThat(busy.closeReason()).startsWith("database busy");
+                }
+                holder.rollback();
+            }
+
+            try (DashboardClient again = DashboardClient.open(brain.port(), "Bearer " + key)) {
+                again.subscribe("default");
+                await().atMost(Duration.ofSeconds(10)).until(again::ready);
+            }
         }
     }
 }

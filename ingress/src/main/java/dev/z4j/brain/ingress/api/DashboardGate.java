@@ -63,7 +63,9 @@ final class DashboardGate implements DashboardAuth {
             return Verdict.refuse(CloseCodes.UNAUTHORIZED, e.getMessage());
         } catch (StoreException e) {
             LOG.log(Level.WARNING, "dashboard auth: {0}", e.getMessage());
-            return Verdict.refuse(CloseCodes.INTERNAL, "database unavailable");
+            // Busy (pool or lock wait) and down call for different looks by an operator, as on REST.
+            return e.busy() ? Verdict.refuse(CloseCodes.TRY_AGAIN_LATER, "database busy; retry in a moment")
+                    : Verdict.refuse(CloseCodes.INTERNAL, "database unavailable");
         }
     }
 
