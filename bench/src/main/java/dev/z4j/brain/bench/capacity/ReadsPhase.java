@@ -126,6 +126,12 @@ final class ReadsPhase {
                 "checkpoint_timeout", "30min");
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(pgDir).setCleanDataDirectory(true);
         pgConfig.forEach(builder::setServerConfig);
+        // Kept with --keep: what held the brain's connections when a read waited (lock waits, slow
+        // statements, checkpoints, autovacuum); not tuning, so not in the report's settings.
+        Path pgLog = Files.createDirectories(work.resolve("reads-pglog"));
+        Map.of("logging_collector", "on", "log_directory", pgLog.toString(), "log_lock_waits", "on",
+                "log_min_duration_statement", "1000", "log_checkpoints", "on", "log_autovacuum_min_duration", "1000")
+                .forEach(builder::setServerConfig); // PostgreSQL 17's default line prefix has the time and pid
         try (EmbeddedPostgres pg = builder.start()) {
             String dbUrl = "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres";
             DataSource ds = pg.getPostgresDatabase();
@@ -150,7 +156,8 @@ final class ReadsPhase {
                         root.resolve("loadgen/target/z4j-loadgen.jar"), work, dbUrl, Capacity.newSecret(), flags);
                 List<Round> rounds = new ArrayList<>();
                 Plans plans;
-                try (BrainNode brain = BrainNode.start(children, setup, "reads-brain", flags, setup.brainEnv())) {
+                try (BrainNode brain = BrainNode.start(children, setup, "reads-brain", flags, setup.brainEnv());
+                     ActivitySampler activity = ActivitySampler.start(ds, work.resolve("reads-pg-activity.log"))) {
                     String adminKey = brain.adminKey != null ? brain.adminKey : SocketPhases.printedKey(brain.logTail(60));
                     if (adminKey == null) {
                         throw new IllegalStateException("the brain printed no admin key: " + brain.logTail(10));
@@ -185,6 +192,9 @@ final class ReadsPhase {
                         }
                     }
                     plans = Plans.capture(ds, project, shape, end);
+                    out.println("[reads] backends seen busy or idle in a transaction over " + ActivitySampler.SLOW_MS + " ms, most samples first ("
+                            + activity.file() + ", PostgreSQL's log in " + pgLog + "):");
+                    activity.top(8).forEach(line -> out.println("  " + line));
                 }
                 String section = markdown(o, seed, rounds, plans, pgConfig, flags, command, started,
                         Duration.between(started, Instant.now()));
