@@ -2,9 +2,15 @@ package dev.z4j.brain.store.read;
 
 import dev.z4j.brain.store.StoreException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -22,6 +28,13 @@ import java.util.function.LongSupplier;
  * one connection's time (a 3 s count on 2 cores, recounted every 10 s, would take a third of the
  * machine). A window count ("the last 24 h") is recounted over the window as of its recount.
  *
+ * <p>A count made on a request is made once per key at a time: callers that need the same key
+ * while it is being counted get its last count, or, when it has none yet, wait for that count
+ * (without holding a connection), instead of each starting their own. Without this, the first requests after a start, or after a project's count
+ * crossed {@code exactBelow} (a project that just received a million tasks was still counted on
+ * every request), each ran the same seconds-long count at once and held the whole pool: every
+ * endpoint stalled for seconds (docs/OPERATOR-READS.md, "the stall").
+ *
  * @param <K> what is counted: a project, or a project and a window
  */
 final class CountCache<K> {
@@ -29,6 +42,12 @@ final class CountCache<K> {
     @FunctionalInterface
     interface Counter<K> {
         Map<String, Long> count(K key) throws StoreException;
+    }
+
+    /** How several keys are counted in one statement (absent keys counted nothing). */
+    @FunctionalInterface
+    interface BatchCounter<K> {
+        Map<K, Map<String, Long>> count(List<K> keys) throws StoreException;
     }
 
     /** A recount waits at least this many times what the last count took. */
@@ -41,6 +60,8 @@ final class CountCache<K> {
     private final long maxAgeNanos;
     private final LongSupplier nanoClock;
     private final Map<K, Entry> entries = new ConcurrentHashMap<>();
+    /** Counts being made on a request, per key: a second caller waits for the first one's. */
+    private final Map<K, CompletableFuture<Map<String, Long>>> inFlight = new ConcurrentHashMap<>();
 
     CountCache(long exactBelow, Duration maxAge, LongSupplier nanoClock) {
         if (exactBelow < 0) {
@@ -53,22 +74,94 @@ final class CountCache<K> {
 
     /** The counts of {@code key}: exact for small counts, at most maxAge old (after the first) for large ones. */
     Map<String, Long> get(K key, Counter<K> counter) throws StoreException {
-        Optional<Map<String, Long>> kept = kept(key, counter);
-        if (kept.isPresent()) {
-            return kept.get();
+        return getAll(List.of(key), keys -> Map.of(key, counter.count(key))).get(key);
+    }
+
+    /**
+     * The counts of each of {@code keys} as {@link #get} would answer them, those that must be
+     * counted now counted together by one call of {@code counter} (less those another caller is
+     * counting right now: their last counts, or, for a key never counted, the count in flight).
+     */
+    Map<K, Map<String, Long>> getAll(Collection<K> keys, BatchCounter<K> counter) throws StoreException {
+        Map<K, Map<String, Long>> out = new HashMap<>();
+        Map<K, CompletableFuture<Map<String, Long>>> mine = new LinkedHashMap<>();
+        Map<K, CompletableFuture<Map<String, Long>>> theirs = new HashMap<>();
+        for (K key : keys) {
+            Optional<Map<String, Long>> kept = kept(key, k -> counter.count(List.of(k)).getOrDefault(k, Map.of()));
+            if (kept.isPresent()) {
+                out.put(key, kept.get());
+                continue;
+            }
+            CompletableFuture<Map<String, Long>> claim = new CompletableFuture<>();
+            CompletableFuture<Map<String, Long>> running = inFlight.putIfAbsent(key, claim);
+            Entry last = entries.get(key);
+            if (running == null) {
+                mine.put(key, claim);
+            } else if (last != null) {
+                out.put(key, last.counts()); // counted a moment ago; the count in flight replaces it
+            } else {
+                theirs.put(key, running);
+            }
         }
-        long started = nanoClock.getAsLong();
-        Map<String, Long> counts = counter.count(key);
-        counted(key, counts, nanoClock.getAsLong() - started);
+        if (!mine.isEmpty()) {
+            out.putAll(countNow(mine, counter));
+        }
+        for (Map.Entry<K, CompletableFuture<Map<String, Long>>> e : theirs.entrySet()) {
+            out.put(e.getKey(), await(e.getValue()));
+        }
+        return out;
+    }
+
+    /** Counts the keys this caller claimed, then hands the counts (or the failure) to whoever waits for them. */
+    private Map<K, Map<String, Long>> countNow(Map<K, CompletableFuture<Map<String, Long>>> claimed,
+                                                BatchCounter<K> counter) throws StoreException {
+        Map<K, Map<String, Long>> counts = new HashMap<>();
+        try {
+            long started = nanoClock.getAsLong();
+            Map<K, Map<String, Long>> fresh = counter.count(List.copyOf(claimed.keySet()));
+            long took = nanoClock.getAsLong() - started;
+            for (K key : claimed.keySet()) {
+                Map<String, Long> c = fresh.getOrDefault(key, Map.of());
+                counted(key, c, took);
+                counts.put(key, c);
+            }
+        } catch (StoreException | RuntimeException e) {
+            claimed.forEach((key, claim) -> {
+                inFlight.remove(key, claim);
+                claim.completeExceptionally(e);
+            });
+            throw e;
+        }
+        claimed.forEach((key, claim) -> {
+            inFlight.remove(key, claim);
+            claim.complete(counts.get(key));
+        });
         return counts;
+    }
+
+    /** Another caller's count of a key; its failure is this caller's. */
+    private static Map<String, Long> await(CompletableFuture<Map<String, Long>> count) throws StoreException {
+        try {
+            return count.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreException se) {
+                throw se;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a count", true, e);
+        }
     }
 
     /**
      * The last count of a large key (starting its background recount with {@code counter} when it
-     * is due), or empty when the caller must count it now and report it with {@link #counted}:
-     * for callers that count many keys in one statement.
+     * is due), or empty when it must be counted now.
      */
-    Optional<Map<String, Long>> kept(K key, Counter<K> counter) {
+    private Optional<Map<String, Long>> kept(K key, Counter<K> counter) {
         Entry e = entries.get(key);
         if (e == null || e.total() < exactBelow) {
             return Optional.empty();
@@ -91,7 +184,7 @@ final class CountCache<K> {
     }
 
     /** Records a count of {@code key} that took {@code tookNanos}. */
-    void counted(K key, Map<String, Long> counts, long tookNanos) {
+    private void counted(K key, Map<String, Long> counts, long tookNanos) {
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
         entries.put(key, new Entry(Map.copyOf(counts), total, nanoClock.getAsLong(), tookNanos, new AtomicBoolean()));
     }

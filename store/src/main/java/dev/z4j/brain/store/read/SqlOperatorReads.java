@@ -803,30 +803,19 @@ public final class SqlOperatorReads implements OperatorReads {
             return Map.of();
         }
         // Tasks started and failed in the window: kept for large projects (CountCache); the others
-        // are counted here, all of them in one statement per measure.
+        // are counted before a connection is taken for the rest, all of them in one statement per
+        // measure, and a project another request is counting right now is waited for, not recounted.
+        List<Window> windows = projectIds.stream().map(p -> Window.of(p, "activity", since)).toList();
+        Map<Window, Map<String, Long>> counted = windowCounts.getAll(windows, ws -> {
+            Map<UUID, Map<String, Long>> byProject = db.read("home activity counts",
+                    c -> activityCounts(c, ws.stream().map(Window::project).toList(), since));
+            Map<Window, Map<String, Long>> byWindow = new HashMap<>();
+            ws.forEach(w -> byWindow.put(w, byProject.getOrDefault(w.project(), Map.of())));
+            return byWindow;
+        });
         Map<UUID, Map<String, Long>> windowed = new HashMap<>();
-        List<UUID> toCount = new ArrayList<>();
-        for (UUID p : projectIds) {
-            Optional<Map<String, Long>> kept = windowCounts.kept(Window.of(p, "activity", since),
-                    w -> db.read("home activity counts", c -> activityCounts(c, List.of(w.project()), since))
-                            .getOrDefault(w.project(), Map.of()));
-            if (kept.isPresent()) {
-                windowed.put(p, kept.get());
-            } else {
-                toCount.add(p);
-            }
-        }
+        counted.forEach((w, counts) -> windowed.put(w.project(), counts));
         return db.read("home activity", c -> {
-            if (!toCount.isEmpty()) {
-                long started = System.nanoTime();
-                Map<UUID, Map<String, Long>> fresh = activityCounts(c, toCount, since);
-                long took = System.nanoTime() - started;
-                for (UUID p : toCount) {
-                    Map<String, Long> counts = fresh.getOrDefault(p, Map.of());
-                    windowCounts.counted(Window.of(p, "activity", since), counts, took);
-                    windowed.put(p, counts);
-                }
-            }
             Map<UUID, Map<String, Long>> agents = statesByProject(c, "agents", projectIds);
             Map<UUID, Map<String, Long>> workers = statesByProject(c, "workers", projectIds);
             // The partial index of live commands holds only pending and dispatched rows.
