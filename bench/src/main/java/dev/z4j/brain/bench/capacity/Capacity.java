@@ -62,6 +62,7 @@ public final class Capacity {
         Path work = Files.createTempDirectory("z4j-capacity-");
         Children children = new Children();
         String only = option(args, "--only", null); // socket phases alone: memory, storm (SocketPhases); reads
+        console.printf("CPU check at the start: %,d HMAC-SHA256 of 1 KiB a second on one thread%n", Machine.checkAtStart());
         try {
             if ("reads".equals(only)) {
                 ReadsPhase.run(root, work, children, ReadsPhase.Options.parse(args), out, command, console);

@@ -13,11 +13,14 @@ import java.util.Map;
 final class Report {
     private Report() {}
 
-    /** "Written by `COMMAND` on DATE UTC (N s)", the first words of every section the tool writes. */
+    /**
+     * "Written by `COMMAND` on DATE UTC (N s; CPU check ...)", the first words of every section the
+     * tool writes: the CPU check says how fast the shared machine was, so sections compare.
+     */
     static String writtenBy(String command, Instant started, Duration took) {
         return "Written by `" + command + "` on "
                 + DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atOffset(ZoneOffset.UTC).withNano(0))
-                + " UTC (" + took.toSeconds() + " s)";
+                + " UTC (" + took.toSeconds() + " s; " + Machine.cpuCheck() + ")";
     }
 
     /** Server settings as "name=value, ..." in name order. */
@@ -123,7 +126,7 @@ final class Report {
                 .append(r.elapsed().toSeconds()).append(" s\n");
         m.append("- Machine: ").append(r.machine().describe()).append("; load average at start ")
                 .append(r.machine().loadAverage()).append(" (shared with other engineers' builds, noisy); 1-minute load after each phase: ")
-                .append(String.join(", ", r.loadDuring())).append("\n");
+                .append(String.join(", ", r.loadDuring())).append("; ").append(Machine.cpuCheck()).append("\n");
         m.append("- JDK: ").append(r.jdk()).append("\n");
         m.append("- PostgreSQL: ").append(r.postgres()).append(" (embedded, zonky), ").append(r.postgresSettings())
                 .append("; one server for every phase\n");

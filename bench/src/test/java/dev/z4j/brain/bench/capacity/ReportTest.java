@@ -101,6 +101,8 @@ class ReportTest {
                 .contains("**Met: NO**: an agent reads its acks only when a write blocks")
                 .contains("Not measured: skipped: not running as root")
                 .contains("**stored 2000** (67%")
+                .containsPattern("CPU check \\(HMAC-SHA256 of 1 KiB on one thread, `Machine.hmacsPerSecond`\\): "
+                        + "[0-9,]+/s at the start, [0-9,]+/s at the end")
                 .doesNotContain("| 0 ev/s")
                 .doesNotContain("ratio 0.00");
     }
