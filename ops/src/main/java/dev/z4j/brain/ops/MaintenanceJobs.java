@@ -23,8 +23,11 @@ final class MaintenanceJobs implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MaintenanceJobs.class.getName());
     static final int PARTITION_DAYS_AHEAD = 7;
     static final Duration COMMAND_SWEEP = Duration.ofSeconds(2);
-    // about 3.5 MB of pending index entries a second at 16,000 ev/s of new tasks: under the index's 8 MB limit
-    static final Duration SEARCH_INDEX_MERGE = Duration.ofSeconds(1);
+    // A merge costs per index key it touches, so bigger merges cost less per task id: 200,000 ids
+    // merged 2,000 at a time took 5.4-6.4 s, 10,000 at a time 2.7-2.9 s (docs/OPERATOR-READS.md).
+    // Every 5 s: about 7,000 ids at 4,000 ev/s, 28,000 (20 MB) at 16,000, under the index's 32 MB;
+    // each search reads the pending list too, about +0.4 ms per 1,000 ids waiting.
+    static final Duration SEARCH_INDEX_MERGE = Duration.ofSeconds(5);
 
     private final Database db;
     private final BrainConfig config;

@@ -34,16 +34,24 @@ final class Migrator {
     static final String TASK_SEARCH_INDEX = """
             DO $$
             BEGIN
-                BEGIN
-                    CREATE EXTENSION IF NOT EXISTS pg_trgm;
-                EXCEPTION WHEN OTHERS THEN
-                    RETURN;
-                END;
-                -- the same A-Z fold as the search itself (PgReadDialect.asciiLower); new entries wait in
-                -- the pending list (up to 8 MB) until the brain's job merges them (mergeSearchIndexPending)
-                CREATE INDEX IF NOT EXISTS ix_task_search_trgm
-                    ON task_search USING gin (lower(task_id COLLATE "C") gin_trgm_ops)
-                    WITH (gin_pending_list_limit = 8192);
+                IF to_regclass('ix_task_search_trgm') IS NULL THEN
+                    BEGIN
+                        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+                        -- the same A-Z fold as the search itself (PgReadDialect.asciiLower); new entries
+                        -- wait in the pending list (up to 32 MB) until the brain's job merges them
+                        -- (mergeSearchIndexPending)
+                        CREATE INDEX ix_task_search_trgm
+                            ON task_search USING gin (lower(task_id COLLATE "C") gin_trgm_ops)
+                            WITH (gin_pending_list_limit = 32768);
+                    EXCEPTION WHEN OTHERS THEN
+                        RETURN; -- no pg_trgm here, or not this role's to build: search walks the list
+                    END;
+                ELSIF EXISTS (SELECT FROM pg_class WHERE oid = 'ix_task_search_trgm'::regclass
+                              AND NOT coalesce(reloptions @> ARRAY['gin_pending_list_limit=32768'], false)
+                              AND pg_has_role(current_user, relowner, 'USAGE')) THEN
+                    -- built with the first limit (8 MB): the current one, once, by its owner
+                    ALTER INDEX ix_task_search_trgm SET (gin_pending_list_limit = 32768);
+                END IF;
             END $$""";
 
     private final Transactions transactions;

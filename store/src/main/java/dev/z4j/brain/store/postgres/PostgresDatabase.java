@@ -276,9 +276,9 @@ public final class PostgresDatabase implements Database {
     // A GIN index takes new entries into a pending list, cheap to append to, and merges the list
     // into the index when it outgrows gin_pending_list_limit: in the inserting transaction (the
     // ingest writer's) unless something merged it first, and every search reads the whole list.
-    // Merged here every second, on the job's own connection. Only the index's owner may: a brain
-    // serving as another role than the one that migrated leaves the merge to PostgreSQL (no error
-    // every second).
+    // Merged here every few seconds (MaintenanceJobs.SEARCH_INDEX_MERGE), on the job's own
+    // connection. Only the index's owner may: a brain serving as another role than the one that
+    // migrated leaves the merge to PostgreSQL (no error at every run).
     @Override
     public long mergeSearchIndexPending() throws StoreException {
         return transactions.inTransaction("merge task search index", c -> {
