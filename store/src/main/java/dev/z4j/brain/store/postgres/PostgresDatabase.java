@@ -53,10 +53,18 @@ public final class PostgresDatabase implements Database {
 
     private static final Logger LOG = Logger.getLogger(PostgresDatabase.class.getName());
 
+    /** Connections of the ingest writer's own pool: one writes, one is there when it is being replaced. */
+    static final int INGEST_POOL_SIZE = 2;
+
     private final HikariDataSource dataSource;
     private final HikariConfig poolConfig;
     private final long statementTimeoutMs;
     private final Transactions transactions;
+    // The ingest writer's connections, apart from the pool every REST read and job borrows from:
+    // reads that held all of those (a burst of slow counts) made the writer queue behind a hundred
+    // requests, and every agent's acks waited seconds (docs/OPERATOR-READS.md, "the stall").
+    private final HikariDataSource ingestDataSource;
+    private final Transactions ingestTransactions;
     private final PgDirectory directory;
     private final PgCommandStore commands;
     private final Access access;
@@ -65,12 +73,14 @@ public final class PostgresDatabase implements Database {
     private final OperatorReads reads;
     private final ReadRouting readRouting; // null without Z4J_DATABASE_READ_URL
 
-    private PostgresDatabase(HikariDataSource dataSource, HikariConfig poolConfig, long statementTimeoutMs,
-                             ReadReplicaConfig replica) {
+    private PostgresDatabase(HikariDataSource dataSource, HikariDataSource ingestDataSource, HikariConfig poolConfig,
+                             long statementTimeoutMs, ReadReplicaConfig replica) {
         this.dataSource = dataSource;
+        this.ingestDataSource = ingestDataSource;
         this.poolConfig = poolConfig;
         this.statementTimeoutMs = statementTimeoutMs;
         this.transactions = new Transactions(dataSource);
+        this.ingestTransactions = new Transactions(ingestDataSource);
         this.directory = new PgDirectory(transactions);
         this.commands = new PgCommandStore(transactions);
         this.access = Access.over(new PgSql(transactions));
@@ -115,9 +125,27 @@ public final class PostgresDatabase implements Database {
         }
         PostgresUrl url = PostgresUrl.parse(config.url());
         HikariConfig pool = poolConfig(url, config, connectionTimeout);
+        HikariConfig ingest = poolConfig(url, config, connectionTimeout);
+        ingest.setPoolName("z4j-postgres-ingest");
+        ingest.setMaximumPoolSize(INGEST_POOL_SIZE);
+        ingest.setMinimumIdle(1);
+        ingest.addDataSourceProperty("ApplicationName", "z4j-brain-ingest"); // its own line in pg_stat_activity
+        HikariDataSource main = null;
+        HikariDataSource writer = null;
         try {
-            return new PostgresDatabase(new HikariDataSource(pool), pool, config.statementTimeoutMs(), replica);
-        } catch (HikariPool.PoolInitializationException e) {
+            main = new HikariDataSource(pool);
+            writer = new HikariDataSource(ingest);
+            return new PostgresDatabase(main, writer, pool, config.statementTimeoutMs(), replica);
+        } catch (RuntimeException e) { // the pool that opened is closed again, whichever failed
+            if (writer != null) {
+                writer.close();
+            }
+            if (main != null) {
+                main.close();
+            }
+            if (!(e instanceof HikariPool.PoolInitializationException)) {
+                throw e;
+            }
             Throwable cause = e.getCause();
             boolean transientFailure = !(cause instanceof SQLException sql) || PgErrors.isTransient(sql);
             throw new StoreException("cannot open PostgreSQL at " + url.jdbcUrl() + ": "
@@ -177,7 +205,7 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public EventStore eventStore() {
-        return new PgEventStore(transactions);
+        return new PgEventStore(ingestTransactions);
     }
 
     @Override
@@ -310,6 +338,7 @@ public final class PostgresDatabase implements Database {
         if (readRouting != null) {
             readRouting.close();
         }
+        ingestDataSource.close();
         dataSource.close();
     }
 }

@@ -3,8 +3,10 @@ package dev.z4j.brain.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.EventRow;
 import dev.z4j.brain.store.EventStore;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,6 +43,33 @@ class PgEventStoreTest {
     @AfterAll
     static void tearDown() {
         db.close();
+    }
+
+    /**
+     * The ingest writer has connections of its own: REST reads and jobs holding every connection of
+     * the shared pool (a burst of slow counts did) must not make agents' events wait for one.
+     */
+    @Test
+    void eventsAreWrittenWhileEveryConnectionOfTheSharedPoolIsHeld() throws Exception {
+        try (PostgresDatabase small = PostgresDatabase.open(new DatabaseConfig(url, Path.of("/tmp"), 10_000, 2),
+                Duration.ofSeconds(1))) {
+            List<Connection> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    held.add(small.dataSource().getConnection());
+                }
+                assertThat(small.dataSource().getHikariPoolMXBean().getIdleConnections()).isZero();
+                EventRow e = new EventRow(UUID.randomUUID(), project, agent, "celery", "t-pool-held", "task.received",
+                        NOW, NOW, "{}", null, null, null);
+                // sharing the pool, this waited 1 s for a connection and failed as "database busy"
+                assertThat(small.eventStore().write(List.of(e))).containsExactly(true);
+            } finally {
+                for (Connection c : held) {
+                    c.close();
+                }
+            }
+        }
+        assertThat(count("SELECT count(*) FROM events WHERE task_id = 't-pool-held'")).isEqualTo(1);
     }
 
     @Test
