@@ -30,10 +30,11 @@ import java.util.function.LongSupplier;
  *
  * <p>A count made on a request is made once per key at a time: callers that need the same key
  * while it is being counted get its last count, or, when it has none yet, wait for that count
- * (without holding a connection), instead of each starting their own. Without this, the first requests after a start, or after a project's count
- * crossed {@code exactBelow} (a project that just received a million tasks was still counted on
- * every request), each ran the same seconds-long count at once and held the whole pool: every
- * endpoint stalled for seconds (docs/OPERATOR-READS.md, "the stall").
+ * (without holding a connection), instead of each starting their own. Without this, the first
+ * requests after a start, or after a project's count crossed {@code exactBelow} (a project that
+ * just received a million tasks was still counted on every request), each ran the same
+ * seconds-long count at once and held the whole pool: every endpoint stalled for seconds
+ * (docs/OPERATOR-READS.md, "the stall").
  *
  * @param <K> what is counted: a project, or a project and a window
  */
