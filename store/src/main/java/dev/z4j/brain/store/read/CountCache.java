@@ -39,16 +39,20 @@ import java.util.function.LongSupplier;
  * @param <K> what is counted: a project, or a project and a window
  */
 final class CountCache<K> {
-    /** How a key is counted: the statement's result, by state (or any label). */
+    /**
+     * How a key is counted: the statement's result, by state (or any label). {@code background}:
+     * a recount nobody waits for, to be made gently (on PostgreSQL without parallel workers: a
+     * parallel scan of 5 million tasks took both cores from the ingest writer for 5 s).
+     */
     @FunctionalInterface
     interface Counter<K> {
-        Map<String, Long> count(K key) throws StoreException;
+        Map<String, Long> count(K key, boolean background) throws StoreException;
     }
 
-    /** How several keys are counted in one statement (absent keys counted nothing). */
+    /** How several keys are counted in one statement (absent keys counted nothing); see {@link Counter}. */
     @FunctionalInterface
     interface BatchCounter<K> {
-        Map<K, Map<String, Long>> count(List<K> keys) throws StoreException;
+        Map<K, Map<String, Long>> count(List<K> keys, boolean background) throws StoreException;
     }
 
     /** A recount waits at least this many times what the last count took. */
@@ -75,7 +79,7 @@ final class CountCache<K> {
 
     /** The counts of {@code key}: exact for small counts, at most maxAge old (after the first) for large ones. */
     Map<String, Long> get(K key, Counter<K> counter) throws StoreException {
-        return getAll(List.of(key), keys -> Map.of(key, counter.count(key))).get(key);
+        return getAll(List.of(key), (keys, background) -> Map.of(key, counter.count(key, background))).get(key);
     }
 
     /**
@@ -88,7 +92,8 @@ final class CountCache<K> {
         Map<K, CompletableFuture<Map<String, Long>>> mine = new LinkedHashMap<>();
         Map<K, CompletableFuture<Map<String, Long>>> theirs = new HashMap<>();
         for (K key : keys) {
-            Optional<Map<String, Long>> kept = kept(key, k -> counter.count(List.of(k)).getOrDefault(k, Map.of()));
+            Optional<Map<String, Long>> kept = kept(key,
+                    (k, background) -> counter.count(List.of(k), background).getOrDefault(k, Map.of()));
             if (kept.isPresent()) {
                 out.put(key, kept.get());
                 continue;
@@ -119,7 +124,7 @@ final class CountCache<K> {
         Map<K, Map<String, Long>> counts = new HashMap<>();
         try {
             long started = nanoClock.getAsLong();
-            Map<K, Map<String, Long>> fresh = counter.count(List.copyOf(claimed.keySet()));
+            Map<K, Map<String, Long>> fresh = counter.count(List.copyOf(claimed.keySet()), false);
             long took = nanoClock.getAsLong() - started;
             for (K key : claimed.keySet()) {
                 Map<String, Long> c = fresh.getOrDefault(key, Map.of());
@@ -172,7 +177,7 @@ final class CountCache<K> {
             Thread.ofVirtual().name("count-recount").start(() -> {
                 try {
                     long started = nanoClock.getAsLong();
-                    Map<String, Long> counts = counter.count(key);
+                    Map<String, Long> counts = counter.count(key, true);
                     counted(key, counts, nanoClock.getAsLong() - started);
                 } catch (StoreException | RuntimeException failed) {
                     // the old count stays; the next request past maxAge tries again

@@ -78,4 +78,13 @@ public interface ReadDialect {
      * and changes nothing else: PostgreSQL {@code OFFSET 0}; SQLite needs a LIMIT before an OFFSET.
      */
     String subqueryFence();
+
+    /**
+     * {@code c}, set up for a statement nobody waits for when {@code background}: PostgreSQL plans
+     * it without parallel workers for the rest of the transaction, so it takes one core, not all;
+     * SQLite has none to turn off.
+     */
+    default Connection gently(Connection c, boolean background) throws SQLException {
+        return c;
+    }
 }

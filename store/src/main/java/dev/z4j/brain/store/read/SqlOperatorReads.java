@@ -736,10 +736,11 @@ public final class SqlOperatorReads implements OperatorReads {
     public StatsView stats(UUID projectId, Instant since) throws StoreException {
         Map<String, Long> byState = new LinkedHashMap<>();
         TASK_STATES.forEach(s -> byState.put(s, 0L));
-        byState.putAll(stateCounts.get(projectId, p -> db.read("tasks by state", c -> countsBy(c,
+        byState.putAll(stateCounts.get(projectId, (p, background) -> db.read("tasks by state", c -> countsBy(
+                d.gently(c, background),
                 new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(p).sql(" GROUP BY state")))));
         Map<String, Long> finished = windowCounts.get(Window.of(projectId, "finished", since),
-                w -> db.read("tasks finished in window", c -> countsBy(c,
+                (w, background) -> db.read("tasks finished in window", c -> countsBy(d.gently(c, background),
                         new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(w.project())
                                 .sql(" AND finished_at >= ?").time(since)
                                 .sql(" AND state IN ('success', 'failure') GROUP BY state"))));
@@ -806,9 +807,9 @@ public final class SqlOperatorReads implements OperatorReads {
         // are counted before a connection is taken for the rest, all of them in one statement per
         // measure, and a project another request is counting right now is waited for, not recounted.
         List<Window> windows = projectIds.stream().map(p -> Window.of(p, "activity", since)).toList();
-        Map<Window, Map<String, Long>> counted = windowCounts.getAll(windows, ws -> {
+        Map<Window, Map<String, Long>> counted = windowCounts.getAll(windows, (ws, background) -> {
             Map<UUID, Map<String, Long>> byProject = db.read("home activity counts",
-                    c -> activityCounts(c, ws.stream().map(Window::project).toList(), since));
+                    c -> activityCounts(d.gently(c, background), ws.stream().map(Window::project).toList(), since));
             Map<Window, Map<String, Long>> byWindow = new HashMap<>();
             ws.forEach(w -> byWindow.put(w, byProject.getOrDefault(w.project(), Map.of())));
             return byWindow;

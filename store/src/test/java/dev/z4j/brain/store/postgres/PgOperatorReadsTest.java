@@ -1,5 +1,7 @@
 package dev.z4j.brain.store.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.OperatorReadsContract;
 import dev.z4j.brain.store.read.ConnectionRunner;
@@ -7,11 +9,14 @@ import dev.z4j.brain.store.read.OperatorReads;
 import dev.z4j.brain.store.read.SqlOperatorReads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class PgOperatorReadsTest extends OperatorReadsContract {
     private static PostgresDatabase db;
@@ -46,6 +51,28 @@ class PgOperatorReadsTest extends OperatorReadsContract {
     @Override
     protected Object id(UUID id) {
         return id;
+    }
+
+    /** A background recount is planned without parallel workers, for its transaction only. */
+    @Test
+    void aGentleStatementHasNoParallelWorkersAndTheNextTransactionHasThemAgain() throws Exception {
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            String before = parallelWorkers(c);
+            assertThat(parallelWorkers(PgReadDialect.INSTANCE.gently(c, false))).isEqualTo(before);
+            assertThat(parallelWorkers(PgReadDialect.INSTANCE.gently(c, true))).isEqualTo("0");
+            c.commit();
+            assertThat(parallelWorkers(c)).isEqualTo(before).isNotEqualTo("0");
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static String parallelWorkers(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW max_parallel_workers_per_gather")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     @Override

@@ -29,7 +29,7 @@ class CountCacheTest {
     @Test
     void aSmallProjectIsCountedOnEveryRequest() throws StoreException {
         AtomicInteger calls = new AtomicInteger();
-        CountCache.Counter<UUID> counter = p -> Map.of("success", 10L + calls.incrementAndGet());
+        CountCache.Counter<UUID> counter = (p, background) -> Map.of("success", 10L + calls.incrementAndGet());
         assertThat(counts.get(project, counter)).containsEntry("success", 11L);
         assertThat(counts.get(project, counter)).containsEntry("success", 12L);
         assertThat(calls).hasValue(2);
@@ -38,7 +38,7 @@ class CountCacheTest {
     @Test
     void aLargeProjectIsAnsweredFromItsLastCountUntilItIsTooOld() throws StoreException {
         AtomicInteger calls = new AtomicInteger();
-        CountCache.Counter<UUID> counter = p -> Map.of("success", 5000L + calls.incrementAndGet());
+        CountCache.Counter<UUID> counter = (p, background) -> Map.of("success", 5000L + calls.incrementAndGet());
         assertThat(counts.get(project, counter)).containsEntry("success", 5001L);
         now.addAndGet(Duration.ofSeconds(9).toNanos());
         assertThat(counts.get(project, counter)).as("younger than 10 s: no recount").containsEntry("success", 5001L);
@@ -49,7 +49,9 @@ class CountCacheTest {
     void anOldCountIsAnsweredWhileOneBackgroundRecountReplacesIt() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        CountCache.Counter<UUID> counter = p -> {
+        List<Boolean> gently = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountCache.Counter<UUID> counter = (p, background) -> {
+            gently.add(background);
             if (calls.incrementAndGet() > 1) {
                 try {
                     release.await(10, TimeUnit.SECONDS);
@@ -68,12 +70,13 @@ class CountCacheTest {
         release.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> counts.get(project, counter).get("success") == 5002L);
         assertThat(calls).hasValue(2);
+        assertThat(gently).as("the first count is waited for; the recount is made gently").containsExactly(false, true);
     }
 
     @Test
     void aSlowCountIsRepeatedNoSoonerThanTenTimesWhatItTook() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        CountCache.Counter<UUID> counter = p -> {
+        CountCache.Counter<UUID> counter = (p, background) -> {
             now.addAndGet(Duration.ofSeconds(3).toNanos()); // each count takes 3 s
             return Map.of("success", 5000L + calls.incrementAndGet());
         };
@@ -89,7 +92,7 @@ class CountCacheTest {
     @Test
     void aFailedRecountKeepsTheOldCountAndIsTriedAgain() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        CountCache.Counter<UUID> counter = p -> {
+        CountCache.Counter<UUID> counter = (p, background) -> {
             if (calls.incrementAndGet() == 2) {
                 throw new StoreException("database away", true, null);
             }
@@ -107,7 +110,7 @@ class CountCacheTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch counting = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CountCache.Counter<UUID> counter = p -> {
+        CountCache.Counter<UUID> counter = (p, background) -> {
             calls.incrementAndGet();
             counting.countDown();
             hold(release);
@@ -135,7 +138,7 @@ class CountCacheTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch counting = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CountCache.BatchCounter<UUID> counter = keys -> {
+        CountCache.BatchCounter<UUID> counter = (keys, background) -> {
             if (calls.incrementAndGet() > 1) { // the first count, of a small project, is quick
                 counting.countDown();
                 hold(release);
@@ -165,7 +168,7 @@ class CountCacheTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch counting = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CountCache.Counter<UUID> counter = p -> {
+        CountCache.Counter<UUID> counter = (p, background) -> {
             if (calls.incrementAndGet() == 1) {
                 counting.countDown();
                 hold(release);
