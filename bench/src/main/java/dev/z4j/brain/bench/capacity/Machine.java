@@ -3,8 +3,11 @@ package dev.z4j.brain.bench.capacity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Locale;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** The machine as /proc describes it, for the report header. */
 record Machine(int cores, String cpuModel, long memTotalKib, String loadAverage) {
@@ -36,8 +39,8 @@ record Machine(int cores, String cpuModel, long memTotalKib, String loadAverage)
      */
     static long hmacsPerSecond() {
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
             byte[] input = new byte[1024];
             long sink = 0;
             long warmUntil = System.nanoTime() + 300_000_000L;
@@ -52,7 +55,7 @@ record Machine(int cores, String cpuModel, long memTotalKib, String loadAverage)
                 n++;
             }
             return Math.round(n * 1e9 / (System.nanoTime() - t0));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every JDK has HmacSHA256", e);
         }
     }

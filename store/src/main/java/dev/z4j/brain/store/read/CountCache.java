@@ -100,10 +100,12 @@ final class CountCache<K> {
             }
             CompletableFuture<Map<String, Long>> claim = new CompletableFuture<>();
             CompletableFuture<Map<String, Long>> running = inFlight.putIfAbsent(key, claim);
-            Entry last = entries.get(key);
             if (running == null) {
                 mine.put(key, claim);
-            } else if (last != null) {
+                continue;
+            }
+            Entry last = entries.get(key);
+            if (last != null) {
                 out.put(key, last.counts()); // counted a moment ago; the count in flight replaces it
             } else {
                 theirs.put(key, running);

@@ -805,7 +805,7 @@ public final class SqlOperatorReads implements OperatorReads {
         }
         // Tasks started and failed in the window: kept for large projects (CountCache); the others
         // are counted before a connection is taken for the rest, all of them in one statement per
-        // measure, and a project another request is counting right now is waited for, not recounted.
+        // measure; a project another request is counting right now is not counted again (CountCache).
         List<Window> windows = projectIds.stream().map(p -> Window.of(p, "activity", since)).toList();
         Map<Window, Map<String, Long>> counted = windowCounts.getAll(windows, (ws, background) -> {
             Map<UUID, Map<String, Long>> byProject = db.read("home activity counts",
