@@ -109,14 +109,14 @@ public final class Brain implements AutoCloseable {
     private static Brain start(BrainConfig config, StartUndo undo) throws StoreException {
         // 1. Storage: open and migrate.
         Database db = undo.add(Databases.open(new DatabaseConfig(config.databaseUrl(), config.home(),
-                config.statementTimeoutMs(), config.dbPoolSize()), config.readReplica()), Database::close);
+                config.statementTimeoutMs(), config.dbPoolSize(), config.dbReads()), config.readReplica()), Database::close);
         db.migrate();
 
         // 2. Metrics registry scraped at /metrics.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
-        ReadReplicaMetrics.bind(db, metrics);
+        OperatorReadMetrics.bind(db, metrics);
 
         // 2b. The operator side (users, sessions, API keys, roles, audit), and on an empty database:
         //     project "default", the first admin (Z4J_BOOTSTRAP_ADMIN_*) or a setup token, an admin:* key.

@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import dev.z4j.brain.ingress.api.OperatorConfig;
 import dev.z4j.brain.ingress.api.Origins;
 import dev.z4j.brain.ingress.api.Passwords;
+import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.postgres.ReadReplicaConfig;
 
 /**
@@ -34,6 +35,7 @@ public record BrainConfig(
         int eventRetentionDays,          // Z4J_EVENT_RETENTION_DAYS (30)
         int statementTimeoutMs,          // Z4J_DB_STATEMENT_TIMEOUT_MS (10000)
         int dbPoolSize,                  // Z4J_DB_POOL_SIZE (10)
+        int dbReads,                     // Z4J_DB_READS (2, at most the pool): operator reads on the primary at once
         int commandTimeoutSeconds,       // Z4J_COMMAND_TIMEOUT_SECONDS (60)
         int wsMaxFrameBytes,             // Z4J_WS_MAX_FRAME_BYTES (1048576)
         int wsIdleTimeoutSeconds,        // Z4J_WS_IDLE_TIMEOUT_SECONDS (90)
@@ -130,6 +132,11 @@ public record BrainConfig(
             throw new ConfigException("Z4J_AUTH_LOOKUPS (" + authLookups + ") must not exceed Z4J_DB_POOL_SIZE ("
                     + pool + "): each lookup holds a pooled connection");
         }
+        int reads = e.integer("Z4J_DB_READS", DatabaseConfig.DEFAULT_READS_AT_ONCE, 1, 200);
+        if (reads > pool) {
+            throw new ConfigException("Z4J_DB_READS (" + reads + ") must not exceed Z4J_DB_POOL_SIZE (" + pool
+                    + "): each operator read holds a pooled connection");
+        }
         int bindPort = e.integer("Z4J_BIND_PORT", 7700, 0, 65535);
         Integer agentPort = e.text("Z4J_AGENT_PORT", null) == null ? null : e.integer("Z4J_AGENT_PORT", 0, 0, 65535);
         if (agentPort != null && agentPort != 0 && agentPort == bindPort) {
@@ -143,6 +150,7 @@ public record BrainConfig(
                 e.integer("Z4J_EVENT_RETENTION_DAYS", 30, 1, 3650),
                 e.integer("Z4J_DB_STATEMENT_TIMEOUT_MS", 10_000, 100, 600_000),
                 pool,
+                reads,
                 e.integer("Z4J_COMMAND_TIMEOUT_SECONDS", 60, 1, 86_400),
                 e.integer("Z4J_WS_MAX_FRAME_BYTES", 1_048_576, 8192, 33_554_432),
                 e.integer("Z4J_WS_IDLE_TIMEOUT_SECONDS", 90, 15, 3600),

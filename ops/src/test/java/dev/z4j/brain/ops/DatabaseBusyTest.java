@@ -1,6 +1,7 @@
 package dev.z4j.brain.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,10 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +60,54 @@ class DatabaseBusyTest {
             assertThat(brain.metric(refusals)).isEqualTo(before + 1);
             assertThat(brain.get(tasks, key).statusCode()).isEqualTo(200);
         }
+    }
+
+    /**
+     * Z4J_DB_READS bounds the operator reads running on the primary: with one slot, a read stuck
+     * behind a lock holds it, the next read waits its turn (seen in /metrics) instead of taking
+     * another backend, and both are answered once the lock goes.
+     */
+    @Test
+    void readsPastZ4jDbReadsWaitTheirTurnAndAreAnsweredOnceASlotIsFree() throws Exception {
+        try (BrainFixture brain = BrainFixture.start(BrainFixture.Db.POSTGRES, home, Map.of("Z4J_DB_READS", "1"))) {
+            String key = brain.adminKey();
+            String command = "/api/v1/projects/default/commands/" + UUID.randomUUID();
+            String workers = "/api/v1/projects/default/workers";
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
+                 Connection holder = BrainFixture.jdbc(brain.env); Statement s = holder.createStatement()) {
+                holder.setAutoCommit(false);
+                s.execute("LOCK TABLE commands IN ACCESS EXCLUSIVE MODE");
+
+                Future<HttpResponse<String>> stuck = clients.submit(() -> brain.get(command, key));
+                await().atMost(Duration.ofSeconds(4)).until(() -> brain.metric("z4j_db_reads_in_flight") == 1);
+                Future<HttpResponse<String>> next = clients.submit(() -> brain.get(workers, key));
+                await().atMost(Duration.ofSeconds(4)).until(() -> brain.metric("z4j_db_reads_waiting") == 1);
+                assertThat(next).as("a read past the bound waits for the slot").isNotDone();
+
+                holder.rollback();
+
+                assertThat(stuck.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+                assertThat(next.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+            assertThat(brain.metric("z4j_db_reads_in_flight")).isZero();
+            assertThat(brain.metric("z4j_db_reads_waiting")).isZero();
+            assertThat(brain.metric("z4j_db_reads_refused_total")).isZero();
+        }
+    }
+
+    @Test
+    void z4jDbReadsDefaultsToTwoAndMustFitInThePool() {
+        Map<String, String> env = BrainFixture.baseEnv(BrainFixture.Db.SQLITE, home);
+        assertThat(BrainConfig.fromEnv(env).dbReads()).isEqualTo(2);
+        env.put("Z4J_DB_POOL_SIZE", "4");
+        env.put("Z4J_DB_READS", "5");
+        assertThatThrownBy(() -> BrainConfig.fromEnv(env)).isInstanceOf(ConfigException.class)
+                .hasMessage("Z4J_DB_READS (5) must not exceed Z4J_DB_POOL_SIZE (4): each operator read holds a pooled connection");
+        env.put("Z4J_DB_READS", "0");
+        assertThatThrownBy(() -> BrainConfig.fromEnv(env)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Z4J_DB_READS must be between 1 and 200");
+        env.put("Z4J_DB_READS", "4");
+        assertThat(BrainConfig.fromEnv(env).dbReads()).isEqualTo(4);
     }
 
     @Test

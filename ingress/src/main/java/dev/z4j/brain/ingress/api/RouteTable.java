@@ -223,8 +223,8 @@ public final class RouteTable implements HttpService {
     static ApiError storeError(Route route, StoreException e, String requestId) {
         if (e.busy()) {
             LOG.log(Level.WARNING, "database busy in {0} request_id={1}: {2}", new Object[] {route, requestId, e.getMessage()});
-            return new ApiError(Status.SERVICE_UNAVAILABLE_503, DATABASE_BUSY, "database busy: no connection or lock came "
-                    + "free in time (Z4J_DB_POOL_SIZE, Z4J_DB_STATEMENT_TIMEOUT_MS); retry in a moment", null);
+            return new ApiError(Status.SERVICE_UNAVAILABLE_503, DATABASE_BUSY, "database busy: no read slot, connection or "
+                    + "lock came free in time (Z4J_DB_READS, Z4J_DB_POOL_SIZE, Z4J_DB_STATEMENT_TIMEOUT_MS); retry in a moment", null);
         }
         if (e.transientFailure()) {
             LOG.log(Level.WARNING, "store failure in {0} request_id={1}: {2}", new Object[] {route, requestId, e.getMessage()});

@@ -72,9 +72,10 @@ public final class PostgresDatabase implements Database {
     private final JobLock jobLock;
     private final OperatorReads reads;
     private final ReadRouting readRouting; // null without Z4J_DATABASE_READ_URL
+    private final ReadGate readGate; // operator reads on the primary at once: the writer keeps its share of the cores
 
     private PostgresDatabase(HikariDataSource dataSource, HikariDataSource ingestDataSource, HikariConfig poolConfig,
-                             long statementTimeoutMs, ReadReplicaConfig replica) {
+                             long statementTimeoutMs, ReadGate readGate, ReadReplicaConfig replica) {
         this.dataSource = dataSource;
         this.ingestDataSource = ingestDataSource;
         this.poolConfig = poolConfig;
@@ -86,10 +87,11 @@ public final class PostgresDatabase implements Database {
         this.access = Access.over(new PgSql(transactions));
         this.partitions = new EventPartitions(transactions);
         this.jobLock = new JobLock(dataSource);
+        this.readGate = readGate;
         SqlOperatorReads onPrimary = new SqlOperatorReads(new JdbcRunner() {
             @Override
             public <T> T read(String what, JdbcWork<T> work) throws StoreException {
-                return transactions.inTransaction(what, work::run);
+                return readGate.run(what, () -> transactions.inTransaction(what, work::run));
             }
 
             @Override
@@ -101,7 +103,7 @@ public final class PostgresDatabase implements Database {
             this.readRouting = null;
             this.reads = onPrimary;
         } else {
-            this.readRouting = ReadRouting.start(transactions, StandbyPool.open(replica, statementTimeoutMs), replica);
+            this.readRouting = ReadRouting.start(transactions, readGate, StandbyPool.open(replica, statementTimeoutMs), replica);
             this.reads = new RoutedOperatorReads(new SqlOperatorReads(readRouting.runner(), PgReadDialect.INSTANCE),
                     onPrimary, readRouting);
         }
@@ -135,7 +137,8 @@ public final class PostgresDatabase implements Database {
         try {
             main = new HikariDataSource(pool);
             writer = new HikariDataSource(ingest);
-            return new PostgresDatabase(main, writer, pool, config.statementTimeoutMs(), replica);
+            return new PostgresDatabase(main, writer, pool, config.statementTimeoutMs(),
+                    new ReadGate(config.readsAtOnce(), connectionTimeout), replica);
         } catch (RuntimeException e) { // the pool that opened is closed again, whichever failed
             if (writer != null) {
                 writer.close();
@@ -331,6 +334,11 @@ public final class PostgresDatabase implements Database {
     /** Where the operator reads go, when a read replica is configured. */
     public Optional<ReadRouting> readRouting() {
         return Optional.ofNullable(readRouting);
+    }
+
+    /** The bound on operator reads running on the primary at once (Z4J_DB_READS), for /metrics. */
+    public ReadGate readGate() {
+        return readGate;
     }
 
     @Override

@@ -69,6 +69,7 @@ public final class ReadRouting implements AutoCloseable {
     private record Pin(long lsn, long expiresAtNanos) {}
 
     private final Transactions primary;
+    private final ReadGate primaryReads; // a read that falls back takes a slot on the primary like any other
     private final HikariDataSource standby;
     private final ReadReplicaConfig config;
     private final ReplayLag replayLag = new ReplayLag();
@@ -85,8 +86,9 @@ public final class ReadRouting implements AutoCloseable {
     private volatile long replayedLsn = -1;
     private Connection monitorConnection; // guarded by checking
 
-    private ReadRouting(Transactions primary, HikariDataSource standby, ReadReplicaConfig config) {
+    private ReadRouting(Transactions primary, ReadGate primaryReads, HikariDataSource standby, ReadReplicaConfig config) {
         this.primary = primary;
+        this.primaryReads = primaryReads;
         this.standby = standby;
         this.config = config;
         for (Reason r : Reason.values()) {
@@ -103,8 +105,9 @@ public final class ReadRouting implements AutoCloseable {
     }
 
     /** Checks the standby once (so the first reads already know where to go), then every checkEvery. */
-    static ReadRouting start(Transactions primary, HikariDataSource standby, ReadReplicaConfig config) {
-        ReadRouting routing = new ReadRouting(primary, standby, config);
+    static ReadRouting start(Transactions primary, ReadGate primaryReads, HikariDataSource standby,
+                             ReadReplicaConfig config) {
+        ReadRouting routing = new ReadRouting(primary, primaryReads, standby, config);
         routing.check();
         long every = config.checkEvery().toMillis();
         routing.monitor.scheduleWithFixedDelay(routing::checkQuietly, every, every, TimeUnit.MILLISECONDS);
@@ -206,7 +209,7 @@ public final class ReadRouting implements AutoCloseable {
                 }
             }
         }
-        T result = primary.inTransaction(what, work::run);
+        T result = primaryReads.run(what, () -> primary.inTransaction(what, work::run));
         served.get(Target.PRIMARY).increment();
         return result;
     }

@@ -2,19 +2,34 @@ package dev.z4j.brain.ops;
 
 import dev.z4j.brain.store.Database;
 import dev.z4j.brain.store.postgres.PostgresDatabase;
+import dev.z4j.brain.store.postgres.ReadGate;
 import dev.z4j.brain.store.postgres.ReadRouting;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Where the operator reads go, for /metrics; registers nothing without Z4J_DATABASE_READ_URL. */
-final class ReadReplicaMetrics {
-    private ReadReplicaMetrics() {}
+/**
+ * Where the operator reads go, for /metrics: the read slots of the primary (PostgreSQL) and, with
+ * Z4J_DATABASE_READ_URL, the read replica.
+ */
+final class OperatorReadMetrics {
+    private OperatorReadMetrics() {}
 
     static void bind(Database db, MeterRegistry registry) {
         if (db instanceof PostgresDatabase pg) {
+            bind(pg.readGate(), registry);
             pg.readRouting().ifPresent(routing -> bind(routing, registry));
         }
+    }
+
+    static void bind(ReadGate gate, MeterRegistry registry) {
+        Gauge.builder("z4j_db_reads_in_flight", gate, ReadGate::inFlight)
+                .description("Operator reads running on the primary now (at most Z4J_DB_READS)").register(registry);
+        Gauge.builder("z4j_db_reads_waiting", gate, ReadGate::waiting)
+                .description("Operator reads waiting for one of the Z4J_DB_READS slots on the primary").register(registry);
+        FunctionCounter.builder("z4j_db_reads_refused_total", gate, ReadGate::refused)
+                .description("Operator reads answered database busy (503) because no read slot came free in time")
+                .register(registry);
     }
 
     static void bind(ReadRouting routing, MeterRegistry registry) {
