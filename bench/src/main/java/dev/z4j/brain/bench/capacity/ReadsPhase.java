@@ -449,6 +449,13 @@ final class ReadsPhase {
         }
     }
 
+    /** The brain inherits this environment: its bound on reads at once is what is set here, or the default. */
+    private static String readSlots() {
+        String set = System.getenv("Z4J_DB_READS");
+        return set != null ? "`Z4J_DB_READS=" + set + "`"
+                : "`Z4J_DB_READS` unset (" + DatabaseConfig.DEFAULT_READS_AT_ONCE + " reads at once)";
+    }
+
     static String markdown(Options o, ReadsSeed.Result seed, List<Round> rounds, Plans plans,
                            Map<String, String> pgConfig, List<String> flags, String command, Instant started,
                            Duration took) {
@@ -458,7 +465,7 @@ final class ReadsPhase {
         t.append(Report.writtenBy(command, started, took)).append(", on its own embedded PostgreSQL (")
                 .append(Report.settings(pgConfig))
                 .append("); one brain with the flags `./z4j-brain` ships: `").append(String.join(" ", flags))
-                .append("`.\n\n");
+                .append("`, ").append(readSlots()).append(".\n\n");
         t.append(String.format(Locale.ROOT, "**History**: %,d tasks and %,d events (%d per task, 2 s apart) over %d "
                         + "days of daily partitions, one project; 200 task names, 8 queues, 50 workers, 10%% failed. "
                         + "Seeded inside PostgreSQL (`INSERT ... SELECT` over `generate_series`, one day per "
