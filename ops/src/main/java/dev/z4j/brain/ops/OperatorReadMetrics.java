@@ -18,6 +18,7 @@ final class OperatorReadMetrics {
     static void bind(Database db, MeterRegistry registry) {
         if (db instanceof PostgresDatabase pg) {
             bind(pg.readGate(), registry);
+            bindRecounts(pg.recountGate(), registry);
             pg.readRouting().ifPresent(routing -> bind(routing, registry));
         }
     }
@@ -30,6 +31,15 @@ final class OperatorReadMetrics {
         FunctionCounter.builder("z4j_db_reads_refused_total", gate, ReadGate::refused)
                 .description("Operator reads answered database busy (503) because no read slot came free in time")
                 .register(registry);
+    }
+
+    static void bindRecounts(ReadGate gate, MeterRegistry registry) {
+        Gauge.builder("z4j_db_recounts_in_flight", gate, ReadGate::inFlight)
+                .description("Background recounts of large projects' counts running on the primary now, "
+                        + "in a slot of their own apart from the Z4J_DB_READS slots").register(registry);
+        FunctionCounter.builder("z4j_db_recounts_refused_total", gate, ReadGate::refused)
+                .description("Background recounts given up because the recount slot stayed taken "
+                        + "(the last count is answered until the next one)").register(registry);
     }
 
     static void bind(ReadRouting routing, MeterRegistry registry) {

@@ -92,6 +92,8 @@ class DatabaseBusyTest {
             assertThat(brain.metric("z4j_db_reads_in_flight")).isZero();
             assertThat(brain.metric("z4j_db_reads_waiting")).isZero();
             assertThat(brain.metric("z4j_db_reads_refused_total")).isZero();
+            assertThat(brain.get("/metrics", null).body()).as("the recount lane is on /metrics")
+                    .contains("z4j_db_recounts_in_flight 0.0", "z4j_db_recounts_refused_total 0.0");
         }
     }
 

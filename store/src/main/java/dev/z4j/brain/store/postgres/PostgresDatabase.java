@@ -72,10 +72,10 @@ public final class PostgresDatabase implements Database {
     private final JobLock jobLock;
     private final OperatorReads reads;
     private final ReadRouting readRouting; // null without Z4J_DATABASE_READ_URL
-    private final ReadGate readGate; // operator reads on the primary at once: the writer keeps its share of the cores
+    private final PrimaryReads primaryReads; // reads at once, in lanes: the writer keeps its share of the cores
 
     private PostgresDatabase(HikariDataSource dataSource, HikariDataSource ingestDataSource, HikariConfig poolConfig,
-                             long statementTimeoutMs, ReadGate readGate, ReadReplicaConfig replica) {
+                             long statementTimeoutMs, int readsAtOnce, Duration slotWait, ReadReplicaConfig replica) {
         this.dataSource = dataSource;
         this.ingestDataSource = ingestDataSource;
         this.poolConfig = poolConfig;
@@ -87,23 +87,15 @@ public final class PostgresDatabase implements Database {
         this.access = Access.over(new PgSql(transactions));
         this.partitions = new EventPartitions(transactions);
         this.jobLock = new JobLock(dataSource);
-        this.readGate = readGate;
-        SqlOperatorReads onPrimary = new SqlOperatorReads(new JdbcRunner() {
-            @Override
-            public <T> T read(String what, JdbcWork<T> work) throws StoreException {
-                return readGate.run(what, () -> transactions.inTransaction(what, work::run));
-            }
-
-            @Override
-            public <T> T write(String what, JdbcWork<T> work) throws StoreException {
-                return transactions.inTransaction(what, work::run);
-            }
-        }, PgReadDialect.INSTANCE);
+        this.primaryReads = new PrimaryReads(transactions,
+                new ReadGate("read slots (Z4J_DB_READS)", readsAtOnce, slotWait),
+                new ReadGate("recount slots", PrimaryReads.RECOUNTS_AT_ONCE, slotWait));
+        SqlOperatorReads onPrimary = new SqlOperatorReads(primaryReads, PgReadDialect.INSTANCE);
         if (replica == null) {
             this.readRouting = null;
             this.reads = onPrimary;
         } else {
-            this.readRouting = ReadRouting.start(transactions, readGate, StandbyPool.open(replica, statementTimeoutMs), replica);
+            this.readRouting = ReadRouting.start(transactions, primaryReads, StandbyPool.open(replica, statementTimeoutMs), replica);
             this.reads = new RoutedOperatorReads(new SqlOperatorReads(readRouting.runner(), PgReadDialect.INSTANCE),
                     onPrimary, readRouting);
         }
@@ -137,8 +129,8 @@ public final class PostgresDatabase implements Database {
         try {
             main = new HikariDataSource(pool);
             writer = new HikariDataSource(ingest);
-            return new PostgresDatabase(main, writer, pool, config.statementTimeoutMs(),
-                    new ReadGate(config.readsAtOnce(), connectionTimeout), replica);
+            return new PostgresDatabase(main, writer, pool, config.statementTimeoutMs(), config.readsAtOnce(),
+                    connectionTimeout, replica);
         } catch (RuntimeException e) { // the pool that opened is closed again, whichever failed
             if (writer != null) {
                 writer.close();
@@ -338,7 +330,12 @@ public final class PostgresDatabase implements Database {
 
     /** The bound on operator reads running on the primary at once (Z4J_DB_READS), for /metrics. */
     public ReadGate readGate() {
-        return readGate;
+        return primaryReads.requests();
+    }
+
+    /** The bound on background recounts running on the primary at once, apart from the read slots, for /metrics. */
+    public ReadGate recountGate() {
+        return primaryReads.recounts();
     }
 
     @Override

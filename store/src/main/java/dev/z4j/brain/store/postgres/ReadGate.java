@@ -8,11 +8,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Bounds the operator reads (REST lists, details, counts) that run on the primary at once
- * ({@code Z4J_DB_READS}). Without it every dashboard request took a backend, and eight readers that
+ * Bounds the reads of one lane that run on the primary at once: the operator reads requests wait
+ * for (REST lists, details, counts; {@code Z4J_DB_READS}) or the recounts nobody waits for
+ * ({@link PrimaryReads}). Without it every dashboard request took a backend, and eight readers that
  * never pause got eight shares of the database's cores against the ingest writer's one: agents'
- * acks waited up to 16 s, 1.8 s behind two slots (docs/TUNING.md). Reads past the limit wait here, first come first
- * served, as long as they would have waited for a pooled connection, then get "database busy".
+ * acks waited up to 16 s, 1.8 s behind two slots (docs/TUNING.md). Reads past the limit wait here,
+ * first come first served, as long as they would have waited for a pooled connection, then get
+ * "database busy".
  */
 public final class ReadGate {
     /** A read that holds its slot while it runs. */
@@ -21,6 +23,7 @@ public final class ReadGate {
         T run() throws StoreException;
     }
 
+    private final String slotsName;
     private final int limit;
     private final long waitNanos;
     private final Semaphore slots;
@@ -28,10 +31,12 @@ public final class ReadGate {
     private final AtomicInteger waiting = new AtomicInteger();
     private final LongAdder refused = new LongAdder();
 
-    ReadGate(int limit, Duration wait) {
+    /** {@code slotsName}: what a refusal calls the slots, naming the setting that sizes them. */
+    ReadGate(String slotsName, int limit, Duration wait) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
+        this.slotsName = slotsName;
         this.limit = limit;
         this.waitNanos = wait.toNanos();
         this.slots = new Semaphore(limit, true);
@@ -50,7 +55,7 @@ public final class ReadGate {
         }
         if (!admitted) {
             refused.increment();
-            throw StoreException.busy(what + ": all " + limit + " read slots (Z4J_DB_READS) stayed taken for "
+            throw StoreException.busy(what + ": all " + limit + " " + slotsName + " stayed taken for "
                     + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms; retry in a moment", null);
         }
         inFlight.incrementAndGet();

@@ -69,7 +69,7 @@ public final class ReadRouting implements AutoCloseable {
     private record Pin(long lsn, long expiresAtNanos) {}
 
     private final Transactions primary;
-    private final ReadGate primaryReads; // a read that falls back takes a slot on the primary like any other
+    private final PrimaryReads primaryReads; // a read that falls back takes its lane's slot on the primary like any other
     private final HikariDataSource standby;
     private final ReadReplicaConfig config;
     private final ReplayLag replayLag = new ReplayLag();
@@ -86,7 +86,7 @@ public final class ReadRouting implements AutoCloseable {
     private volatile long replayedLsn = -1;
     private Connection monitorConnection; // guarded by checking
 
-    private ReadRouting(Transactions primary, ReadGate primaryReads, HikariDataSource standby, ReadReplicaConfig config) {
+    private ReadRouting(Transactions primary, PrimaryReads primaryReads, HikariDataSource standby, ReadReplicaConfig config) {
         this.primary = primary;
         this.primaryReads = primaryReads;
         this.standby = standby;
@@ -105,7 +105,7 @@ public final class ReadRouting implements AutoCloseable {
     }
 
     /** Checks the standby once (so the first reads already know where to go), then every checkEvery. */
-    static ReadRouting start(Transactions primary, ReadGate primaryReads, HikariDataSource standby,
+    static ReadRouting start(Transactions primary, PrimaryReads primaryReads, HikariDataSource standby,
                              ReadReplicaConfig config) {
         ReadRouting routing = new ReadRouting(primary, primaryReads, standby, config);
         routing.check();
@@ -183,7 +183,12 @@ public final class ReadRouting implements AutoCloseable {
         return new JdbcRunner() {
             @Override
             public <T> T read(String what, JdbcWork<T> work) throws StoreException {
-                return ReadRouting.this.read(what, work);
+                return ReadRouting.this.read(what, work, false);
+            }
+
+            @Override
+            public <T> T readInBackground(String what, JdbcWork<T> work) throws StoreException {
+                return ReadRouting.this.read(what, work, true);
             }
 
             @Override
@@ -193,7 +198,8 @@ public final class ReadRouting implements AutoCloseable {
         };
     }
 
-    <T> T read(String what, JdbcWork<T> work) throws StoreException {
+    /** {@code background}: a recount nobody waits for, in the recount lane when it runs on the primary. */
+    <T> T read(String what, JdbcWork<T> work, boolean background) throws StoreException {
         if (state.target() == Target.STANDBY) {
             try {
                 T result = onStandby(work);
@@ -209,7 +215,7 @@ public final class ReadRouting implements AutoCloseable {
                 }
             }
         }
-        T result = primaryReads.run(what, () -> primary.inTransaction(what, work::run));
+        T result = background ? primaryReads.readInBackground(what, work) : primaryReads.read(what, work);
         served.get(Target.PRIMARY).increment();
         return result;
     }

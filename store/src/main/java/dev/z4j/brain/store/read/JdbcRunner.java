@@ -10,5 +10,13 @@ import dev.z4j.brain.store.StoreException;
 public interface JdbcRunner {
     <T> T read(String what, JdbcWork<T> work) throws StoreException;
 
+    /**
+     * A read nobody waits for (a count replaced in the background): where reads take turns, it
+     * takes its own turn and never a slot a request waits for.
+     */
+    default <T> T readInBackground(String what, JdbcWork<T> work) throws StoreException {
+        return read(what, work);
+    }
+
     <T> T write(String what, JdbcWork<T> work) throws StoreException;
 }

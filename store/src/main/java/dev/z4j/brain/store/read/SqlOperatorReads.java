@@ -732,15 +732,22 @@ public final class SqlOperatorReads implements OperatorReads {
 
     // ------------------------------------------------------------------ stats, trends, home
 
+    /**
+     * A count of {@link CountCache}: on a request, a read like any other; in the background (a
+     * recount nobody waits for), in the runner's background lane and without parallel workers.
+     */
+    private <T> T countRead(String what, boolean background, JdbcWork<T> work) throws StoreException {
+        return background ? db.readInBackground(what, c -> work.run(d.gently(c, true))) : db.read(what, work);
+    }
+
     @Override
     public StatsView stats(UUID projectId, Instant since) throws StoreException {
         Map<String, Long> byState = new LinkedHashMap<>();
         TASK_STATES.forEach(s -> byState.put(s, 0L));
-        byState.putAll(stateCounts.get(projectId, (p, background) -> db.read("tasks by state", c -> countsBy(
-                d.gently(c, background),
+        byState.putAll(stateCounts.get(projectId, (p, background) -> countRead("tasks by state", background, c -> countsBy(c,
                 new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(p).sql(" GROUP BY state")))));
         Map<String, Long> finished = windowCounts.get(Window.of(projectId, "finished", since),
-                (w, background) -> db.read("tasks finished in window", c -> countsBy(d.gently(c, background),
+                (w, background) -> countRead("tasks finished in window", background, c -> countsBy(c,
                         new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(w.project())
                                 .sql(" AND finished_at >= ?").time(since)
                                 .sql(" AND state IN ('success', 'failure') GROUP BY state"))));
@@ -808,8 +815,8 @@ public final class SqlOperatorReads implements OperatorReads {
         // measure; a project another request is counting right now is not counted again (CountCache).
         List<Window> windows = projectIds.stream().map(p -> Window.of(p, "activity", since)).toList();
         Map<Window, Map<String, Long>> counted = windowCounts.getAll(windows, (ws, background) -> {
-            Map<UUID, Map<String, Long>> byProject = db.read("home activity counts",
-                    c -> activityCounts(d.gently(c, background), ws.stream().map(Window::project).toList(), since));
+            Map<UUID, Map<String, Long>> byProject = countRead("home activity counts", background,
+                    c -> activityCounts(c, ws.stream().map(Window::project).toList(), since));
             Map<Window, Map<String, Long>> byWindow = new HashMap<>();
             ws.forEach(w -> byWindow.put(w, byProject.getOrDefault(w.project(), Map.of())));
             return byWindow;

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.EventRow;
 import dev.z4j.brain.store.StoreException;
+import dev.z4j.brain.store.read.SqlOperatorReads;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -103,6 +104,37 @@ class ReadGateTest {
             assertThat(gate.refused()).isZero();
             assertThat(gate.inFlight()).isZero();
             assertThat(gate.waiting()).isZero();
+        }
+    }
+
+    @Test
+    void aRecountNobodyWaitsForTakesTheRecountSlotAndLeavesTheReadSlotsToRequests() throws Exception {
+        // one read slot; every count is kept (exact below 0 tasks) and due for a recount as soon as it is counted
+        try (PostgresDatabase db = PostgresDatabase.open(new DatabaseConfig(url, Path.of("/tmp"), 10_000, 4, 1),
+                Duration.ofSeconds(1));
+             Connection holder = db.dataSource().getConnection();
+             Statement s = holder.createStatement()) {
+            SqlOperatorReads reads = new SqlOperatorReads(
+                    new PrimaryReads(new Transactions(db.dataSource()), db.readGate(), db.recountGate()),
+                    PgReadDialect.INSTANCE, 0, Duration.ZERO);
+            Instant since = NOW.minus(Duration.ofHours(24));
+            reads.stats(project, since); // counted on this request: the counts are kept from here on
+            holder.setAutoCommit(false);
+            s.execute("LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE"); // recounts stall; the rest of the stats page does not read tasks
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                reads.stats(project, since); // answers the kept counts and starts a recount once one is due
+                return db.recountGate().inFlight() == 1;
+            });
+
+            // A recount holds its slot for as long as it runs; the only read slot stays the requests'.
+            assertThat(db.readGate().inFlight()).isZero();
+            assertThat(reads.stats(project, since).tasksByState()).isNotNull();
+            assertThat(reads.queues(project)).isNotNull();
+            assertThat(db.readGate().refused()).as("no request waited out a recount").isZero();
+
+            holder.rollback();
+            await().atMost(Duration.ofSeconds(10)).until(() -> db.recountGate().inFlight() == 0);
         }
     }
 

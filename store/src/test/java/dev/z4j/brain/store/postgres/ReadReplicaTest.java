@@ -198,7 +198,7 @@ class ReadReplicaTest {
                     }
                     return "primary";
                 }
-            });
+            }, false);
             assertThat(answeredBy).isEqualTo("primary");
             assertThat(routing.fallbacks(ReadRouting.Reason.READ_FAILED)).isEqualTo(1);
             assertThat(routing.state()).isEqualTo(new ReadRouting.State(ReadRouting.Target.PRIMARY, ReadRouting.Reason.DOWN));
