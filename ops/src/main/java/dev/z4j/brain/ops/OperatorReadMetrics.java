@@ -25,21 +25,23 @@ final class OperatorReadMetrics {
 
     static void bind(ReadGate gate, MeterRegistry registry) {
         Gauge.builder("z4j_db_reads_in_flight", gate, ReadGate::inFlight)
-                .description("Operator reads running on the primary now (at most Z4J_DB_READS)").register(registry);
+                .description("Operator reads running on the primary now, background recounts included (at most Z4J_DB_READS)")
+                .register(registry);
         Gauge.builder("z4j_db_reads_waiting", gate, ReadGate::waiting)
                 .description("Operator reads waiting for one of the Z4J_DB_READS slots on the primary").register(registry);
         FunctionCounter.builder("z4j_db_reads_refused_total", gate, ReadGate::refused)
-                .description("Operator reads answered database busy (503) because no read slot came free in time")
+                .description("Operator reads answered database busy (503), or background recounts given up, because no "
+                        + "read slot came free in time")
                 .register(registry);
     }
 
     static void bindRecounts(ReadGate gate, MeterRegistry registry) {
         Gauge.builder("z4j_db_recounts_in_flight", gate, ReadGate::inFlight)
-                .description("Background recounts of large projects' counts running on the primary now, "
-                        + "in a slot of their own apart from the Z4J_DB_READS slots").register(registry);
+                .description("Background recounts of large projects' counts running on the primary now (at most one, "
+                        + "so the other Z4J_DB_READS slots stay the requests')").register(registry);
         FunctionCounter.builder("z4j_db_recounts_refused_total", gate, ReadGate::refused)
                 .description("Background recounts given up because the recount slot stayed taken "
-                        + "(the last count is answered until the next one)").register(registry);
+                        + "(the last count is answered until a later one)").register(registry);
     }
 
     static void bind(ReadRouting routing, MeterRegistry registry) {

@@ -330,10 +330,10 @@ public final class PostgresDatabase implements Database {
 
     /** The bound on operator reads running on the primary at once (Z4J_DB_READS), for /metrics. */
     public ReadGate readGate() {
-        return primaryReads.requests();
+        return primaryReads.reads();
     }
 
-    /** The bound on background recounts running on the primary at once, apart from the read slots, for /metrics. */
+    /** The bound on background recounts running on the primary at once (each also holds a read slot), for /metrics. */
     public ReadGate recountGate() {
         return primaryReads.recounts();
     }

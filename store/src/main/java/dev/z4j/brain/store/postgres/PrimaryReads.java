@@ -5,34 +5,35 @@ import dev.z4j.brain.store.read.JdbcRunner;
 import dev.z4j.brain.store.read.JdbcWork;
 
 /**
- * The operator reads on the primary, in two lanes: the reads a request waits for take one of the
- * {@code Z4J_DB_READS} slots; the recounts nobody waits for (a large project's counts, replaced in
- * the background) take a slot of their own. A recount of a busy project takes seconds, and the
- * stats page has two of them due at once: in the requests' lane they held both default slots and
- * every dashboard request waited seconds behind them (docs/TUNING.md).
+ * The operator reads on the primary. Each takes one of the {@code Z4J_DB_READS} slots, so that
+ * bound holds for everything the operator API runs there; a recount nobody waits for (a large
+ * project's counts, replaced in the background) first takes the one recount slot, so recounts
+ * hold at most one read slot at a time. A recount of a busy project takes seconds and the stats
+ * and home pages have several due together: when each took a read slot of its own they held both
+ * default slots and every dashboard request waited seconds behind them (docs/TUNING.md).
  */
 final class PrimaryReads implements JdbcRunner {
-    /** Recounts at once: more would take the writer's share of the cores, and nobody waits for them. */
+    /** Read slots recounts may hold at once: the others stay the requests'. */
     static final int RECOUNTS_AT_ONCE = 1;
 
     private final Transactions transactions;
-    private final ReadGate requests;
+    private final ReadGate reads;
     private final ReadGate recounts;
 
-    PrimaryReads(Transactions transactions, ReadGate requests, ReadGate recounts) {
+    PrimaryReads(Transactions transactions, ReadGate reads, ReadGate recounts) {
         this.transactions = transactions;
-        this.requests = requests;
+        this.reads = reads;
         this.recounts = recounts;
     }
 
     @Override
     public <T> T read(String what, JdbcWork<T> work) throws StoreException {
-        return requests.run(what, () -> transactions.inTransaction(what, work::run));
+        return reads.run(what, () -> transactions.inTransaction(what, work::run));
     }
 
     @Override
     public <T> T readInBackground(String what, JdbcWork<T> work) throws StoreException {
-        return recounts.run(what, () -> transactions.inTransaction(what, work::run));
+        return recounts.run(what, () -> reads.run(what, () -> transactions.inTransaction(what, work::run)));
     }
 
     @Override
@@ -40,8 +41,8 @@ final class PrimaryReads implements JdbcRunner {
         return transactions.inTransaction(what, work::run);
     }
 
-    ReadGate requests() {
-        return requests;
+    ReadGate reads() {
+        return reads;
     }
 
     ReadGate recounts() {

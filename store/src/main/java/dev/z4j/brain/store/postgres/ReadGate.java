@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Bounds the reads of one lane that run on the primary at once: the operator reads requests wait
- * for (REST lists, details, counts; {@code Z4J_DB_READS}) or the recounts nobody waits for
+ * Bounds the reads that run on the primary at once: the operator reads ({@code Z4J_DB_READS}
+ * slots: REST lists, details, counts, background recounts), or the recounts among them
  * ({@link PrimaryReads}). Without it every dashboard request took a backend, and eight readers that
  * never pause got eight shares of the database's cores against the ingest writer's one: agents'
  * acks waited up to 16 s, 1.8 s behind two slots (docs/TUNING.md). Reads past the limit wait here,

@@ -108,9 +108,9 @@ class ReadGateTest {
     }
 
     @Test
-    void aRecountNobodyWaitsForTakesTheRecountSlotAndLeavesTheReadSlotsToRequests() throws Exception {
-        // one read slot; every count is kept (exact below 0 tasks) and due for a recount as soon as it is counted
-        try (PostgresDatabase db = PostgresDatabase.open(new DatabaseConfig(url, Path.of("/tmp"), 10_000, 4, 1),
+    void recountsHoldAtMostOneReadSlotSoRequestsKeepTheOthers() throws Exception {
+        // two read slots; every count is kept (exact below 0 tasks) and due for a recount as soon as it is counted
+        try (PostgresDatabase db = PostgresDatabase.open(new DatabaseConfig(url, Path.of("/tmp"), 10_000, 4, 2),
                 Duration.ofSeconds(1));
              Connection holder = db.dataSource().getConnection();
              Statement s = holder.createStatement()) {
@@ -118,23 +118,24 @@ class ReadGateTest {
                     new PrimaryReads(new Transactions(db.dataSource()), db.readGate(), db.recountGate()),
                     PgReadDialect.INSTANCE, 0, Duration.ZERO);
             Instant since = NOW.minus(Duration.ofHours(24));
-            reads.stats(project, since); // counted on this request: the counts are kept from here on
+            reads.stats(project, since); // counted on this request: both of its counts are kept from here on
             holder.setAutoCommit(false);
             s.execute("LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE"); // recounts stall; the rest of the stats page does not read tasks
 
+            // The page's two counts fall due together: one recount runs (and stalls), the other waits for the recount slot.
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                reads.stats(project, since); // answers the kept counts and starts a recount once one is due
-                return db.recountGate().inFlight() == 1;
+                reads.stats(project, since); // answers the kept counts and starts the recounts that are due
+                return db.recountGate().inFlight() == 1 && db.recountGate().waiting() == 1;
             });
 
-            // A recount holds its slot for as long as it runs; the only read slot stays the requests'.
-            assertThat(db.readGate().inFlight()).isZero();
+            assertThat(db.readGate().inFlight()).as("recounts hold one read slot, not both").isEqualTo(1);
             assertThat(reads.stats(project, since).tasksByState()).isNotNull();
             assertThat(reads.queues(project)).isNotNull();
-            assertThat(db.readGate().refused()).as("no request waited out a recount").isZero();
+            assertThat(db.readGate().refused()).as("no request waited out the recounts").isZero();
 
             holder.rollback();
             await().atMost(Duration.ofSeconds(10)).until(() -> db.recountGate().inFlight() == 0);
+            assertThat(db.readGate().inFlight()).isZero();
         }
     }
 
