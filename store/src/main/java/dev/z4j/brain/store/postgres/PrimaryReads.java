@@ -9,7 +9,7 @@ import dev.z4j.brain.store.read.JdbcWork;
  * bound holds for everything the operator API runs there; a recount nobody waits for (a large
  * project's counts, replaced in the background) first takes the one recount slot, so recounts
  * hold at most one read slot at a time. A recount of a busy project takes seconds and the stats
- * and home pages have several due together: when each took a read slot of its own they held both
+ * and home pages have several due together: when each took a read slot of its own they could hold both
  * default slots and every dashboard request waited seconds behind them (docs/TUNING.md).
  */
 final class PrimaryReads implements JdbcRunner {
