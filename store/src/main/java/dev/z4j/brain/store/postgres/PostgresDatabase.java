@@ -72,7 +72,7 @@ public final class PostgresDatabase implements Database {
     private final JobLock jobLock;
     private final OperatorReads reads;
     private final ReadRouting readRouting; // null without Z4J_DATABASE_READ_URL
-    private final PrimaryReads primaryReads; // reads at once, in lanes: the writer keeps its share of the cores
+    private final PrimaryReads primaryReads; // operator reads at once bounded: the writer keeps its share of the cores
 
     private PostgresDatabase(HikariDataSource dataSource, HikariDataSource ingestDataSource, HikariConfig poolConfig,
                              long statementTimeoutMs, int readsAtOnce, Duration slotWait, ReadReplicaConfig replica) {

@@ -9,8 +9,8 @@ import dev.z4j.brain.store.read.JdbcWork;
  * bound holds for everything the operator API runs there; a recount nobody waits for (a large
  * project's counts, replaced in the background) first takes the one recount slot, so recounts
  * hold at most one read slot at a time. A recount of a busy project takes seconds and the stats
- * and home pages have several due together: when each took a read slot of its own they could hold both
- * default slots and every dashboard request waited seconds behind them (docs/TUNING.md).
+ * and home pages have several due together: when each could take a read slot, they could hold
+ * both default slots and every dashboard request would wait seconds behind them (docs/TUNING.md).
  */
 final class PrimaryReads implements JdbcRunner {
     /** Read slots recounts may hold at once: the others stay the requests'. */

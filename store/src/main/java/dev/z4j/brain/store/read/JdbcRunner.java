@@ -11,8 +11,8 @@ public interface JdbcRunner {
     <T> T read(String what, JdbcWork<T> work) throws StoreException;
 
     /**
-     * A read nobody waits for (a count replaced in the background): where reads take turns, it
-     * takes its own turn and never a slot a request waits for.
+     * A read nobody waits for (a count replaced in the background): where reads take turns, such
+     * reads hold one of the turns at most, so they never take every turn requests wait for.
      */
     default <T> T readInBackground(String what, JdbcWork<T> work) throws StoreException {
         return read(what, work);
