@@ -115,11 +115,9 @@ final class PgReadDialect implements ReadDialect {
     }
 
     @Override
-    public Connection gently(Connection c, boolean background) throws SQLException {
-        if (background) {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL max_parallel_workers_per_gather = 0");
-            }
+    public Connection gently(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL max_parallel_workers_per_gather = 0");
         }
         return c;
     }

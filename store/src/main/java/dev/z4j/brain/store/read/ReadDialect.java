@@ -80,11 +80,11 @@ public interface ReadDialect {
     String subqueryFence();
 
     /**
-     * {@code c}, set up for a statement nobody waits for when {@code background}: PostgreSQL plans
+     * {@code c}, set up for a statement nobody waits for (a background recount): PostgreSQL plans
      * it without parallel workers for the rest of the transaction, so it takes one core, not all;
      * SQLite has none to turn off.
      */
-    default Connection gently(Connection c, boolean background) throws SQLException {
+    default Connection gently(Connection c) throws SQLException {
         return c;
     }
 }

@@ -737,7 +737,7 @@ public final class SqlOperatorReads implements OperatorReads {
      * recount nobody waits for), in the runner's background lane and without parallel workers.
      */
     private <T> T countRead(String what, boolean background, JdbcWork<T> work) throws StoreException {
-        return background ? db.readInBackground(what, c -> work.run(d.gently(c, true))) : db.read(what, work);
+        return background ? db.readInBackground(what, c -> work.run(d.gently(c))) : db.read(what, work);
     }
 
     @Override
