@@ -300,7 +300,10 @@ public final class PgDirectory implements Directory {
         });
     }
 
-    /** Counts for one project; workersOnline counts online agent worker connections (agent_workers). */
+    /**
+     * Counts for one project; tasks by state as V018's triggers keep them; workersOnline counts
+     * online agent worker connections (agent_workers).
+     */
     @Override
     public ProjectStats stats(UUID projectId) throws StoreException {
         return transactions.inTransaction("project stats", c -> {
@@ -308,7 +311,7 @@ public final class PgDirectory implements Directory {
             Map<String, Long> byState = new LinkedHashMap<>();
             long tasks = 0;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT state, count(*) FROM tasks WHERE project_id = ? GROUP BY state ORDER BY state")) {
+                    "SELECT state, tasks FROM task_state_counts WHERE project_id = ? AND tasks <> 0 ORDER BY state")) {
                 ps.setObject(1, projectId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

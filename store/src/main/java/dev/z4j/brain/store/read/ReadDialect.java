@@ -80,6 +80,15 @@ public interface ReadDialect {
     String subqueryFence();
 
     /**
+     * A statement giving a project's tasks by state (state, count; one placeholder, the project)
+     * from counts the database keeps as tasks change, or null where it keeps none and the tasks
+     * are counted ({@link CountCache}).
+     */
+    default String keptTaskStateCounts() {
+        return null;
+    }
+
+    /**
      * {@code c}, set up for a statement nobody waits for (a background recount): PostgreSQL plans
      * it without parallel workers for the rest of the transaction, so it takes one core, not all;
      * SQLite has none to turn off.

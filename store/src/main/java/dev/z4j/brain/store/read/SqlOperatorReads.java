@@ -95,7 +95,7 @@ public final class SqlOperatorReads implements OperatorReads {
     private final JdbcRunner db;
     private volatile Boolean taskIdIndex; // asked of the database once (ReadDialect.taskIdSearchIndex)
     private final ReadDialect d;
-    private final CountCache<UUID> stateCounts;
+    private final CountCache<UUID> stateCounts; // where the database keeps none (ReadDialect.keptTaskStateCounts)
     private final CountCache<Window> windowCounts;
 
     /** A windowed count: a project's tasks of the last {@code minutes} by one measure (finished, activity). */
@@ -744,14 +744,23 @@ public final class SqlOperatorReads implements OperatorReads {
     public StatsView stats(UUID projectId, Instant since) throws StoreException {
         Map<String, Long> byState = new LinkedHashMap<>();
         TASK_STATES.forEach(s -> byState.put(s, 0L));
-        byState.putAll(stateCounts.get(projectId, (p, background) -> countRead("tasks by state", background, c -> countsBy(c,
-                new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(p).sql(" GROUP BY state")))));
+        String kept = d.keptTaskStateCounts(); // where the database keeps them, read with the rest below
+        if (kept == null) {
+            byState.putAll(stateCounts.get(projectId, (p, background) -> countRead("tasks by state", background,
+                    c -> countsBy(c, new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(p)
+                            .sql(" GROUP BY state")))));
+        }
         Map<String, Long> finished = windowCounts.get(Window.of(projectId, "finished", since),
                 (w, background) -> countRead("tasks finished in window", background, c -> countsBy(c,
                         new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(w.project())
                                 .sql(" AND finished_at >= ?").time(since)
                                 .sql(" AND state IN ('success', 'failure') GROUP BY state"))));
         return db.read("project stats", c -> {
+            Map<String, Long> tasks = byState;
+            if (kept != null) {
+                tasks = new LinkedHashMap<>(byState);
+                tasks.putAll(countsBy(c, new Sql(kept).uuid(projectId)));
+            }
             Map<String, Long> agents = countsBy(c, new Sql("SELECT state, count(*) FROM agents WHERE project_id = ?")
                     .uuid(projectId).sql(" GROUP BY state"));
             Map<String, Long> workers = countsBy(c, new Sql("SELECT state, count(*) FROM workers WHERE project_id = ?")
@@ -769,7 +778,7 @@ public final class SqlOperatorReads implements OperatorReads {
                     .sql(" AND pending_count IS NOT NULL ORDER BY name, engine"), c, this::queue);
             long agentsOnline = agents.getOrDefault("online", 0L);
             long workersOnline = workers.getOrDefault("online", 0L);
-            return new StatsView(byState, finished.getOrDefault("failure", 0L), finished.getOrDefault("success", 0L),
+            return new StatsView(tasks, finished.getOrDefault("failure", 0L), finished.getOrDefault("success", 0L),
                     agentsOnline, sum(agents) - agentsOnline, workersOnline, sum(workers) - workersOnline, slots,
                     pending, done.getOrDefault("completed", 0L), done.getOrDefault("failed", 0L),
                     done.getOrDefault("timeout", 0L), depths);

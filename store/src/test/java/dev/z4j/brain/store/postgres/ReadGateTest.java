@@ -118,13 +118,16 @@ class ReadGateTest {
                     new PrimaryReads(new Transactions(db.dataSource()), db.readGate(), db.recountGate()),
                     PgReadDialect.INSTANCE, 0, Duration.ZERO);
             Instant since = NOW.minus(Duration.ofHours(24));
-            reads.stats(project, since); // counted on this request: both of its counts are kept from here on
+            // counted on these requests: the stats page's window count and the home page's are kept from here on
+            reads.stats(project, since);
+            reads.activity(List.of(project), since, NOW);
             holder.setAutoCommit(false);
-            s.execute("LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE"); // recounts stall; the rest of the stats page does not read tasks
+            s.execute("LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE"); // recounts stall; the rest of both pages does not read tasks
 
-            // The page's two counts fall due together: one recount runs (and stalls), the other waits for the recount slot.
+            // The two counts fall due together: one recount runs (and stalls), the other waits for the recount slot.
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 reads.stats(project, since); // answers the kept counts and starts the recounts that are due
+                reads.activity(List.of(project), since, NOW);
                 return db.recountGate().inFlight() == 1 && db.recountGate().waiting() == 1;
             });
 

@@ -1,0 +1,244 @@
+package dev.z4j.brain.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.z4j.brain.store.EventRow;
+import dev.z4j.brain.store.read.ConnectionRunner;
+import dev.z4j.brain.store.read.OperatorReads;
+import dev.z4j.brain.store.read.SqlOperatorReads;
+import dev.z4j.brain.store.read.TaskFilter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tasks-by-state counts PostgreSQL keeps (V018's triggers) against a count of the tasks
+ * themselves, after every kind of write: ingest batches in any order, resends, two replicas
+ * writing the same tasks at once, the operator's deletes, a TRUNCATE, and a database that had
+ * tasks before the migration.
+ */
+class TaskStateCountsTest {
+    private static final String[] STATES = {"received", "started", "success", "failure", "retry", "revoked"};
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
+
+    @Test
+    void batchesInAnyOrderWithResendsKeepTheCountsOfTheTasks() throws Exception {
+        String url = SharedPostgres.freshDatabaseUrl("counts");
+        try (PostgresDatabase db = SharedPostgres.openMigrated(url)) {
+            UUID project = db.directory().createProject("counts", "Counts").id();
+            UUID other = db.directory().createProject("other", "Other").id();
+            UUID agent = db.directory().createAgent(project, "a1", "hash-a1").id();
+            UUID otherAgent = db.directory().createAgent(other, "a2", "hash-a2").id();
+            Random random = new Random(7);
+            List<EventRow> sent = new ArrayList<>();
+            for (int round = 0; round < 30; round++) {
+                List<EventRow> batch = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    boolean mine = random.nextInt(4) > 0;
+                    batch.add(event(mine ? project : other, mine ? agent : otherAgent,
+                            "t" + random.nextInt(300), random));
+                }
+                if (!sent.isEmpty() && random.nextBoolean()) { // a resend of earlier events, mixed in
+                    for (int i = 0; i < 10; i++) {
+                        batch.add(sent.get(random.nextInt(sent.size())));
+                    }
+                }
+                db.eventStore().write(batch);
+                sent.addAll(batch);
+                assertKeptCountsMatchTheTasks(url);
+            }
+            Map<String, Long> counted = countedTasks(url).get(project.toString());
+            assertThat(counted.keySet()).as("the run moved tasks through several states").hasSizeGreaterThan(3);
+            assertThat(nonZero(db.reads().stats(project, T0).tasksByState())).isEqualTo(counted);
+            assertThat(db.directory().stats(project).tasksByState()).isEqualTo(counted);
+        }
+    }
+
+    @Test
+    void aLargeProjectsTasksByStateAreCurrentNotALastCount() throws Exception {
+        String url = SharedPostgres.freshDatabaseUrl("counts_large");
+        try (PostgresDatabase db = SharedPostgres.openMigrated(url)) {
+            UUID project = db.directory().createProject("large", "Large").id();
+            UUID agent = db.directory().createAgent(project, "a1", "hash-large").id();
+            // Counts from 3 tasks up kept for an hour: what a large project gets where tasks are counted.
+            OperatorReads keeping = new SqlOperatorReads(new ConnectionRunner(() -> db.dataSource().getConnection()),
+                    PgReadDialect.INSTANCE, 3, Duration.ofHours(1));
+            Random random = new Random(5);
+            List<EventRow> first = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                first.add(event(project, agent, "t" + i, random));
+            }
+            db.eventStore().write(first);
+            assertThat(total(keeping.stats(project, T0).tasksByState())).isEqualTo(5);
+            db.eventStore().write(List.of(event(project, agent, "t5", random), event(project, agent, "t6", random)));
+            assertThat(nonZero(keeping.stats(project, T0).tasksByState()))
+                    .isEqualTo(countedTasks(url).get(project.toString()));
+        }
+    }
+
+    @Test
+    void twoReplicasWritingTheSameTasksAtOnceKeepTheCounts() throws Exception {
+        String url = SharedPostgres.freshDatabaseUrl("counts_two");
+        try (PostgresDatabase a = SharedPostgres.openMigrated(url); PostgresDatabase b = SharedPostgres.open(url)) {
+            UUID project = a.directory().createProject("two", "Two").id();
+            UUID agent = a.directory().createAgent(project, "a1", "hash-two").id();
+            ExecutorService writers = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 20; round++) {
+                    Random random = new Random(round);
+                    List<EventRow> shared = new ArrayList<>(); // the same events sent to both (a resend after a reconnect)
+                    List<EventRow> onA = new ArrayList<>();
+                    List<EventRow> onB = new ArrayList<>();
+                    for (int i = 0; i < 60; i++) {
+                        String task = "t" + random.nextInt(80);
+                        shared.add(event(project, agent, task, random));
+                        onA.add(event(project, agent, task, random));
+                        onB.add(event(project, agent, "t" + random.nextInt(80), random));
+                    }
+                    onA.addAll(shared);
+                    onB.addAll(shared);
+                    Future<?> fa = writers.submit(writing(a, onA));
+                    Future<?> fb = writers.submit(writing(b, onB));
+                    fa.get();
+                    fb.get();
+                    assertKeptCountsMatchTheTasks(url);
+                }
+            } finally {
+                writers.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void deletesAndTruncateKeepTheCounts() throws Exception {
+        String url = SharedPostgres.freshDatabaseUrl("counts_delete");
+        try (PostgresDatabase db = SharedPostgres.openMigrated(url)) {
+            UUID project = db.directory().createProject("del", "Del").id();
+            UUID agent = db.directory().createAgent(project, "a1", "hash-del").id();
+            Random random = new Random(3);
+            List<EventRow> batch = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                batch.add(event(project, agent, "t" + i, random));
+            }
+            db.eventStore().write(batch);
+            long before = total(countedTasks(url).get(project.toString()));
+
+            List<UUID> some = new ArrayList<>();
+            try (Connection c = connect(url); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id FROM tasks ORDER BY task_id LIMIT 30")) {
+                while (rs.next()) {
+                    some.add(rs.getObject(1, UUID.class));
+                }
+            }
+            assertThat(db.reads().deleteTasks(project, some)).isEqualTo(30);
+            assertKeptCountsMatchTheTasks(url);
+            assertThat(db.reads().deleteTasks(TaskFilter.all(project).withState("success"), 1000)).isPositive();
+            assertKeptCountsMatchTheTasks(url);
+            assertThat(total(kept(url).get(project.toString()))).isLessThan(before - 30);
+
+            try (Connection c = connect(url); Statement s = c.createStatement()) {
+                s.execute("TRUNCATE tasks");
+            }
+            assertThat(kept(url)).isEmpty();
+            db.eventStore().write(List.of(event(project, agent, "after-truncate", random)));
+            assertKeptCountsMatchTheTasks(url);
+        }
+    }
+
+    @Test
+    void theMigrationCountsTheTasksAlreadyStored() throws Exception {
+        String url = SharedPostgres.freshDatabaseUrl("counts_backfill");
+        try (PostgresDatabase db = SharedPostgres.openMigrated(url)) {
+            UUID project = db.directory().createProject("old", "Old").id();
+            UUID agent = db.directory().createAgent(project, "a1", "hash-old").id();
+            Random random = new Random(11);
+            List<EventRow> batch = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                batch.add(event(project, agent, "t" + i, random));
+            }
+            db.eventStore().write(batch);
+            try (Connection c = connect(url); Statement s = c.createStatement()) {
+                // Back to the schema before V018, with its tasks.
+                s.execute("DROP TABLE task_state_counts");
+                s.execute("DROP FUNCTION z4j_count_task_states() CASCADE");
+                s.execute("DELETE FROM schema_migrations WHERE version = 18");
+            }
+            db.migrate();
+            assertThat(total(kept(url).get(project.toString()))).isEqualTo(150);
+            assertKeptCountsMatchTheTasks(url);
+        }
+    }
+
+    /** A task event of a random state (or a sent task), at a random time: batches arrive in any order. */
+    private static EventRow event(UUID project, UUID agent, String task, Random random) {
+        String state = random.nextInt(8) == 0 ? null : STATES[random.nextInt(STATES.length)];
+        Instant at = T0.plusMillis(random.nextInt(300_000));
+        return Rows.task(project, agent, task, state, at, Rows.facts(state), "q", "w");
+    }
+
+    private static Callable<Void> writing(PostgresDatabase db, List<EventRow> events) {
+        return () -> {
+            db.eventStore().write(events);
+            return null;
+        };
+    }
+
+    private static void assertKeptCountsMatchTheTasks(String url) throws Exception {
+        assertThat(kept(url)).isEqualTo(countedTasks(url));
+    }
+
+    /** Project -> state -> tasks, as the triggers keep them (zero rows left out). */
+    private static Map<String, Map<String, Long>> kept(String url) throws Exception {
+        return byProject(url, "SELECT project_id, state, tasks FROM task_state_counts WHERE tasks <> 0");
+    }
+
+    private static Map<String, Map<String, Long>> countedTasks(String url) throws Exception {
+        return byProject(url, "SELECT project_id, state, count(*) FROM tasks GROUP BY project_id, state");
+    }
+
+    private static Map<String, Map<String, Long>> byProject(String url, String sql) throws Exception {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        try (Connection c = connect(url); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Long> nonZero(Map<String, Long> counts) {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((state, n) -> {
+            if (n != 0) {
+                out.put(state, n);
+            }
+        });
+        return out;
+    }
+
+    private static long total(Map<String, Long> counts) {
+        return counts == null ? 0 : counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static Connection connect(String url) throws Exception {
+        PostgresUrl u = PostgresUrl.parse(url);
+        return DriverManager.getConnection(u.jdbcUrl(), u.user(), u.password());
+    }
+}
