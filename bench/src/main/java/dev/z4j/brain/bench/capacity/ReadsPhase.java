@@ -364,7 +364,7 @@ final class ReadsPhase {
     private static final String KEY = "coalesce(started_at, '-infinity'::timestamptz)";
 
     record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState,
-                 String finishedInWindow, String windowHour, String windowPartHour, String windowSorted,
+                 String byStateCounted, String finishedInWindow, String windowHour, String windowPartHour, String windowSorted,
                  String nameByName, String nameWalk, String searchIds, String searchWalk) {
         static Plans capture(DataSource ds, UUID project, ReadsSeed.Shape shape, Instant end) throws Exception {
             String taskId = "seed-" + shape.tasks() / 3;
@@ -387,7 +387,11 @@ final class ReadsPhase {
                 String bounded = timeline + " AND received_day >= DATE '" + days[0] + "' AND received_day <= DATE '"
                         + days[1] + "' ORDER BY occurred_at DESC, id DESC LIMIT 50";
                 String unbounded = timeline + " ORDER BY occurred_at DESC, id DESC LIMIT 50";
-                String byState = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project + "' GROUP BY state";
+                // What the stats page reads (PgReadDialect.keptTaskStateCounts, kept by V018's triggers), and
+                // the count of the tasks it replaced.
+                String byState = "SELECT state, tasks FROM task_state_counts WHERE project_id = '" + project
+                        + "' AND tasks <> 0";
+                String byStateCounted = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project + "' GROUP BY state";
                 // The readers' name page (name=job_17: the seed's app.tasks.job_17 and job_170-179) as
                 // SqlOperatorReads.byNamesQuery reads it, and as the list walk read it before V015; run after
                 // the rounds with ingest, whose tasks (other names) lie above the history in list order.
@@ -433,7 +437,7 @@ final class ReadsPhase {
                         + project + "' AND received_at >= '" + from + "' AND received_at <= '"
                         + from.plus(Duration.ofHours(24)) + "' OFFSET 0) r ORDER BY k DESC, id DESC LIMIT 50";
                 return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState),
-                        explain(c, finished), explain(c, hour), explain(c, partHour), explain(c, wholeDay),
+                        explain(c, byStateCounted), explain(c, finished), explain(c, hour), explain(c, partHour), explain(c, wholeDay),
                         explain(c, byName), explain(c, nameWalk), explain(c, searchIds), explain(c, searchWalk));
             }
         }
@@ -545,10 +549,12 @@ final class ReadsPhase {
         t.append("The same statement without the day range, for comparison (what a timeline costs when the task row ")
                 .append("does not know its days): one index probe in every partition.\n\n```\n")
                 .append(plans.timelineUnbounded()).append("```\n\n");
-        t.append("Tasks by state for the stats page (the whole project, every state; for projects over 100 000 tasks the brain ")
-                .append("recounts it in the background no sooner than 10 s and 10 times the last count's time after the last, ")
-                .append("and answers the last count meanwhile):\n\n```\n")
+        t.append("Tasks by state for the stats page (the whole project, every state), as PostgreSQL keeps them: triggers on ")
+                .append("`tasks` update one row per project and state with each statement that changes tasks (V018):\n\n```\n")
                 .append(plans.byState()).append("```\n\n");
+        t.append("The count of the tasks those rows replace, for comparison (the brain no longer runs it on PostgreSQL; ")
+                .append("it made it again in the background every 10 s at most, and read the whole table to do it):\n\n```\n")
+                .append(plans.byStateCounted()).append("```\n\n");
         t.append("The stats window counts (tasks finished in the last 24 h, by state; like the home page's tasks started and ")
                 .append("failed in the last 24 h, kept the same way once a count reaches 100 000 tasks: the last 24 h of a busy ")
                 .append("project are pages still being written, so each entry is checked in the heap):\n\n```\n")
