@@ -132,4 +132,10 @@ final class PgReadDialect implements ReadDialect {
     public String keptTaskStateCounts() {
         return "SELECT state, tasks FROM task_state_counts WHERE project_id = ? AND tasks <> 0";
     }
+
+    // V019: hours are UTC wall times (timestamp), the bound a timestamptz.
+    @Override
+    public String keptHoursFrom() {
+        return "hour >= (CAST(? AS timestamptz) AT TIME ZONE 'UTC')";
+    }
 }

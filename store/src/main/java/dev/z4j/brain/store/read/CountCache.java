@@ -17,10 +17,12 @@ import java.util.function.LongSupplier;
 /**
  * The counts behind the stats and home pages for large projects, served at most {@code maxAge}
  * old. Counting tasks is O(the tasks counted) however it is read: every task a project ever had
- * (the stats page's tasks by state where the database keeps no counts, i.e. SQLite; an index-only
- * scan of 5 million entries took about a second on 2 cores) or every task of the last 24 h (a busy project's last day: 167 000 rows of recently
+ * (the stats page's tasks by state; an index-only scan of 5 million entries took about a second on
+ * 2 cores) or every task of the last 24 h (a busy project's last day: 167 000 rows of recently
  * written pages, ~0.4 s, because the visibility map of pages still being updated is never set and
- * each entry is checked in the heap). Both pages are polled. A key whose last count was below
+ * each entry is checked in the heap). Both pages are polled. On PostgreSQL the database keeps
+ * tasks by state and per-hour window counts itself (V018, V019), so there a window's count is
+ * only its part-hour before the first whole hour; SQLite counts all of it. A key whose last count was below
  * {@code exactBelow} is counted on every request (exact, and cheap); above it, the last count is
  * answered and, once it is older than {@code maxAge} and than {@link #COST_FACTOR} times what the
  * last count took, one background recount replaces it (others keep getting the old one meanwhile),

@@ -89,6 +89,15 @@ public interface ReadDialect {
     }
 
     /**
+     * The condition on {@code task_hour_counts} that picks the hours from a bound time on (one
+     * placeholder, a whole UTC hour), or null where the database keeps no hour counts and a
+     * window's tasks are counted.
+     */
+    default String keptHoursFrom() {
+        return null;
+    }
+
+    /**
      * {@code c}, set up for a statement nobody waits for (a background recount): PostgreSQL plans
      * it without parallel workers for the rest of the transaction, so it takes one core, not all;
      * SQLite has none to turn off.

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -751,10 +752,8 @@ public final class SqlOperatorReads implements OperatorReads {
                             .sql(" GROUP BY state")))));
         }
         Map<String, Long> finished = windowCounts.get(Window.of(projectId, "finished", since),
-                (w, background) -> countRead("tasks finished in window", background, c -> countsBy(c,
-                        new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(w.project())
-                                .sql(" AND finished_at >= ?").time(since)
-                                .sql(" AND state IN ('success', 'failure') GROUP BY state"))));
+                (w, background) -> countRead("tasks finished in window", background,
+                        c -> finishedCounts(c, w.project(), since)));
         return db.read("project stats", c -> {
             Map<String, Long> tasks = byState;
             if (kept != null) {
@@ -855,20 +854,76 @@ public final class SqlOperatorReads implements OperatorReads {
         });
     }
 
-    /** Per project: "started" (tasks whose list sort key is in the window) and "failed" (failures finished in it). */
+    /**
+     * Tasks finished since {@code since}, by state (success, failure). Where the database keeps hour
+     * counts: its whole hours from the first hour boundary on, plus a count of the part-hour before it.
+     */
+    private Map<String, Long> finishedCounts(Connection c, UUID project, Instant since) throws SQLException {
+        Instant hours = keptHoursFrom(since);
+        Sql counted = new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(project)
+                .sql(" AND finished_at >= ?").time(since);
+        if (hours != null) {
+            counted.sql(" AND finished_at < ?").time(hours);
+        }
+        Map<String, Long> out = countsBy(c, counted.sql(" AND state IN ('success', 'failure') GROUP BY state"));
+        if (hours != null) {
+            keptHours(c, List.of(project), List.of("success", "failure"), hours)
+                    .getOrDefault(project, Map.of()).forEach((state, n) -> out.merge(state, n, Long::sum));
+        }
+        return out;
+    }
+
+    /**
+     * Per project: "started" (tasks whose list sort key is in the window) and "failed" (failures
+     * finished in it); from kept hours and a part-hour count as {@link #finishedCounts}.
+     */
     private Map<UUID, Map<String, Long>> activityCounts(Connection c, Collection<UUID> projectIds, Instant since)
             throws SQLException {
-        Map<UUID, Long> started = countsByProject(c, new Sql("SELECT project_id, count(*) FROM ")
+        Instant hours = keptHoursFrom(since);
+        Sql startedQuery = new Sql("SELECT project_id, count(*) FROM ")
                 .sql(d.tableUsing("tasks", TASKS_LISTED)).sql(" WHERE project_id IN ").uuidList(projectIds)
-                .sql(" AND " + d.taskSortKey() + " >= " + d.taskSortKeyParam()).time(since)
-                .sql(" GROUP BY project_id"));
-        Map<UUID, Long> failed = countsByProject(c, new Sql("SELECT project_id, count(*) FROM ")
+                .sql(" AND " + d.taskSortKey() + " >= " + d.taskSortKeyParam()).time(since);
+        Sql failedQuery = new Sql("SELECT project_id, count(*) FROM ")
                 .sql(d.tableUsing("tasks", TASKS_FAILED))
-                .sql(" WHERE state = 'failure' AND finished_at IS NOT NULL AND finished_at >= ?").time(since)
-                .sql(" AND project_id IN ").uuidList(projectIds).sql(" GROUP BY project_id"));
+                .sql(" WHERE state = 'failure' AND finished_at IS NOT NULL AND finished_at >= ?").time(since);
+        if (hours != null) {
+            startedQuery.sql(" AND " + d.taskSortKey() + " < " + d.taskSortKeyParam()).time(hours);
+            failedQuery.sql(" AND finished_at < ?").time(hours);
+        }
+        Map<UUID, Long> started = countsByProject(c, startedQuery.sql(" GROUP BY project_id"));
+        Map<UUID, Long> failed = countsByProject(c, failedQuery.sql(" AND project_id IN ").uuidList(projectIds)
+                .sql(" GROUP BY project_id"));
+        Map<UUID, Map<String, Long>> kept = hours == null ? Map.of()
+                : keptHours(c, projectIds, List.of("started", "failure"), hours);
         Map<UUID, Map<String, Long>> out = new HashMap<>();
         for (UUID p : projectIds) {
-            out.put(p, Map.of("started", started.getOrDefault(p, 0L), "failed", failed.getOrDefault(p, 0L)));
+            Map<String, Long> k = kept.getOrDefault(p, Map.of());
+            out.put(p, Map.of("started", started.getOrDefault(p, 0L) + k.getOrDefault("started", 0L),
+                    "failed", failed.getOrDefault(p, 0L) + k.getOrDefault("failure", 0L)));
+        }
+        return out;
+    }
+
+    /** Where a window's kept hours start (the first whole UTC hour at or after {@code since}), or null: none kept. */
+    private Instant keptHoursFrom(Instant since) {
+        if (d.keptHoursFrom() == null) {
+            return null;
+        }
+        Instant hour = since.truncatedTo(ChronoUnit.HOURS);
+        return hour.equals(since) ? hour : hour.plus(1, ChronoUnit.HOURS);
+    }
+
+    /** Per project and measure, the tasks the database kept for the hours from {@code from} on. */
+    private Map<UUID, Map<String, Long>> keptHours(Connection c, Collection<UUID> projectIds, List<String> measures,
+                                                   Instant from) throws SQLException {
+        Sql q = new Sql("SELECT project_id, measure, sum(tasks) FROM task_hour_counts WHERE project_id IN ")
+                .uuidList(projectIds).sql(" AND measure IN ").textList(measures)
+                .sql(" AND " + d.keptHoursFrom()).time(from).sql(" GROUP BY project_id, measure");
+        Map<UUID, Map<String, Long>> out = new HashMap<>();
+        try (PreparedStatement ps = q.prepare(c, d); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(d.uuid(rs, "project_id"), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
+            }
         }
         return out;
     }

@@ -31,11 +31,12 @@ import org.junit.jupiter.api.Test;
  * The tasks-by-state counts PostgreSQL keeps (V018's triggers) against a count of the tasks
  * themselves, after every kind of write: ingest batches in any order, resends, two replicas
  * writing the same tasks at once, the operator's deletes, a TRUNCATE, and a database that had
- * tasks before the migration.
+ * tasks before the migration. The same for the counts per hour (V019) the stats and home windows
+ * are read from.
  */
 class TaskStateCountsTest {
     private static final String[] STATES = {"received", "started", "success", "failure", "retry", "revoked"};
-    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofHours(7));
 
     @Test
     void batchesInAnyOrderWithResendsKeepTheCountsOfTheTasks() throws Exception {
@@ -67,6 +68,55 @@ class TaskStateCountsTest {
             assertThat(counted.keySet()).as("the run moved tasks through several states").hasSizeGreaterThan(3);
             assertThat(nonZero(db.reads().stats(project, T0).tasksByState())).isEqualTo(counted);
             assertThat(db.directory().stats(project).tasksByState()).isEqualTo(counted);
+        }
+    }
+
+    @Test
+    void windowCountsFromKeptHoursEqualTheTasksCounted() throws Exception {
+        String url = SharedPostgres.freshDatabaseUrl("counts_window");
+        try (PostgresDatabase db = SharedPostgres.openMigrated(url)) {
+            UUID project = db.directory().createProject("window", "Window").id();
+            UUID agent = db.directory().createAgent(project, "a1", "hash-window").id();
+            Random random = new Random(13);
+            for (int round = 0; round < 10; round++) {
+                List<EventRow> batch = new ArrayList<>();
+                for (int i = 0; i < 60; i++) {
+                    batch.add(event(project, agent, "t" + random.nextInt(200), random));
+                }
+                db.eventStore().write(batch);
+            }
+            assertKeptCountsMatchTheTasks(url);
+            List<Instant> windows = new ArrayList<>(List.of(T0.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(3)),
+                    T0.minusSeconds(1), Instant.now()));
+            for (int i = 0; i < 8; i++) {
+                windows.add(T0.plusMillis(random.nextInt(6 * 3_600_000)));
+            }
+            for (Instant since : windows) {
+                String p = project.toString();
+                var stats = db.reads().stats(project, since);
+                assertThat(stats.tasksSucceededInWindow()).as("succeeded since %s", since).isEqualTo(
+                        count(url, "state = 'success' AND finished_at >= ?", since, p));
+                assertThat(stats.tasksFailedInWindow()).as("failed since %s", since).isEqualTo(
+                        count(url, "state = 'failure' AND finished_at >= ?", since, p));
+                var activity = db.reads().activity(List.of(project), since, Instant.now()).get(project);
+                assertThat(activity.tasksStarted()).as("started since %s", since).isEqualTo(
+                        count(url, "started_at >= ?", since, p));
+                assertThat(activity.tasksFailed()).isEqualTo(stats.tasksFailedInWindow());
+            }
+            assertThat(count(url, "started_at >= ?", T0.plus(Duration.ofHours(3)), project.toString()))
+                    .as("the windows hold tasks").isPositive();
+        }
+    }
+
+    private static long count(String url, String where, Instant since, String project) throws Exception {
+        try (Connection c = connect(url);
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM tasks WHERE project_id = ?::uuid AND " + where)) {
+            ps.setString(1, project);
+            ps.setObject(2, java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
@@ -174,10 +224,11 @@ class TaskStateCountsTest {
             }
             db.eventStore().write(batch);
             try (Connection c = connect(url); Statement s = c.createStatement()) {
-                // Back to the schema before V018, with its tasks.
-                s.execute("DROP TABLE task_state_counts");
+                // Back to the schema before V018 and V019, with its tasks.
+                s.execute("DROP TABLE task_state_counts, task_hour_counts");
                 s.execute("DROP FUNCTION z4j_count_task_states() CASCADE");
-                s.execute("DELETE FROM schema_migrations WHERE version = 18");
+                s.execute("DROP FUNCTION z4j_count_task_hours() CASCADE");
+                s.execute("DELETE FROM schema_migrations WHERE version IN (18, 19)");
             }
             db.migrate();
             assertThat(total(kept(url).get(project.toString()))).isEqualTo(150);
@@ -185,10 +236,13 @@ class TaskStateCountsTest {
         }
     }
 
-    /** A task event of a random state (or a sent task), at a random time: batches arrive in any order. */
+    /**
+     * A task event of a random state (or a sent task), at a random time of the 6 hours from
+     * {@link #T0}: batches arrive in any order, and tasks start and finish in different hours.
+     */
     private static EventRow event(UUID project, UUID agent, String task, Random random) {
         String state = random.nextInt(8) == 0 ? null : STATES[random.nextInt(STATES.length)];
-        Instant at = T0.plusMillis(random.nextInt(300_000));
+        Instant at = T0.plusMillis(random.nextInt(6 * 3_600_000));
         return Rows.task(project, agent, task, state, at, Rows.facts(state), "q", "w");
     }
 
@@ -201,6 +255,15 @@ class TaskStateCountsTest {
 
     private static void assertKeptCountsMatchTheTasks(String url) throws Exception {
         assertThat(kept(url)).isEqualTo(countedTasks(url));
+        assertThat(byProject(url, "SELECT project_id, measure || ' ' || hour, tasks FROM task_hour_counts WHERE tasks <> 0"))
+                .as("V019's hour counts").isEqualTo(byProject(url, """
+                        SELECT project_id, measure || ' ' || hour, count(*) FROM (
+                            SELECT project_id, 'started' AS measure, date_trunc('hour', started_at AT TIME ZONE 'UTC') AS hour
+                              FROM tasks WHERE started_at IS NOT NULL
+                            UNION ALL
+                            SELECT project_id, state, date_trunc('hour', finished_at AT TIME ZONE 'UTC')
+                              FROM tasks WHERE finished_at IS NOT NULL AND state IN ('success', 'failure')) t
+                         GROUP BY 1, 2"""));
     }
 
     /** Project -> state -> tasks, as the triggers keep them (zero rows left out). */
