@@ -364,7 +364,7 @@ final class ReadsPhase {
     private static final String KEY = "coalesce(started_at, '-infinity'::timestamptz)";
 
     record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState,
-                 String byStateCounted, String finishedInWindow, String windowHour, String windowPartHour, String windowSorted,
+                 String byStateCounted, String finishedHours, String finishedPartHour, String finishedInWindow, String windowHour, String windowPartHour, String windowSorted,
                  String nameByName, String nameWalk, String searchIds, String searchWalk) {
         static Plans capture(DataSource ds, UUID project, ReadsSeed.Shape shape, Instant end) throws Exception {
             String taskId = "seed-" + shape.tasks() / 3;
@@ -417,7 +417,17 @@ final class ReadsPhase {
                                 .map(col -> "strpos(lower(" + col + " COLLATE \"C\"), 'job_4') > 0")
                                 .collect(java.util.stream.Collectors.joining(" OR "))
                         + ") ORDER BY " + KEY + " DESC, id DESC LIMIT 50";
+                // The stats page's finished-in-window count as SqlOperatorReads.finishedCounts makes it on
+                // PostgreSQL (the whole hours kept by V019, the part-hour counted), and the count it replaced.
                 Instant dayAgo = end.minus(Duration.ofHours(24));
+                Instant firstHour = dayAgo.truncatedTo(ChronoUnit.HOURS).equals(dayAgo) ? dayAgo
+                        : dayAgo.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+                String finishedHours = "SELECT project_id, measure, sum(tasks) FROM task_hour_counts WHERE project_id IN ('"
+                        + project + "') AND measure IN ('success', 'failure') AND hour >= (CAST('" + firstHour
+                        + "' AS timestamptz) AT TIME ZONE 'UTC') GROUP BY project_id, measure";
+                String finishedPartHour = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project
+                        + "' AND finished_at >= '" + dayAgo + "' AND finished_at < '" + firstHour
+                        + "' AND state IN ('success', 'failure') GROUP BY state";
                 String finished = "SELECT state, count(*) FROM tasks WHERE project_id = '" + project
                         + "' AND finished_at >= '" + dayAgo + "' AND state IN ('success', 'failure') GROUP BY state";
                 // The two kinds of arm of the readers' one-day window (SqlOperatorReads.windowByHoursQuery): a
@@ -437,7 +447,8 @@ final class ReadsPhase {
                         + project + "' AND received_at >= '" + from + "' AND received_at <= '"
                         + from.plus(Duration.ofHours(24)) + "' OFFSET 0) r ORDER BY k DESC, id DESC LIMIT 50";
                 return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState),
-                        explain(c, byStateCounted), explain(c, finished), explain(c, hour), explain(c, partHour), explain(c, wholeDay),
+                        explain(c, byStateCounted), explain(c, finishedHours), explain(c, finishedPartHour),
+                        explain(c, finished), explain(c, hour), explain(c, partHour), explain(c, wholeDay),
                         explain(c, byName), explain(c, nameWalk), explain(c, searchIds), explain(c, searchWalk));
             }
         }
@@ -555,9 +566,13 @@ final class ReadsPhase {
         t.append("The count of the tasks those rows replace, for comparison (the brain no longer runs it on PostgreSQL; ")
                 .append("it made it again in the background every 10 s at most, and read the whole table to do it):\n\n```\n")
                 .append(plans.byStateCounted()).append("```\n\n");
-        t.append("The stats window counts (tasks finished in the last 24 h, by state; like the home page's tasks started and ")
-                .append("failed in the last 24 h, kept the same way once a count reaches 100 000 tasks: the last 24 h of a busy ")
-                .append("project are pages still being written, so each entry is checked in the heap):\n\n```\n")
+        t.append("The stats page's window count (tasks finished in the last 24 h, by state; the home page's tasks started and ")
+                .append("failed in the last 24 h are made the same way): the whole hours of the window from counts PostgreSQL keeps ")
+                .append("per project, measure and UTC hour (V019, triggers on `tasks` like the state counts), then the part-hour ")
+                .append("at the window's start counted, tasks of a day ago:\n\n```\n")
+                .append(plans.finishedHours()).append("```\n\n```\n").append(plans.finishedPartHour()).append("```\n\n");
+        t.append("The count of the whole window those replace, for comparison (the last 24 h of a busy project are pages ")
+                .append("still being written, so each entry is checked in the heap):\n\n```\n")
                 .append(plans.finishedInWindow()).append("```\n\n");
         t.append("A time-window page whose window (the readers' day, not a UTC day) lies two weeks down the list: ")
                 .append("its second step takes the sort keys and ids of the top 50 of each whole hour of the window in ")
