@@ -130,11 +130,7 @@ class TaskStateCountsTest {
             OperatorReads keeping = new SqlOperatorReads(new ConnectionRunner(() -> db.dataSource().getConnection()),
                     PgReadDialect.INSTANCE, 3, Duration.ofHours(1));
             Random random = new Random(5);
-            List<EventRow> first = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                first.add(event(project, agent, "t" + i, random));
-            }
-            db.eventStore().write(first);
+            writeOneEventPerTask(db, project, agent, 5, random);
             assertThat(total(keeping.stats(project, T0).tasksByState())).isEqualTo(5);
             db.eventStore().write(List.of(event(project, agent, "t5", random), event(project, agent, "t6", random)));
             assertThat(nonZero(keeping.stats(project, T0).tasksByState()))
@@ -182,11 +178,7 @@ class TaskStateCountsTest {
             UUID project = db.directory().createProject("del", "Del").id();
             UUID agent = db.directory().createAgent(project, "a1", "hash-del").id();
             Random random = new Random(3);
-            List<EventRow> batch = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                batch.add(event(project, agent, "t" + i, random));
-            }
-            db.eventStore().write(batch);
+            writeOneEventPerTask(db, project, agent, 200, random);
             long before = total(countedTasks(url).get(project.toString()));
 
             List<UUID> some = new ArrayList<>();
@@ -218,11 +210,7 @@ class TaskStateCountsTest {
             UUID project = db.directory().createProject("old", "Old").id();
             UUID agent = db.directory().createAgent(project, "a1", "hash-old").id();
             Random random = new Random(11);
-            List<EventRow> batch = new ArrayList<>();
-            for (int i = 0; i < 150; i++) {
-                batch.add(event(project, agent, "t" + i, random));
-            }
-            db.eventStore().write(batch);
+            writeOneEventPerTask(db, project, agent, 150, random);
             try (Connection c = connect(url); Statement s = c.createStatement()) {
                 // Back to the schema before V018 and V019, with its tasks.
                 s.execute("DROP TABLE task_state_counts, task_hour_counts");
@@ -244,6 +232,16 @@ class TaskStateCountsTest {
         String state = random.nextInt(8) == 0 ? null : STATES[random.nextInt(STATES.length)];
         Instant at = T0.plusMillis(random.nextInt(6 * 3_600_000));
         return Rows.task(project, agent, task, state, at, Rows.facts(state), "q", "w");
+    }
+
+    /** One batch: an event of each of tasks t0 .. t(tasks - 1). */
+    private static void writeOneEventPerTask(PostgresDatabase db, UUID project, UUID agent, int tasks, Random random)
+            throws Exception {
+        List<EventRow> batch = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            batch.add(event(project, agent, "t" + i, random));
+        }
+        db.eventStore().write(batch);
     }
 
     private static Callable<Void> writing(PostgresDatabase db, List<EventRow> events) {
