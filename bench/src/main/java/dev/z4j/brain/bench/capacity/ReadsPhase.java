@@ -364,7 +364,8 @@ final class ReadsPhase {
     private static final String KEY = "coalesce(started_at, '-infinity'::timestamptz)";
 
     record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState,
-                 String byStateCounted, String finishedHours, String finishedPartHour, String finishedInWindow, String windowHour, String windowPartHour, String windowSorted,
+                 String byStateCounted, String finishedHours, String finishedPartHour, String finishedInWindow,
+                 String windowHour, String windowPartHour, String windowSorted,
                  String nameByName, String nameWalk, String searchIds, String searchWalk) {
         static Plans capture(DataSource ds, UUID project, ReadsSeed.Shape shape, Instant end) throws Exception {
             String taskId = "seed-" + shape.tasks() / 3;

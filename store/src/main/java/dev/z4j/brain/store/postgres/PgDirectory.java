@@ -311,7 +311,7 @@ public final class PgDirectory implements Directory {
             Map<String, Long> byState = new LinkedHashMap<>();
             long tasks = 0;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT state, tasks FROM task_state_counts WHERE project_id = ? AND tasks <> 0 ORDER BY state")) {
+                    PgReadDialect.INSTANCE.keptTaskStateCounts() + " ORDER BY state")) {
                 ps.setObject(1, projectId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

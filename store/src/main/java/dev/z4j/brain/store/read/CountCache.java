@@ -22,10 +22,10 @@ import java.util.function.LongSupplier;
  * written pages, ~0.4 s, because the visibility map of pages still being updated is never set and
  * each entry is checked in the heap). Both pages are polled. On PostgreSQL the database keeps
  * tasks by state and per-hour window counts itself (V018, V019), so there a window's count is
- * only its part-hour before the first whole hour; SQLite counts all of it. A key whose last count was below
- * {@code exactBelow} is counted on every request (exact, and cheap); above it, the last count is
- * answered and, once it is older than {@code maxAge} and than {@link #COST_FACTOR} times what the
- * last count took, one background recount replaces it (others keep getting the old one meanwhile),
+ * only its part-hour before the first whole hour; SQLite counts all of it. A key whose last count
+ * was below {@code exactBelow} is counted on every request (exact, and cheap); above it, the last
+ * count is answered and, once it is older than {@code maxAge} and than {@link #COST_FACTOR} times
+ * what the last count took, one background recount replaces it (others keep getting the old one meanwhile),
  * so no request waits for a full count after the first and recounting takes at most a tenth of
  * one connection's time (a 3 s count on 2 cores, recounted every 10 s, would take a third of the
  * machine). A window count ("the last 24 h") is recounted over the window as of its recount.

@@ -859,7 +859,7 @@ public final class SqlOperatorReads implements OperatorReads {
      * counts: its whole hours from the first hour boundary on, plus a count of the part-hour before it.
      */
     private Map<String, Long> finishedCounts(Connection c, UUID project, Instant since) throws SQLException {
-        Instant hours = keptHoursFrom(since);
+        Instant hours = firstKeptHour(since);
         Sql counted = new Sql("SELECT state, count(*) FROM tasks WHERE project_id = ?").uuid(project)
                 .sql(" AND finished_at >= ?").time(since);
         if (hours != null) {
@@ -879,7 +879,7 @@ public final class SqlOperatorReads implements OperatorReads {
      */
     private Map<UUID, Map<String, Long>> activityCounts(Connection c, Collection<UUID> projectIds, Instant since)
             throws SQLException {
-        Instant hours = keptHoursFrom(since);
+        Instant hours = firstKeptHour(since);
         Sql startedQuery = new Sql("SELECT project_id, count(*) FROM ")
                 .sql(d.tableUsing("tasks", TASKS_LISTED)).sql(" WHERE project_id IN ").uuidList(projectIds)
                 .sql(" AND " + d.taskSortKey() + " >= " + d.taskSortKeyParam()).time(since);
@@ -905,7 +905,7 @@ public final class SqlOperatorReads implements OperatorReads {
     }
 
     /** Where a window's kept hours start (the first whole UTC hour at or after {@code since}), or null: none kept. */
-    private Instant keptHoursFrom(Instant since) {
+    private Instant firstKeptHour(Instant since) {
         if (d.keptHoursFrom() == null) {
             return null;
         }
