@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -44,6 +46,8 @@ final class ReadLoad {
     /** Statuses other than 200 of the last run, counted, and one body of each ("the brain said why"). */
     private final Map<Integer, LongAdder> refused = new ConcurrentHashMap<>();
     private final Map<Integer, String> refusalBody = new ConcurrentHashMap<>();
+    /** The last paced run's slow answers by second, see {@link #takeSlowSeconds}. */
+    private volatile String slowSeconds = "";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String adminKey;
@@ -122,7 +126,13 @@ final class ReadLoad {
      * Sends {@code perSecond} requests a second, round-robin over {@code mix}, for {@code duration}
      * after {@code warmup}, each on its own virtual thread, and times each from the moment it was due.
      */
-    List<Figures> runPaced(List<Endpoint> mix, double perSecond, Duration warmup, Duration duration) throws Exception {
+    List<Figures> runPaced(List<Endpoint> mix, double perSecond, Duration warmup, Duration duration, long slowMs)
+            throws Exception {
+        // when in the measured time the slow answers were due: a stall shows as a run of seconds, a
+        // busy machine as slow answers spread thinly over the whole round
+        int seconds = (int) Math.ceilDiv(duration.toMillis(), 1000); // a request due at stopAt is not sent
+        AtomicIntegerArray slowBySecond = new AtomicIntegerArray(seconds);
+        AtomicLongArray maxBySecond = new AtomicLongArray(seconds);
         Map<String, Histogram> hist = new LinkedHashMap<>();
         Map<String, LongAdder> errors = new LinkedHashMap<>();
         for (Endpoint e : mix) {
@@ -156,7 +166,13 @@ final class ReadLoad {
                             refused(r);
                             errors.get(e.name()).increment();
                         } else {
-                            hist.get(e.name()).recordValue(Math.max(1, (done - due) / 1000));
+                            long micros = Math.max(1, (done - due) / 1000);
+                            hist.get(e.name()).recordValue(micros);
+                            int second = (int) ((due - measureFrom) / 1_000_000_000L);
+                            maxBySecond.accumulateAndGet(second, micros, Math::max);
+                            if (micros > slowMs * 1000) {
+                                slowBySecond.incrementAndGet(second);
+                            }
                         }
                     } catch (Throwable t) {
                         failure.compareAndSet(null, t);
@@ -167,9 +183,36 @@ final class ReadLoad {
         if (failure.get() != null) {
             throw new IllegalStateException("a paced request failed: " + failure.get(), failure.get());
         }
+        slowSeconds = slowSeconds(slowBySecond, maxBySecond, slowMs);
         Map<String, long[]> errorCounts = new LinkedHashMap<>();
         errors.forEach((name, n) -> errorCounts.put(name, new long[] {n.sum()}));
         return figures(mix, List.of(hist), List.of(errorCounts));
+    }
+
+    /** E.g. "2 over 50 ms in 3 of 60 s: s0 1 (max 412 ms), s7 1 (max 63 ms)"; "none over 50 ms" if so. */
+    static String slowSeconds(AtomicIntegerArray slow, AtomicLongArray max, long slowMs) {
+        StringBuilder t = new StringBuilder();
+        int total = 0;
+        int secondsWithSlow = 0;
+        for (int s = 0; s < slow.length(); s++) {
+            if (slow.get(s) > 0) {
+                total += slow.get(s);
+                secondsWithSlow++;
+                t.append(t.isEmpty() ? "" : ", ").append('s').append(s).append(' ').append(slow.get(s))
+                        .append(" (max ").append(max.get(s) / 1000).append(" ms)");
+            }
+        }
+        if (total == 0) {
+            return "none over " + slowMs + " ms";
+        }
+        return total + " over " + slowMs + " ms in " + secondsWithSlow + " of " + slow.length() + " s: " + t;
+    }
+
+    /** The last paced run's answers over its slow bound by second of the measured time (then forgotten). */
+    String takeSlowSeconds() {
+        String s = slowSeconds;
+        slowSeconds = "";
+        return s;
     }
 
     private void refused(HttpResponse<byte[]> r) {

@@ -107,7 +107,7 @@ final class ReadsPhase {
      * and how its rate was chosen.
      */
     record Round(String label, List<ReadLoad.Figures> figures, LoadGen.Result ingest, String ingestBasis, String load,
-                 String refusals, Duration settled) {}
+                 String refusals, Duration settled, String slowSeconds) {}
 
     /** How long {@link #awaitPersisted} waits for the brain to finish what earlier loads left it. */
     static final Duration SETTLE_LIMIT = Duration.ofMinutes(5);
@@ -188,7 +188,7 @@ final class ReadsPhase {
                         if (rate > 0) {
                             rounds.addAll(withIngest(load, mix, o, loadgen, brain, adminKey, work, rate, basis, out));
                         } else {
-                            rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow(), "", Duration.ZERO));
+                            rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow(), "", Duration.ZERO, ""));
                         }
                     }
                     plans = Plans.capture(ds, project, shape, end);
@@ -217,7 +217,7 @@ final class ReadsPhase {
         if (o.readRate() > 0) {
             out.printf("[reads] paced: %d requests/s, each timed from when it was due, while a loadgen ingests %.0f "
                     + "ev/s (batched shape)%n", o.readRate(), rate);
-            rounds.add(underIngest(pacedLabel(o), load, () -> load.runPaced(mix, o.readRate(), o.warmup(), o.duration()),
+            rounds.add(underIngest(pacedLabel(o), load, () -> load.runPaced(mix, o.readRate(), o.warmup(), o.duration(), (long) LIST_TARGET_MS),
                     o, loadgen, brain, adminKey, work.resolve("agents-reads-paced.json"), rate, basis, out));
         }
         out.printf("[reads] %d readers while a loadgen ingests %.0f ev/s (batched shape)%n", o.readers(), rate);
@@ -246,11 +246,11 @@ final class ReadsPhase {
         Process bg = loadgen.startRun(run, args);
         LoadGen.awaitConnections(bg, loadgen.logOf(run), shape.agents() * shape.workers(), Duration.ofSeconds(60));
         Thread.sleep(3000); // the ingest rate settles before the readers start
-        Round r = report(label, readers.run(), load.takeRefusals(), out);
+        Round r = report(label, readers.run(), load.takeRefusals(), load.takeSlowSeconds(), out);
         LoadGen.Result ingest = loadgen.await(run, bg, rate, Duration.ofSeconds(seconds + 90));
         out.printf("  ingest: %.0f ev/s acked (target %.0f), ack p99 %.0f ms, exit %d%n",
                 ingest.ackedPerSecond(), rate, ingest.ackP99(), ingest.exitCode());
-        return new Round(label, r.figures(), ingest, basis, r.load(), r.refusals(), settled);
+        return new Round(label, r.figures(), ingest, basis, r.load(), r.refusals(), settled, r.slowSeconds());
     }
 
     /**
@@ -309,11 +309,11 @@ final class ReadsPhase {
 
     private static Round round(String label, ReadLoad load, List<ReadLoad.Endpoint> mix, Options o,
                                PrintStream out) throws Exception {
-        return report(label, load.run(mix, o.readers(), o.warmup(), o.duration()), load.takeRefusals(), out);
+        return report(label, load.run(mix, o.readers(), o.warmup(), o.duration()), load.takeRefusals(), "", out);
     }
 
-    private static Round report(String label, List<ReadLoad.Figures> figures, String refusals, PrintStream out)
-            throws Exception {
+    private static Round report(String label, List<ReadLoad.Figures> figures, String refusals, String slowSeconds,
+                                PrintStream out) throws Exception {
         for (ReadLoad.Figures f : figures) {
             out.printf(Locale.ROOT, "  %-28s n=%6d p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%s%n", f.name(), f.count(),
                     f.p50Ms(), f.p99Ms(), f.maxMs(), f.errors() == 0 ? "" : "  errors " + f.errors());
@@ -321,7 +321,10 @@ final class ReadsPhase {
         if (!refusals.isEmpty()) {
             out.println("  answers other than 200: " + refusals);
         }
-        return new Round(label, figures, null, null, Machine.loadNow(), refusals, Duration.ZERO);
+        if (!slowSeconds.isEmpty()) {
+            out.println("  by second of the measured time: " + slowSeconds);
+        }
+        return new Round(label, figures, null, null, Machine.loadNow(), refusals, Duration.ZERO, slowSeconds);
     }
 
     /** The requests of an operator's session, each endpoint with its target group. */
@@ -549,6 +552,10 @@ final class ReadsPhase {
                         r.settled().toMillis() / 1000.0, IDLE.toSeconds()));
             }
             t.append("1-minute load average after \"").append(r.label()).append("\": ").append(r.load()).append(". ");
+            if (!r.slowSeconds().isEmpty()) {
+                t.append("When the slow answers of \"").append(r.label()).append("\" were due, by second of its measured time: ")
+                        .append(r.slowSeconds()).append(". ");
+            }
             if (!r.refusals().isEmpty()) {
                 t.append("Answers other than 200 in \"").append(r.label()).append("\": ").append(r.refusals()).append(". ");
             }

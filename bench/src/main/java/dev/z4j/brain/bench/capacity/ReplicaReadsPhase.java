@@ -143,7 +143,7 @@ final class ReplicaReadsPhase {
                     throw new IllegalStateException("the outage round could not stop and start the standby", e);
                 }
             }) : null;
-            List<ReadLoad.Figures> f = load.runPaced(mix, o.readRate(), o.warmup(), o.duration());
+            List<ReadLoad.Figures> f = load.runPaced(mix, o.readRate(), o.warmup(), o.duration(), (long) ReadsPhase.LIST_TARGET_MS);
             if (stopper != null) {
                 stopper.join();
                 if (outageSeen.get() == null) {

@@ -112,19 +112,23 @@ class ReadsPhaseTest {
         try {
             ReadLoad load = new ReadLoad(server.getAddress().getPort(), "key");
             List<ReadLoad.Figures> figures = load.runPaced(List.of(new ReadLoad.Endpoint("slow", "list", () -> "/slow")),
-                    20, Duration.ZERO, Duration.ofSeconds(2));
+                    20, Duration.ZERO, Duration.ofSeconds(2), 50);
             ReadLoad.Figures f = figures.getFirst();
             assertThat(f.count()).isEqualTo(40);
             assertThat(f.errors()).isZero();
             assertThat(f.p50Ms()).isGreaterThan(500);
             assertThat(f.maxMs()).isGreaterThan(1500);
             assertThat(load.takeRefusals()).isEmpty();
+            // every answer took over 50 ms, and each is placed in the second it was due (the queue
+            // makes the last second's the slowest)
+            assertThat(load.takeSlowSeconds()).startsWith("40 over 50 ms in 2 of 2 s: s0 20 (max ").contains(", s1 20 (max ");
             // a refusal is counted as an error and named with its status and body, not timed
             List<ReadLoad.Figures> busy = load.runPaced(List.of(new ReadLoad.Endpoint("busy", "list", () -> "/busy")),
-                    20, Duration.ZERO, Duration.ofMillis(500));
+                    20, Duration.ZERO, Duration.ofMillis(500), 50);
             assertThat(busy.getFirst().errors()).isEqualTo(10);
             assertThat(busy.getFirst().count()).isZero();
             assertThat(load.takeRefusals()).isEqualTo("503 x10 ({\"detail\": \"database busy\"})");
+            assertThat(load.takeSlowSeconds()).isEqualTo("none over 50 ms");
         } finally {
             server.stop(0);
             clock.shutdownNow();
