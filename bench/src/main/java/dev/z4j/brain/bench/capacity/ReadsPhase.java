@@ -369,7 +369,8 @@ final class ReadsPhase {
     record Plans(String timelineTask, String timeline, String timelineUnbounded, String byState,
                  String byStateCounted, String finishedHours, String finishedPartHour, String finishedInWindow,
                  String windowHour, String windowPartHour, String windowSorted,
-                 String nameByName, String nameWalk, String searchIds, String searchWalk) {
+                 String namesKept, String namesSkipScan, String nameByName, String nameWalk, String searchIds,
+                 String searchWalk) {
         static Plans capture(DataSource ds, UUID project, ReadsSeed.Shape shape, Instant end) throws Exception {
             String taskId = "seed-" + shape.tasks() / 3;
             try (Connection c = ds.getConnection()) {
@@ -409,6 +410,14 @@ final class ReadsPhase {
                 String byName = "WITH w AS MATERIALIZED (SELECT k, id FROM (" + arms + ") u ORDER BY k DESC, id DESC LIMIT 50)"
                         + " SELECT t.id, t.task_id, t.name, t.state FROM w JOIN tasks t ON t.project_id = '" + project
                         + "' AND " + KEY + " = w.k AND t.id = w.id ORDER BY w.k DESC, w.id DESC";
+                // The names those pages pick from, as PostgreSQL keeps them (V020), and the skip scan of the
+                // name index that read them before (SqlOperatorReads.distinctQuery, both forms).
+                String namesKept = "SELECT value FROM task_values WHERE project_id = '" + project
+                        + "' AND kind = 'name' ORDER BY value LIMIT 513";
+                String namesSkipScan = "WITH RECURSIVE n(v, step) AS (SELECT (SELECT name FROM tasks WHERE project_id = '"
+                        + project + "' AND name IS NOT NULL ORDER BY name LIMIT 1), 1 UNION ALL SELECT (SELECT name"
+                        + " FROM tasks WHERE project_id = '" + project + "' AND name > n.v ORDER BY name LIMIT 1),"
+                        + " step + 1 FROM n WHERE n.v IS NOT NULL AND step <= 512) SELECT v FROM n WHERE v IS NOT NULL";
                 String nameWalk = "SELECT id, task_id, name, state FROM tasks WHERE project_id = '" + project
                         + "' AND strpos(name, 'job_17') > 0 ORDER BY " + KEY + " DESC, id DESC LIMIT 50";
                 // The readers' search (search=JOB_4): the task ids containing it, through the trigram index
@@ -453,7 +462,8 @@ final class ReadsPhase {
                 return new Plans(taskId, explain(c, bounded), explain(c, unbounded), explain(c, byState),
                         explain(c, byStateCounted), explain(c, finishedHours), explain(c, finishedPartHour),
                         explain(c, finished), explain(c, hour), explain(c, partHour), explain(c, wholeDay),
-                        explain(c, byName), explain(c, nameWalk), explain(c, searchIds), explain(c, searchWalk));
+                        explain(c, namesKept), explain(c, namesSkipScan), explain(c, byName), explain(c, nameWalk),
+                        explain(c, searchIds), explain(c, searchWalk));
             }
         }
 
@@ -588,13 +598,17 @@ final class ReadsPhase {
                 .append("the part-hours at its ends through `ix_tasks_project_received`, sorted (the first one here); ")
                 .append("the top 50 of those keys (a Merge Append that stops at 50), then those rows:\n\n```\n")
                 .append(plans.windowHour()).append("```\n\n```\n").append(plans.windowPartHour()).append("```\n\n");
+        t.append("The names a name page or a search picks from (the readers' 200), as PostgreSQL keeps them per project ")
+                .append("(V020, triggers on `tasks` add each value not yet kept), and, for comparison in the same run, the ")
+                .append("skip scan of the name index that listed them before (one index descent per name):\n\n```\n")
+                .append(plans.namesKept()).append("```\n\n```\n").append(plans.namesSkipScan()).append("```\n\n");
         t.append("The readers' name page (`name=job_17`, 11 of the 200 names) as the brain reads it since V015, ")
-                .append("name by name through `ix_tasks_project_name_listed` (after the names themselves, one index ")
-                .append("descent each), and, for comparison in the same run, the list walk that read it before, which ")
+                .append("name by name through `ix_tasks_project_name_listed` (after the names above), and, for ")
+                .append("comparison in the same run, the list walk that read it before, which ")
                 .append("passes every newer task of other names (those the ingest rounds added):\n\n```\n")
                 .append(plans.nameByName()).append("```\n\n```\n").append(plans.nameWalk()).append("```\n\n");
         t.append("The readers' search (`search=JOB_4`: 11 names match, no queue, worker or task id) as the brain ")
-                .append("reads it since V017: the names, queues and workers by skip scans as above, and the task ids ")
+                .append("reads it since V017: the names, queues and workers as above (kept since V020), and the task ids ")
                 .append("containing the needle through the trigram index of `task_search` (none here), then the ")
                 .append("matching names' rows as in the name page; and, for comparison in the same run, the list walk ")
                 .append("that read it before, testing four columns of every newer task:\n\n```\n")

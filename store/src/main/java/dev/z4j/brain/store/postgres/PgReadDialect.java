@@ -138,4 +138,10 @@ final class PgReadDialect implements ReadDialect {
     public String keptHoursFrom() {
         return "hour >= (CAST(? AS timestamptz) AT TIME ZONE 'UTC')";
     }
+
+    // V020: kept by triggers on tasks.
+    @Override
+    public boolean keepsTaskValues() {
+        return true;
+    }
 }

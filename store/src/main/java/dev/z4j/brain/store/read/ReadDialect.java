@@ -98,6 +98,15 @@ public interface ReadDialect {
     }
 
     /**
+     * Whether the database keeps each project's distinct task names, queues and workers in
+     * {@code task_values} (kind 'name', 'queue', 'worker'), a superset of those its tasks have;
+     * where it does not, they are read from the tasks' indexes by skip scans.
+     */
+    default boolean keepsTaskValues() {
+        return false;
+    }
+
+    /**
      * {@code c}, set up for a statement nobody waits for (a background recount): PostgreSQL plans
      * it without parallel workers for the rest of the transaction, so it takes one core, not all;
      * SQLite has none to turn off.

@@ -213,16 +213,24 @@ public final class SqlOperatorReads implements OperatorReads {
     }
 
     /**
-     * The project's distinct task names, at most {@link #NAMES_READ_MAX} + 1: a skip scan of the
-     * name index (each step one descent to the next name, not the name's rows). The step counter
-     * bounds the recursion on both databases (PostgreSQL has no LIMIT in a recursive term).
+     * The project's distinct task names, at most {@link #NAMES_READ_MAX} + 1: the rows PostgreSQL
+     * keeps of them (V020, {@link ReadDialect#keepsTaskValues}), or else a skip scan of the name
+     * index (each step one descent to the next name, not the name's rows). The step counter bounds
+     * the recursion on both databases (PostgreSQL has no LIMIT in a recursive term).
      */
     private Sql namesQuery(UUID projectId) {
-        return distinctQuery(projectId, "name", TASKS_NAME_LISTED);
+        return distinctQuery(projectId, "name", "name", TASKS_NAME_LISTED);
     }
 
-    /** The project's distinct values of {@code column}, at most {@link #NAMES_READ_MAX} + 1, as {@link #namesQuery}. */
-    private Sql distinctQuery(UUID projectId, String column, String index) {
+    /**
+     * The project's distinct values of {@code column} (kept as {@code kind}), at most
+     * {@link #NAMES_READ_MAX} + 1, as {@link #namesQuery}.
+     */
+    private Sql distinctQuery(UUID projectId, String kind, String column, String index) {
+        if (d.keepsTaskValues()) {
+            return new Sql("SELECT value FROM task_values WHERE project_id = ?").uuid(projectId)
+                    .sql(" AND kind = ?").text(kind).sql(" ORDER BY value LIMIT ?").number(NAMES_READ_MAX + 1);
+        }
         String using = d.tableUsing("tasks", index);
         return new Sql("WITH RECURSIVE n(v, step) AS (SELECT (SELECT " + column + " FROM " + using + " WHERE project_id = ?")
                 .uuid(projectId)
@@ -281,9 +289,9 @@ public final class SqlOperatorReads implements OperatorReads {
         Predicate<String> contains = value -> asciiLower(value).contains(needle);
         List<String> names = matching(list(namesQuery(project), c, rs -> rs.getString(1)), contains);
         List<String> queues = names == null ? null
-                : matching(list(distinctQuery(project, "queue", TASKS_QUEUE_LISTED), c, rs -> rs.getString(1)), contains);
+                : matching(list(distinctQuery(project, "queue", "queue", TASKS_QUEUE_LISTED), c, rs -> rs.getString(1)), contains);
         List<String> workers = queues == null ? null
-                : matching(list(distinctQuery(project, "worker_name", TASKS_WORKER_LISTED), c, rs -> rs.getString(1)), contains);
+                : matching(list(distinctQuery(project, "worker", "worker_name", TASKS_WORKER_LISTED), c, rs -> rs.getString(1)), contains);
         if (workers == null) {
             return null;
         }

@@ -207,7 +207,7 @@ class PgListPlansTest extends ListPlansContract {
 
     /**
      * A search needle with a trigram is read from what it matches: the distinct names, queues and
-     * workers (skip scans of their indexes), the task ids through the trigram index of task_search,
+     * workers (the rows V020 keeps of them), the task ids through the trigram index of task_search,
      * then each match's rows; the list is never walked, so the page costs the same whatever else
      * the project holds. (A needle without a trigram walks the list: the contract's "tasks, search".)
      */
@@ -226,6 +226,10 @@ class PgListPlansTest extends ListPlansContract {
         List<PlanCapture.Plan> plans = capture.take();
         assertReadFromMatches(plans, "tasks, search matching a queue, deep");
         assertThat(plans).anySatisfy(p -> assertUses(p, "tasks", SqlOperatorReads.TASKS_QUEUE_LISTED));
+        // the names, queues and workers matched against: the kept values, no skip scan of tasks
+        assertThat(plans).filteredOn(p -> p.sql().contains("task_values")).hasSize(3)
+                .allSatisfy(p -> assertUses(p, "task_values", "task_values_pkey"));
+        assertThat(plans).noneMatch(p -> p.sql().contains("WITH RECURSIVE"));
     }
 
     private void assertReadFromMatches(List<PlanCapture.Plan> plans, String what) {
@@ -285,5 +289,10 @@ class PgListPlansTest extends ListPlansContract {
     @Override
     protected String eventIndex() {
         return "project_id_task_id_occurred_at_idx";
+    }
+
+    @Override
+    protected String[] namesRead() {
+        return new String[] {"task_values", "task_values_pkey"};
     }
 }

@@ -202,4 +202,9 @@ class SqliteListPlansTest extends ListPlansContract {
     protected String eventIndex() {
         return "ix_events_project_task";
     }
+
+    @Override
+    protected String[] namesRead() {
+        return new String[] {"tasks", SqlOperatorReads.TASKS_NAME_LISTED};
+    }
 }
