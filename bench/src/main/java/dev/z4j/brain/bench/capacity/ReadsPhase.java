@@ -188,7 +188,8 @@ final class ReadsPhase {
                         if (rate > 0) {
                             rounds.addAll(withIngest(load, mix, o, loadgen, brain, adminKey, work, rate, basis, out));
                         } else {
-                            rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow(), "", Duration.ZERO, ""));
+                            rounds.add(new Round("reads + ingest", List.of(), null, basis, Machine.loadNow(), "",
+                                    Duration.ZERO, ""));
                         }
                     }
                     plans = Plans.capture(ds, project, shape, end);
@@ -217,8 +218,10 @@ final class ReadsPhase {
         if (o.readRate() > 0) {
             out.printf("[reads] paced: %d requests/s, each timed from when it was due, while a loadgen ingests %.0f "
                     + "ev/s (batched shape)%n", o.readRate(), rate);
-            rounds.add(underIngest(pacedLabel(o), load, () -> load.runPaced(mix, o.readRate(), o.warmup(), o.duration(), (long) LIST_TARGET_MS),
-                    o, loadgen, brain, adminKey, work.resolve("agents-reads-paced.json"), rate, basis, out));
+            Readers paced = () -> load.runPaced(mix, o.readRate(), o.warmup(), o.duration(),
+                    (long) LIST_TARGET_MS);
+            rounds.add(underIngest(pacedLabel(o), load, paced, o, loadgen, brain, adminKey,
+                    work.resolve("agents-reads-paced.json"), rate, basis, out));
         }
         out.printf("[reads] %d readers while a loadgen ingests %.0f ev/s (batched shape)%n", o.readers(), rate);
         rounds.add(underIngest("reads + ingest", load, () -> load.run(mix, o.readers(), o.warmup(), o.duration()),
