@@ -48,32 +48,21 @@ CREATE TRIGGER tasks_values_on_truncate AFTER TRUNCATE ON tasks
 
 -- The values already stored, by skip scans of V014's and V015's indexes (one descent per value,
 -- not a read of every task); the triggers above locked tasks against writes until this commits.
-INSERT INTO task_values (project_id, kind, value)
-WITH RECURSIVE v(project_id, value) AS (
-    (SELECT project_id, name FROM tasks WHERE name IS NOT NULL ORDER BY project_id, name LIMIT 1)
-    UNION ALL
-    SELECT n.project_id, n.name FROM v, LATERAL (
-        SELECT project_id, name FROM tasks t
-         WHERE (t.project_id, t.name) > (v.project_id, v.value) AND t.name IS NOT NULL
-         ORDER BY project_id, name LIMIT 1) n)
-SELECT project_id, 'name', value FROM v;
-
-INSERT INTO task_values (project_id, kind, value)
-WITH RECURSIVE v(project_id, value) AS (
-    (SELECT project_id, queue FROM tasks WHERE queue IS NOT NULL ORDER BY project_id, queue LIMIT 1)
-    UNION ALL
-    SELECT n.project_id, n.queue FROM v, LATERAL (
-        SELECT project_id, queue FROM tasks t
-         WHERE (t.project_id, t.queue) > (v.project_id, v.value) AND t.queue IS NOT NULL
-         ORDER BY project_id, queue LIMIT 1) n)
-SELECT project_id, 'queue', value FROM v;
-
-INSERT INTO task_values (project_id, kind, value)
-WITH RECURSIVE v(project_id, value) AS (
-    (SELECT project_id, worker_name FROM tasks WHERE worker_name IS NOT NULL ORDER BY project_id, worker_name LIMIT 1)
-    UNION ALL
-    SELECT n.project_id, n.worker_name FROM v, LATERAL (
-        SELECT project_id, worker_name FROM tasks t
-         WHERE (t.project_id, t.worker_name) > (v.project_id, v.value) AND t.worker_name IS NOT NULL
-         ORDER BY project_id, worker_name LIMIT 1) n)
-SELECT project_id, 'worker', value FROM v;
+DO $$
+DECLARE
+    kept record;
+BEGIN
+    FOR kept IN SELECT * FROM (VALUES ('name', 'name'), ('queue', 'queue'), ('worker', 'worker_name')) k(kind, col)
+    LOOP
+        EXECUTE format($q$
+            INSERT INTO task_values (project_id, kind, value)
+            WITH RECURSIVE v(project_id, value) AS (
+                (SELECT project_id, %1$I FROM tasks WHERE %1$I IS NOT NULL ORDER BY project_id, %1$I LIMIT 1)
+                UNION ALL
+                SELECT n.project_id, n.%1$I FROM v, LATERAL (
+                    SELECT project_id, %1$I FROM tasks t
+                     WHERE (t.project_id, t.%1$I) > (v.project_id, v.value) AND t.%1$I IS NOT NULL
+                     ORDER BY project_id, %1$I LIMIT 1) n)
+            SELECT project_id, %2$L, value FROM v$q$, kept.col, kept.kind);
+    END LOOP;
+END $$;

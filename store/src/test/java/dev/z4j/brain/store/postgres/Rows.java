@@ -9,6 +9,24 @@ import java.util.UUID;
 final class Rows {
     private Rows() {}
 
+    /** Two projects with an agent each, for tests that check one project's figures are not another's. */
+    record TwoProjects(UUID project, UUID agent, UUID other, UUID otherAgent) {
+        UUID project(boolean mine) {
+            return mine ? project : other;
+        }
+
+        UUID agent(boolean mine) {
+            return mine ? agent : otherAgent;
+        }
+    }
+
+    static TwoProjects twoProjects(PostgresDatabase db, String slug) throws Exception {
+        UUID project = db.directory().createProject(slug, slug).id();
+        UUID other = db.directory().createProject(slug + "-other", slug + " other").id();
+        return new TwoProjects(project, db.directory().createAgent(project, "a1", "hash-" + slug).id(),
+                other, db.directory().createAgent(other, "a2", "hash-" + slug + "-other").id());
+    }
+
     static EventRow event(UUID project, UUID agent, String taskId, String kind, Instant occurred, Instant received) {
         return new EventRow(UUID.randomUUID(), project, agent, "celery", taskId, kind, occurred, received,
                 "{\"k\":\"v\"}", null, null, null);

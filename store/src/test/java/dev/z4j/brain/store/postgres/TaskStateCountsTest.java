@@ -42,18 +42,15 @@ class TaskStateCountsTest {
     void batchesInAnyOrderWithResendsKeepTheCountsOfTheTasks() throws Exception {
         String url = SharedPostgres.freshDatabaseUrl("counts");
         try (PostgresDatabase db = SharedPostgres.openMigrated(url)) {
-            UUID project = db.directory().createProject("counts", "Counts").id();
-            UUID other = db.directory().createProject("other", "Other").id();
-            UUID agent = db.directory().createAgent(project, "a1", "hash-a1").id();
-            UUID otherAgent = db.directory().createAgent(other, "a2", "hash-a2").id();
+            Rows.TwoProjects two = Rows.twoProjects(db, "counts");
+            UUID project = two.project();
             Random random = new Random(7);
             List<EventRow> sent = new ArrayList<>();
             for (int round = 0; round < 30; round++) {
                 List<EventRow> batch = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
                     boolean mine = random.nextInt(4) > 0;
-                    batch.add(event(mine ? project : other, mine ? agent : otherAgent,
-                            "t" + random.nextInt(300), random));
+                    batch.add(event(two.project(mine), two.agent(mine), "t" + random.nextInt(300), random));
                 }
                 if (!sent.isEmpty() && random.nextBoolean()) { // a resend of earlier events, mixed in
                     for (int i = 0; i < 10; i++) {

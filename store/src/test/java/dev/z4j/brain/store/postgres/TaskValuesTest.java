@@ -39,10 +39,7 @@ class TaskValuesTest {
     void batchesWithNamesQueuesAndWorkersSeenLaterKeepEveryValueOfTheTasks() throws Exception {
         String url = SharedPostgres.freshDatabaseUrl("values");
         try (PostgresDatabase db = SharedPostgres.openMigrated(url)) {
-            UUID project = db.directory().createProject("values", "Values").id();
-            UUID other = db.directory().createProject("values-other", "Other").id();
-            UUID agent = db.directory().createAgent(project, "a1", "hash-v1").id();
-            UUID otherAgent = db.directory().createAgent(other, "a2", "hash-v2").id();
+            Rows.TwoProjects two = Rows.twoProjects(db, "values");
             Random random = new Random(5);
             List<EventRow> sent = new ArrayList<>();
             for (int round = 0; round < 25; round++) {
@@ -50,8 +47,8 @@ class TaskValuesTest {
                 for (int i = 0; i < 40; i++) {
                     boolean mine = random.nextInt(4) > 0;
                     // tasks t150 .. t199, whose names no earlier task had, from round 15 on
-                    batch.add(event(mine ? project : other, mine ? agent : otherAgent,
-                            random.nextInt(round < 15 ? 150 : 200), random));
+                    int task = random.nextInt(round < 15 ? 150 : 200);
+                    batch.add(event(two.project(mine), two.agent(mine), task, random));
                 }
                 if (!sent.isEmpty() && random.nextBoolean()) {
                     for (int i = 0; i < 10; i++) {
@@ -115,11 +112,11 @@ class TaskValuesTest {
                         facts("started", "app.reports.build"), "reports-q", "celery@reports-1"));
             }
             db.eventStore().write(started);
-            assertThat(taskIds(db.reads().tasks(TaskFilter.all(project).withName("reports"), null, 50)))
-                    .hasSize(10).contains("p0", "p27");
-            assertThat(taskIds(db.reads().tasks(TaskFilter.all(project).withSearch("REPORTS"), null, 50))).hasSize(10);
-            assertThat(taskIds(db.reads().tasks(TaskFilter.all(project).withSearch("reports-q"), null, 50))).hasSize(10);
-            assertThat(taskIds(db.reads().tasks(TaskFilter.all(project).withSearch("reports-1"), null, 50))).hasSize(10);
+            TaskFilter all = TaskFilter.all(project);
+            assertThat(taskIds(db.reads().tasks(all.withName("reports"), null, 50))).hasSize(10).contains("p0", "p27");
+            for (String needle : List.of("REPORTS", "reports-q", "reports-1")) { // a name, a queue, a worker
+                assertThat(taskIds(db.reads().tasks(all.withSearch(needle), null, 50))).as(needle).hasSize(10);
+            }
 
             // a TRUNCATE forgets the values with the tasks; the next write keeps its own again
             try (Connection c = connect(url); Statement s = c.createStatement()) {
@@ -128,7 +125,7 @@ class TaskValuesTest {
             assertThat(kept(url, "name")).isEmpty();
             db.eventStore().write(List.of(Rows.task(project, agent, "q1", "started", T0,
                     facts("started", "app.after.truncate"), "q", "w")));
-            assertThat(taskIds(db.reads().tasks(TaskFilter.all(project).withName("after"), null, 50))).containsExactly("q1");
+            assertThat(taskIds(db.reads().tasks(all.withName("after"), null, 50))).containsExactly("q1");
             assertKeptValuesCoverTheTasks(url);
         }
     }
@@ -137,15 +134,12 @@ class TaskValuesTest {
     void theMigrationKeepsTheValuesOfTheTasksAlreadyStored() throws Exception {
         String url = SharedPostgres.freshDatabaseUrl("values_backfill");
         try (PostgresDatabase db = SharedPostgres.openMigrated(url)) {
-            UUID project = db.directory().createProject("values-old", "Old").id();
-            UUID other = db.directory().createProject("values-old2", "Old 2").id();
-            UUID agent = db.directory().createAgent(project, "a1", "hash-vo").id();
-            UUID otherAgent = db.directory().createAgent(other, "a2", "hash-vo2").id();
+            Rows.TwoProjects two = Rows.twoProjects(db, "values-old");
             Random random = new Random(9);
             List<EventRow> batch = new ArrayList<>();
             for (int i = 0; i < 120; i++) {
                 boolean mine = i % 3 > 0;
-                batch.add(event(mine ? project : other, mine ? agent : otherAgent, i, random));
+                batch.add(event(two.project(mine), two.agent(mine), i, random));
             }
             db.eventStore().write(batch);
             try (Connection c = connect(url); Statement s = c.createStatement()) {
@@ -211,7 +205,8 @@ class TaskValuesTest {
 
     private static Set<String> strings(String url, String sql) throws Exception {
         Set<String> out = new TreeSet<>();
-        try (Connection c = connect(url); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = connect(url); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
