@@ -21,7 +21,7 @@ final class PgSql extends Sql {
 
     @Override
     public <T> T read(String what, Work<T> work) throws StoreException {
-        return transactions.inTransaction(what, work::run);
+        return transactions.autoCommitted(what, work::run);
     }
 
     @Override

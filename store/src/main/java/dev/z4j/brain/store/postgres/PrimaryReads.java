@@ -28,9 +28,10 @@ final class PrimaryReads implements JdbcRunner {
 
     @Override
     public <T> T read(String what, JdbcWork<T> work) throws StoreException {
-        return reads.run(what, () -> transactions.inTransaction(what, work::run));
+        return reads.run(what, () -> transactions.autoCommitted(what, work::run));
     }
 
+    // in a transaction: ReadDialect.gently sets its planner setting for the transaction only
     @Override
     public <T> T readInBackground(String what, JdbcWork<T> work) throws StoreException {
         return recounts.run(what, () -> reads.run(what, () -> transactions.inTransaction(what, work::run)));

@@ -42,6 +42,28 @@ final class Transactions {
     }
 
     /**
+     * Runs read-only work with each statement committed on its own (the pool's auto-commit): one
+     * round trip per statement, where a transaction adds a COMMIT to every read, which with the
+     * operator API's key and project lookups before each request was three of its six round trips.
+     * Statements under READ COMMITTED each see their own snapshot either way; work that needs a
+     * transaction (SET LOCAL, a write) goes through {@link #inTransaction}.
+     */
+    <T> T autoCommitted(String action, Work<T> work) throws StoreException {
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                return work.run(c);
+            } catch (SQLException | IOException | RuntimeException | Error e) {
+                evictIfBroken(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(action, e);
+        } catch (IOException e) {
+            throw PgErrors.translate(action, e);
+        }
+    }
+
+    /**
      * COPY runs on the unwrapped pgjdbc connection, so Hikari never sees its I/O errors and would
      * hand the dead connection out again (it skips validation for connections used in the last
      * 500 ms): evict it ourselves so a restarted server is picked up at the next attempt.
