@@ -288,10 +288,11 @@ public final class SqlOperatorReads implements OperatorReads {
         UUID project = filter.projectId();
         Predicate<String> contains = value -> asciiLower(value).contains(needle);
         List<String> names = matching(list(namesQuery(project), c, rs -> rs.getString(1)), contains);
-        List<String> queues = names == null ? null
-                : matching(list(distinctQuery(project, "queue", "queue", TASKS_QUEUE_LISTED), c, rs -> rs.getString(1)), contains);
-        List<String> workers = queues == null ? null
-                : matching(list(distinctQuery(project, "worker", "worker_name", TASKS_WORKER_LISTED), c, rs -> rs.getString(1)), contains);
+        List<String> queues = names == null ? null : matching(
+                list(distinctQuery(project, "queue", "queue", TASKS_QUEUE_LISTED), c, rs -> rs.getString(1)), contains);
+        List<String> workers = queues == null ? null : matching(
+                list(distinctQuery(project, "worker", "worker_name", TASKS_WORKER_LISTED), c, rs -> rs.getString(1)),
+                contains);
         if (workers == null) {
             return null;
         }
