@@ -3,7 +3,10 @@ package dev.z4j.brain.store.postgres;
 import dev.z4j.brain.store.EventRow;
 import dev.z4j.brain.store.TaskFacts;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /** Builders for test events. */
 final class Rows {
@@ -18,6 +21,15 @@ final class Rows {
         UUID agent(boolean mine) {
             return mine ? agent : otherAgent;
         }
+    }
+
+    /** {@code onA} written through brain {@code a} while {@code onB} is written through {@code b}. */
+    static void writeAtOnce(ExecutorService writers, PostgresDatabase a, List<EventRow> onA, PostgresDatabase b,
+                            List<EventRow> onB) throws Exception {
+        Future<?> fa = writers.submit(() -> a.eventStore().write(onA));
+        Future<?> fb = writers.submit(() -> b.eventStore().write(onB));
+        fa.get();
+        fb.get();
     }
 
     static TwoProjects twoProjects(PostgresDatabase db, String slug) throws Exception {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -56,6 +57,12 @@ public final class SharedPostgres {
 
     static PostgresDatabase open(String url) throws StoreException {
         return PostgresDatabase.open(config(url, 10_000), Duration.ofSeconds(2));
+    }
+
+    /** A plain JDBC connection to {@code url} (outside the brain's pools), for checks on what it wrote. */
+    static Connection connect(String url) throws SQLException {
+        PostgresUrl u = PostgresUrl.parse(url);
+        return DriverManager.getConnection(u.jdbcUrl(), u.user(), u.password());
     }
 
     public static PostgresDatabase openMigrated(String url) throws StoreException {

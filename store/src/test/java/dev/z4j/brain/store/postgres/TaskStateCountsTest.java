@@ -8,7 +8,6 @@ import dev.z4j.brain.store.read.OperatorReads;
 import dev.z4j.brain.store.read.SqlOperatorReads;
 import dev.z4j.brain.store.read.TaskFilter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -21,10 +20,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,7 +103,7 @@ class TaskStateCountsTest {
     }
 
     private static long count(String url, String where, Instant since, String project) throws Exception {
-        try (Connection c = connect(url);
+        try (Connection c = SharedPostgres.connect(url);
              PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM tasks WHERE project_id = ?::uuid AND " + where)) {
             ps.setString(1, project);
             ps.setObject(2, java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
@@ -156,10 +153,7 @@ class TaskStateCountsTest {
                     }
                     onA.addAll(shared);
                     onB.addAll(shared);
-                    Future<?> fa = writers.submit(writing(a, onA));
-                    Future<?> fb = writers.submit(writing(b, onB));
-                    fa.get();
-                    fb.get();
+                    Rows.writeAtOnce(writers, a, onA, b, onB);
                     assertKeptCountsMatchTheTasks(url);
                 }
             } finally {
@@ -179,7 +173,7 @@ class TaskStateCountsTest {
             long before = total(countedTasks(url).get(project.toString()));
 
             List<UUID> some = new ArrayList<>();
-            try (Connection c = connect(url); Statement s = c.createStatement();
+            try (Connection c = SharedPostgres.connect(url); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT id FROM tasks ORDER BY task_id LIMIT 30")) {
                 while (rs.next()) {
                     some.add(rs.getObject(1, UUID.class));
@@ -191,7 +185,7 @@ class TaskStateCountsTest {
             assertKeptCountsMatchTheTasks(url);
             assertThat(total(kept(url).get(project.toString()))).isLessThan(before - 30);
 
-            try (Connection c = connect(url); Statement s = c.createStatement()) {
+            try (Connection c = SharedPostgres.connect(url); Statement s = c.createStatement()) {
                 s.execute("TRUNCATE tasks");
             }
             assertThat(kept(url)).isEmpty();
@@ -208,7 +202,7 @@ class TaskStateCountsTest {
             UUID agent = db.directory().createAgent(project, "a1", "hash-old").id();
             Random random = new Random(11);
             writeOneEventPerTask(db, project, agent, 150, random);
-            try (Connection c = connect(url); Statement s = c.createStatement()) {
+            try (Connection c = SharedPostgres.connect(url); Statement s = c.createStatement()) {
                 // Back to the schema before V018 and V019, with its tasks.
                 s.execute("DROP TABLE task_state_counts, task_hour_counts");
                 s.execute("DROP FUNCTION z4j_count_task_states() CASCADE");
@@ -241,13 +235,6 @@ class TaskStateCountsTest {
         db.eventStore().write(batch);
     }
 
-    private static Callable<Void> writing(PostgresDatabase db, List<EventRow> events) {
-        return () -> {
-            db.eventStore().write(events);
-            return null;
-        };
-    }
-
     private static void assertKeptCountsMatchTheTasks(String url) throws Exception {
         assertThat(kept(url)).isEqualTo(countedTasks(url));
         assertThat(byProject(url, "SELECT project_id, measure || ' ' || hour, tasks FROM task_hour_counts WHERE tasks <> 0"))
@@ -272,7 +259,7 @@ class TaskStateCountsTest {
 
     private static Map<String, Map<String, Long>> byProject(String url, String sql) throws Exception {
         Map<String, Map<String, Long>> out = new TreeMap<>();
-        try (Connection c = connect(url); PreparedStatement ps = c.prepareStatement(sql);
+        try (Connection c = SharedPostgres.connect(url); PreparedStatement ps = c.prepareStatement(sql);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
@@ -295,8 +282,4 @@ class TaskStateCountsTest {
         return counts == null ? 0 : counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static Connection connect(String url) throws Exception {
-        PostgresUrl u = PostgresUrl.parse(url);
-        return DriverManager.getConnection(u.jdbcUrl(), u.user(), u.password());
-    }
 }

@@ -7,7 +7,6 @@ import dev.z4j.brain.store.TaskFacts;
 import dev.z4j.brain.store.read.TaskFilter;
 import dev.z4j.brain.store.read.TaskView;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -22,7 +21,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,10 +80,7 @@ class TaskValuesTest {
                         onA.add(event(project, agent, "a", task, random));
                         onB.add(event(project, agent, "b", task, random));
                     }
-                    Future<?> fa = writers.submit(() -> { a.eventStore().write(onA); return null; });
-                    Future<?> fb = writers.submit(() -> { b.eventStore().write(onB); return null; });
-                    fa.get();
-                    fb.get();
+                    Rows.writeAtOnce(writers, a, onA, b, onB);
                     assertKeptValuesCoverTheTasks(url);
                 }
             } finally {
@@ -119,7 +114,7 @@ class TaskValuesTest {
             }
 
             // a TRUNCATE forgets the values with the tasks; the next write keeps its own again
-            try (Connection c = connect(url); Statement s = c.createStatement()) {
+            try (Connection c = SharedPostgres.connect(url); Statement s = c.createStatement()) {
                 s.execute("TRUNCATE tasks");
             }
             assertThat(kept(url, "name")).isEmpty();
@@ -142,7 +137,7 @@ class TaskValuesTest {
                 batch.add(event(two.project(mine), two.agent(mine), i, random));
             }
             db.eventStore().write(batch);
-            try (Connection c = connect(url); Statement s = c.createStatement()) {
+            try (Connection c = SharedPostgres.connect(url); Statement s = c.createStatement()) {
                 // Back to the schema before V020, with its tasks.
                 s.execute("DROP TABLE task_values");
                 s.execute("DROP FUNCTION z4j_keep_task_values() CASCADE");
@@ -205,7 +200,7 @@ class TaskValuesTest {
 
     private static Set<String> strings(String url, String sql) throws Exception {
         Set<String> out = new TreeSet<>();
-        try (Connection c = connect(url); PreparedStatement ps = c.prepareStatement(sql);
+        try (Connection c = SharedPostgres.connect(url); PreparedStatement ps = c.prepareStatement(sql);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
@@ -214,8 +209,4 @@ class TaskValuesTest {
         return out;
     }
 
-    private static Connection connect(String url) throws Exception {
-        PostgresUrl u = PostgresUrl.parse(url);
-        return DriverManager.getConnection(u.jdbcUrl(), u.user(), u.password());
-    }
 }
