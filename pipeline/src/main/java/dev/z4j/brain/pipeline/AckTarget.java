@@ -5,7 +5,7 @@ package dev.z4j.brain.pipeline;
  * only after the frame's events are committed.
  *
  * <p>Implementations must NOT block: ingress enqueues onto the connection's ordered writer. A slow
- * ack stalls every connection, because there is one persister.
+ * ack stalls every connection of its writer.
  */
 public interface AckTarget {
 
@@ -16,4 +16,12 @@ public interface AckTarget {
      * @param rejected {@code received - accepted}: invalid, duplicate or poison events
      */
     void ack(String batchId, int received, int accepted, int rejected);
+
+    /**
+     * Fixed for the target's life: frames of targets with equal keys go to the same writer, so a
+     * target's acks keep its publish order. Sequential keys spread targets evenly over the writers.
+     */
+    default int laneKey() {
+        return System.identityHashCode(this);
+    }
 }

@@ -1,8 +1,5 @@
 package dev.z4j.brain.pipeline;
 
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.SequenceBarrier;
 import dev.z4j.brain.store.EventRow;
 import dev.z4j.brain.store.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,50 +8,42 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
- * The Disruptor ring between ingress and the store: many producers (one virtual thread per agent
- * connection) publish one entry per verified {@code event_batch} frame; one persister thread writes
- * the gathered frames in one store transaction and acks each frame only after that commit.
+ * The Disruptor rings between ingress and the store: many producers (one virtual thread per agent
+ * connection) publish one entry per verified {@code event_batch} frame; a persister thread per
+ * writer writes the frames it gathered in one store transaction and acks each frame only after that
+ * commit. Each connection's frames go to one writer (its lane), so with several writers (PostgreSQL:
+ * one connection each, writing in parallel) a connection's acks still follow its publish order.
  *
  * <p>Guarantees: a full ring blocks the producer (never drops); acks go out in ring order, so per
- * connection in publish order; a failing store never kills the persister nor loses a frame
+ * connection in publish order; a failing store never kills a persister nor loses a frame
  * (transient failures are retried, bad data is isolated down to the poison event).
  */
 public final class IngestPipeline implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(IngestPipeline.class.getName());
 
-    private final RingBuffer<IngestEntry> ring;
-    private final SequenceBarrier barrier;
-    private final RingSpace ringSpace;
+    /** The most writers a pipeline runs; each holds a database connection. */
+    public static final int MAX_WRITERS = 8;
+
+    private final PersisterLane[] lanes;
     private final Admission admission = new Admission();
     private final HaltSignal halt = new HaltSignal();
     private final PipelineMetrics metrics;
-    private final Thread persisterThread;
 
     private IngestPipeline(Builder b) {
-        // Blocking, not spinning: 2 cores are shared with the web server (see LingerWaitStrategy).
-        LingerWaitStrategy waitStrategy = new LingerWaitStrategy();
-        // MULTI: many connection threads claim slots concurrently (CAS on the cursor).
-        this.ring = RingBuffer.createMultiProducer(IngestEntry::new, b.ringSize, waitStrategy);
-        Sequence consumed = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
-        ring.addGatingSequences(consumed);
-        this.barrier = ring.newBarrier();
-        this.ringSpace = new RingSpace(ring, halt);
-        this.metrics = new PipelineMetrics(b.meterRegistry, ring::remainingCapacity, b.maxBatchEvents);
-
-        RetryingWriter writer = new RetryingWriter(b.eventStore, new Backoff(b.retryMin, b.retryMax), halt, metrics);
-        BatchPersister persister = new BatchPersister(writer, new BatchIsolator(writer, metrics), metrics);
-        PersisterLoop loop = new PersisterLoop(ring, barrier, consumed, waitStrategy, ringSpace, admission, halt,
-                persister, new FrameAcker(b.commitListener, b.insertedRows, metrics), b.maxBatchEvents, b.linger.toNanos());
-        // A platform thread, not virtual: it blocks in JDBC most of the time and must not hold one of
-        // the few carrier threads the connections' virtual threads share.
-        this.persisterThread = Thread.ofPlatform()
-                .name("z4j-pipeline-persister")
-                .daemon(true)
-                .uncaughtExceptionHandler((t, e) -> LOG.log(Level.ERROR, "pipeline persister died", e))
-                .unstarted(loop);
-        persisterThread.start();
+        this.lanes = new PersisterLane[b.writers];
+        this.metrics = new PipelineMetrics(b.meterRegistry, this::remainingCapacity, b.maxBatchEvents);
+        Backoff backoff = new Backoff(b.retryMin, b.retryMax);
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new PersisterLane(i, b.ringSize, b.storeOfWriter.apply(i), b.maxBatchEvents, b.linger, backoff,
+                    admission, halt, this::halt, metrics, b.commitListener, b.insertedRows);
+        }
+        for (PersisterLane lane : lanes) {
+            lane.start();
+        }
     }
 
     public static Builder builder() {
@@ -82,25 +71,38 @@ public final class IngestPipeline implements AutoCloseable {
             throw new IllegalStateException("pipeline is closed");
         }
         try {
-            long sequence = ringSpace.claim();
-            try {
-                ring.get(sequence).set(target, batchId, received, rows, System.nanoTime());
-            } finally {
-                ring.publish(sequence); // always publish a claimed slot, or the consumer would stall on it
-            }
+            lanes[Math.floorMod(target.laneKey(), lanes.length)].publish(target, batchId, received, rows);
         } finally {
             admission.exit();
         }
     }
 
-    /** Free ring slots right now; 0 means producers are blocked. */
+    /**
+     * Free slots in the fullest writer's ring right now; 0 means the producers of that writer's
+     * connections are blocked (back-pressure).
+     */
     public long remainingCapacity() {
-        return ring.remainingCapacity();
+        long free = Long.MAX_VALUE;
+        for (PersisterLane lane : lanes) {
+            if (lane == null) {
+                return 0; // a gauge read while the lanes are being made
+            }
+            free = Math.min(free, lane.remainingCapacity());
+        }
+        return free;
     }
 
-    /** True while publishes are accepted and the persister is alive. */
+    /** True while publishes are accepted and every persister is alive. */
     public boolean isRunning() {
-        return !admission.isClosed() && persisterThread.isAlive();
+        if (admission.isClosed()) {
+            return false;
+        }
+        for (PersisterLane lane : lanes) {
+            if (!lane.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -110,11 +112,13 @@ public final class IngestPipeline implements AutoCloseable {
     @Override
     public void close() {
         beginClose();
-        if (Thread.currentThread() == persisterThread) {
+        if (onPersisterThread()) {
             return; // called from an ack or listener: the loop finishes draining after it returns
         }
         try {
-            persisterThread.join();
+            for (PersisterLane lane : lanes) {
+                lane.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -129,12 +133,12 @@ public final class IngestPipeline implements AutoCloseable {
      */
     public boolean close(Duration timeout) {
         beginClose();
-        if (Thread.currentThread() == persisterThread) {
+        if (onPersisterThread()) {
             return false;
         }
         boolean drained;
         try {
-            drained = persisterThread.join(timeout);
+            drained = awaitTermination(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;
@@ -155,24 +159,44 @@ public final class IngestPipeline implements AutoCloseable {
     public void halt() {
         halt.halt();
         admission.close();
-        barrier.alert();
-        ringSpace.wakeAll();
+        for (PersisterLane lane : lanes) {
+            lane.alert(true);
+        }
     }
 
-    /** Waits for the persister thread to end (after close or halt). */
+    /** Waits up to {@code timeout} in all for every persister thread to end (after close or halt). */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return persisterThread.join(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (PersisterLane lane : lanes) {
+            if (!lane.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean onPersisterThread() {
+        for (PersisterLane lane : lanes) {
+            if (lane.isCurrentThread()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void beginClose() {
         if (admission.close()) {
-            barrier.alert(); // wakes an idle persister so it enters drain mode
+            for (PersisterLane lane : lanes) {
+                lane.alert(false); // wakes an idle persister so it enters drain mode
+            }
         }
     }
 
     /** Settings, validated by {@link #build()} with messages naming the setting. */
     public static final class Builder {
-        private EventStore eventStore;
+        private IntFunction<EventStore> storeOfWriter;
+        private boolean oneStoreForAll;
+        private int writers = 1;
         private int ringSize = 8192;
         private int maxBatchEvents = 2000;
         private Duration linger = Duration.ofMillis(2);
@@ -185,8 +209,29 @@ public final class IngestPipeline implements AutoCloseable {
         private Builder() {
         }
 
+        /** The store of a single writer. */
         public Builder eventStore(EventStore eventStore) {
-            this.eventStore = eventStore;
+            this.storeOfWriter = eventStore == null ? null : writer -> eventStore;
+            this.oneStoreForAll = true;
+            return this;
+        }
+
+        /**
+         * A store per writer, made once per writer at build (a store keeps per-writer state: its
+         * connection's buffers); needed when {@link #writers(int)} is more than one.
+         */
+        public Builder eventStores(Supplier<? extends EventStore> stores) {
+            this.storeOfWriter = stores == null ? null : writer -> stores.get();
+            this.oneStoreForAll = false;
+            return this;
+        }
+
+        /**
+         * Persister threads writing in parallel, each with its own ring of {@link #ringSize(int)}
+         * slots and its own store; a connection's frames always go to the same one. Default 1.
+         */
+        public Builder writers(int writers) {
+            this.writers = writers;
             return this;
         }
 
@@ -234,8 +279,15 @@ public final class IngestPipeline implements AutoCloseable {
 
         /** Validates the settings and starts the persister. */
         public IngestPipeline build() {
-            if (eventStore == null) {
+            if (storeOfWriter == null) {
                 throw new IllegalArgumentException("eventStore is required");
+            }
+            if (writers < 1 || writers > MAX_WRITERS) {
+                throw new IllegalArgumentException("writers must be 1.." + MAX_WRITERS + ", got " + writers);
+            }
+            if (writers > 1 && oneStoreForAll) {
+                throw new IllegalArgumentException("writers = " + writers
+                        + " needs a store per writer: eventStores(...)");
             }
             if (ringSize < 1 || Integer.bitCount(ringSize) != 1) {
                 throw new IllegalArgumentException("ringSize must be a positive power of two, got " + ringSize);

@@ -23,6 +23,7 @@ final class PersisterLoop implements Runnable {
     private final RingSpace ringSpace;
     private final Admission admission;
     private final HaltSignal halt;
+    private final Runnable haltPipeline;
     private final BatchPersister persister;
     private final FrameAcker acker;
     private final int maxBatchEvents;
@@ -35,7 +36,8 @@ final class PersisterLoop implements Runnable {
 
     PersisterLoop(RingBuffer<IngestEntry> ring, SequenceBarrier barrier, Sequence consumed,
                   LingerWaitStrategy waitStrategy, RingSpace ringSpace, Admission admission, HaltSignal halt,
-                  BatchPersister persister, FrameAcker acker, int maxBatchEvents, long lingerNanos) {
+                  Runnable haltPipeline, BatchPersister persister, FrameAcker acker, int maxBatchEvents,
+                  long lingerNanos) {
         this.ring = ring;
         this.barrier = barrier;
         this.consumed = consumed;
@@ -43,6 +45,7 @@ final class PersisterLoop implements Runnable {
         this.ringSpace = ringSpace;
         this.admission = admission;
         this.halt = halt;
+        this.haltPipeline = haltPipeline;
         this.persister = persister;
         this.acker = acker;
         this.maxBatchEvents = maxBatchEvents;
@@ -69,11 +72,10 @@ final class PersisterLoop implements Runnable {
             // halt() interrupted a store retry: stop without acking.
         } finally {
             if (!drained && !halt.isHalted()) {
-                // Died of something unforeseen (an Error): fail producers fast instead of blocking them forever.
+                // Died of something unforeseen (an Error): fail producers fast instead of blocking them
+                // forever, on every lane (the other writers stop too: the pipeline is one unit to its users).
                 LOG.log(System.Logger.Level.ERROR, "pipeline persister stopped unexpectedly; refusing further publishes");
-                halt.halt();
-                admission.close();
-                ringSpace.wakeAll();
+                haltPipeline.run();
             }
         }
     }

@@ -69,7 +69,7 @@ public final class PipelineMetrics {
                 .description("EventStore.write calls retried after a transient failure")
                 .register(registry);
         this.ringRemaining = Gauge.builder(RING_REMAINING, ringRemaining, s -> s.getAsLong())
-                .description("Free ring slots; 0 means producers are blocked (back-pressure)")
+                .description("Free slots in the fullest writer's ring; 0: its producers are blocked (back-pressure)")
                 .strongReference(true)
                 .register(registry);
     }

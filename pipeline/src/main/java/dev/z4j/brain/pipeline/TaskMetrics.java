@@ -78,10 +78,11 @@ public final class TaskMetrics implements InsertedRowListener {
         if (known.contains(name)) {
             return name;
         }
-        // one writer thread (the persister) admits names, so size-then-add cannot overshoot
-        if (known.size() < namesPerProject) {
-            known.add(name);
-            return name;
+        synchronized (known) { // several writers: size-then-add one at a time, or they overshoot the bound
+            if (known.contains(name) || known.size() < namesPerProject) {
+                known.add(name);
+                return name;
+            }
         }
         return OTHER;
     }

@@ -9,6 +9,21 @@ final class RecordingAckTarget implements AckTarget {
     }
 
     private final List<Ack> acks = new CopyOnWriteArrayList<>();
+    private final int laneKey;
+
+    RecordingAckTarget() {
+        this.laneKey = System.identityHashCode(this);
+    }
+
+    /** A target whose frames go to writer {@code laneKey} modulo the writers. */
+    RecordingAckTarget(int laneKey) {
+        this.laneKey = laneKey;
+    }
+
+    @Override
+    public int laneKey() {
+        return laneKey;
+    }
 
     @Override
     public void ack(String batchId, int received, int accepted, int rejected) {
