@@ -236,6 +236,10 @@ public final class PgDirectory implements Directory {
                 ids[i] = a.getKey().toString();
                 agentTimes[i++] = a.getValue().toString();
             }
+            try (PreparedStatement lock = c.prepareStatement(PgEventStore.LOCK_AGENTS)) {
+                lock.setArray(1, c.createArrayOf("text", ids)); // in id order, as the ingest writers do
+                lock.execute();
+            }
             try (PreparedStatement ps = c.prepareStatement(TOUCH_AGENTS)) {
                 ps.setArray(1, c.createArrayOf("text", ids));
                 ps.setArray(2, c.createArrayOf("text", agentTimes));

@@ -167,6 +167,12 @@ public final class PgEventStore implements EventStore {
             ON CONFLICT (project_id, engine, name) DO UPDATE SET
                 last_seen_at = GREATEST(q.last_seen_at, EXCLUDED.last_seen_at)""";
 
+    // The batch's agents locked in id order, first: every writer of agent rows (the ingest writers,
+    // the liveness touch) takes them this way, so they queue instead of deadlocking. An UPDATE ...
+    // FROM unnest locks in whatever order its join plan visits the rows; two such plans deadlocked
+    // three times in 20 s of 20,000 ev/s with two writers (docs/TUNING.md).
+    static final String LOCK_AGENTS = "SELECT 1 FROM agents WHERE id = ANY(?::uuid[]) ORDER BY id FOR NO KEY UPDATE";
+
     // The WHERE skips rows already newer, so replayed old batches neither move it back nor write.
     private static final String TOUCH_AGENTS = """
             UPDATE agents a SET last_seen_at = u.seen
@@ -179,15 +185,19 @@ public final class PgEventStore implements EventStore {
             INSERT INTO task_search (project_id, engine, task_id)
             SELECT project_id, engine, task_id FROM merged_tasks WHERE inserted""";
 
-    // The task rows staged, then every projection of the batch in one statement: the task merge of
-    // what z4j_task_staging holds (nothing when no task changed), the search entries of the new
-    // tasks, the workers and queues the new events name, the agents of all events. The WITH parts
-    // write different tables, so running them under one snapshot changes nothing, and PostgreSQL
-    // runs each to completion, read or not. pgjdbc sends the two statements in one round trip.
-    private static final String PROJECT = STAGE_TASKS + ";\nWITH merged_tasks AS (\n" + MERGE_TASKS
+    // The agents locked, the task rows staged, then every projection of the batch in one statement:
+    // the task merge of what z4j_task_staging holds (nothing when no task changed), the search
+    // entries of the new tasks, the workers and queues the new events name, the agents of all
+    // events. The WITH parts write different tables, so running them under one snapshot changes
+    // nothing, and PostgreSQL runs each to completion, read or not. pgjdbc sends the three
+    // statements in one round trip.
+    private static final String PROJECT = LOCK_AGENTS + ";\n" + STAGE_TASKS
+            + ";\nWITH merged_tasks AS (\n" + MERGE_TASKS
             + "),\nnew_task_ids AS (\n" + INDEX_NEW_TASK_IDS
             + "),\nseen_workers AS (\n" + UPSERT_WORKERS + "),\nseen_queues AS (\n" + TOUCH_QUEUES + ")\n"
             + TOUCH_AGENTS;
+
+    private static final String TOUCH_AGENTS_LOCKED = LOCK_AGENTS + ";\n" + TOUCH_AGENTS;
 
     private final Transactions transactions;
     private final CopyBuffer buffer = new CopyBuffer(64 * 1024);
@@ -222,16 +232,18 @@ public final class PgEventStore implements EventStore {
                 fresh.add(events.get(i));
             }
         }
-        // A resent batch (nothing new) only touches its agents, with the short statement alone.
-        try (PreparedStatement ps = c.prepareStatement(fresh.isEmpty() ? TOUCH_AGENTS : PROJECT)) {
-            int next = 1;
+        // A resent batch (nothing new) only touches its agents, with the short statements alone.
+        Map<UUID, Instant> agents = ActivityFold.agents(events);
+        try (PreparedStatement ps = c.prepareStatement(fresh.isEmpty() ? TOUCH_AGENTS_LOCKED : PROJECT)) {
+            ps.setArray(1, c.createArrayOf("text", agents.keySet().stream().map(UUID::toString).toArray()));
+            int next = 2;
             if (!fresh.isEmpty()) {
                 next = bindTasks(c, ps, next, TaskFold.fold(fresh));
                 next = bindWorkers(c, ps, next, ActivityFold.workers(fresh));
                 next = bindNamed(c, ps, next, ActivityFold.queues(fresh));
             }
-            bindAgents(c, ps, next, ActivityFold.agents(events));
-            ps.executeUpdate();
+            bindAgents(c, ps, next, agents);
+            ps.execute(); // the lock's rows are not read: execute, as executeUpdate refuses a result set
         }
         return inserted;
     }

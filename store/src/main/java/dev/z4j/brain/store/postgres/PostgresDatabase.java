@@ -53,8 +53,11 @@ public final class PostgresDatabase implements Database {
 
     private static final Logger LOG = Logger.getLogger(PostgresDatabase.class.getName());
 
-    /** Connections of the ingest writer's own pool: one writes, one is there when it is being replaced. */
-    static final int INGEST_POOL_SIZE = 2;
+    /**
+     * Connections of the ingest writers' own pool: one per writer (up to eight, Z4J_INGEST_WRITERS),
+     * and one there when one is being replaced. The pool opens them as the writers borrow them.
+     */
+    static final int INGEST_POOL_SIZE = 9;
 
     private final HikariDataSource dataSource;
     private final HikariConfig poolConfig;
