@@ -513,6 +513,17 @@ final class AgentConnection implements WsListener, ConnectionRegistry.Slot, AckT
         return v instanceof Map ? (Map<String, Object>) v : Map.of();
     }
 
+    /**
+     * Every connection of one agent writes through the same ingest writer: the writer's batch
+     * updates the agent's row first and holds it to its commit, so two writers sharing agents
+     * would take turns on those rows (and could lock them in opposite orders).
+     */
+    @Override
+    public int laneKey() {
+        Directory.Agent a = agent; // set by hello, before any event_batch is published
+        return a == null ? 0 : a.id().hashCode();
+    }
+
     /** Called by the persister after commit (AckTarget): must not block (an overflow closes elsewhere). */
     @Override
     public void ack(String batchId, int received, int accepted, int rejected) {

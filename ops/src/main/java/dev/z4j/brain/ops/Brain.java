@@ -132,7 +132,8 @@ public final class Brain implements AutoCloseable {
         //    metrics from the stored rows -> notices.
         NoticeBatcher notices = undo.add(new NoticeBatcher(NOTICE_TICK), NoticeBatcher::close);
         IngestPipeline pipeline = undo.add(IngestPipeline.builder()
-                .eventStore(db.eventStore())
+                .eventStores(db::eventStore)
+                .writers(config.ingestWriters())
                 .ringSize(config.ringSize())
                 .maxBatchEvents(config.batchMaxEvents())
                 .linger(config.batchLinger())

@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import dev.z4j.brain.ingress.api.OperatorConfig;
 import dev.z4j.brain.ingress.api.Origins;
 import dev.z4j.brain.ingress.api.Passwords;
+import dev.z4j.brain.pipeline.IngestPipeline;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.postgres.ReadReplicaConfig;
 
@@ -42,7 +43,8 @@ public record BrainConfig(
         int wsHelloTimeoutSeconds,       // Z4J_WS_HELLO_TIMEOUT_SECONDS (10): a new socket must say hello by then
         int wsWorkersPerAgent,           // Z4J_WS_WORKERS_PER_AGENT (64; 0 = unlimited)
         int agentOfflineTimeoutSeconds,  // Z4J_AGENT_OFFLINE_TIMEOUT_SECONDS (30)
-        int ringSize,                    // Z4J_RING_SIZE (8192, power of two)
+        int ringSize,                    // Z4J_RING_SIZE (8192, power of two): slots per ingest writer
+        int ingestWriters,               // Z4J_INGEST_WRITERS (PostgreSQL 2, SQLite 1): persisters writing in parallel
         int batchMaxEvents,              // Z4J_BATCH_MAX_EVENTS (2000)
         int batchLingerMs,               // Z4J_BATCH_LINGER_MS (10): see docs/TUNING.md, single-event agents
         int httpMaxBodyBytes,            // Z4J_HTTP_MAX_BODY_BYTES (1048576): larger request bodies get 413
@@ -67,6 +69,9 @@ public record BrainConfig(
 
     private static final Logger LOG = Logger.getLogger(BrainConfig.class.getName());
     static final int MIN_SECRET_BYTES = 32;
+    // Two writers on PostgreSQL: one connection each, so one's COPY runs while the other's commit or
+    // projection does (docs/TUNING.md has the measurement).
+    static final int DEFAULT_POSTGRES_WRITERS = 2;
 
     public boolean postgres() {
         return databaseUrl != null;
@@ -137,6 +142,12 @@ public record BrainConfig(
             throw new ConfigException("Z4J_DB_READS (" + reads + ") must not exceed Z4J_DB_POOL_SIZE (" + pool
                     + "): each operator read holds a pooled connection");
         }
+        int writers = e.integer("Z4J_INGEST_WRITERS", url == null ? 1 : DEFAULT_POSTGRES_WRITERS, 1,
+                IngestPipeline.MAX_WRITERS);
+        if (url == null && writers != 1) {
+            throw new ConfigException("Z4J_INGEST_WRITERS must be 1 with the embedded SQLite database (it takes one "
+                    + "writer at a time), was " + writers);
+        }
         int bindPort = e.integer("Z4J_BIND_PORT", 7700, 0, 65535);
         Integer agentPort = e.text("Z4J_AGENT_PORT", null) == null ? null : e.integer("Z4J_AGENT_PORT", 0, 0, 65535);
         if (agentPort != null && agentPort != 0 && agentPort == bindPort) {
@@ -158,6 +169,7 @@ public record BrainConfig(
                 e.integer("Z4J_WS_WORKERS_PER_AGENT", 64, 0, 100_000),
                 e.integer("Z4J_AGENT_OFFLINE_TIMEOUT_SECONDS", 30, 5, 3600),
                 ring,
+                writers,
                 e.integer("Z4J_BATCH_MAX_EVENTS", 2000, 1, 100_000),
                 e.integer("Z4J_BATCH_LINGER_MS", 10, 0, 1000),
                 e.integer("Z4J_HTTP_MAX_BODY_BYTES", 1_048_576, 1024, 67_108_864),

@@ -28,7 +28,7 @@ final class PipelineStats {
     static final String PATH = "/system/pipeline";
 
     private final MeterRegistry meters;
-    private final int ringSize;
+    private final int ringSize; // of each writer's ring; the gauge is the fullest one's free slots
     private final IntSupplier dashboards;
     private final Clock clock;
 

@@ -1,6 +1,7 @@
 package dev.z4j.brain.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.z4j.brain.protocol.Frame;
@@ -11,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -60,6 +62,84 @@ class IngestEndToEndTest {
             assertThat(brain.metric("z4j_events_rejected_total{reason=\"missing_engine\"}")).isEqualTo(1.0);
             assertThat(brain.metric("z4j_frames_received_total{type=\"event_batch\"}")).isEqualTo(tasks + 1.0);
         }
+    }
+
+    /**
+     * On PostgreSQL the brain writes through two ingest writers (Z4J_INGEST_WRITERS): six agents
+     * stream at once, and each task's end arrives from another agent than its start (so from the
+     * other writer, too, for some), all on one worker and one queue. Every event is stored once,
+     * every task ends succeeded, the kept counts match the rows, and no write had to be retried (a
+     * deadlock between the writers would have been).
+     */
+    @Test
+    void twoWritersStoreEveryEventOnceWhenAgentsShareTasksWorkersAndQueues() throws Exception {
+        int agents = 6;
+        int batches = 30;
+        int tasksPerBatch = 4;
+        try (BrainFixture brain = BrainFixture.start(BrainFixture.Db.POSTGRES, home, Map.of())) {
+            List<TestAgent> connected = new ArrayList<>();
+            try {
+                for (int a = 0; a < agents; a++) {
+                    connected.add(brain.newAgent("writer-agent-" + a).connect(brain.port()).handshake());
+                }
+                Instant t0 = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
+                List<Thread> senders = new ArrayList<>();
+                for (int a = 0; a < agents; a++) {
+                    TestAgent agent = connected.get(a);
+                    int own = a;
+                    int previous = (a + agents - 1) % agents;
+                    senders.add(Thread.ofVirtual().start(() -> {
+                        for (int b = 0; b < batches; b++) {
+                            List<Map<String, Object>> events = new ArrayList<>();
+                            for (int k = 0; k < tasksPerBatch; k++) {
+                                events.addAll(TestAgent.lifecycle("t-" + own + "-" + b + "-" + k, t0).subList(0, 2));
+                                events.add(TestAgent.lifecycle("t-" + previous + "-" + b + "-" + k, t0).get(2));
+                            }
+                            agent.sendBatch("b-" + b, events);
+                        }
+                    }));
+                }
+                for (Thread sender : senders) {
+                    sender.join();
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        connected.stream().allMatch(agent -> agent.acks().size() == batches));
+                for (TestAgent agent : connected) {
+                    for (int b = 0; b < batches; b++) {
+                        assertThat(agent.acksFor("b-" + b)).singleElement()
+                                .isEqualTo(new Frame.EventBatchAck("b-" + b, 3 * tasksPerBatch, 3 * tasksPerBatch, 0));
+                    }
+                    assertThat(agent.errors()).isEmpty();
+                }
+            } finally {
+                for (TestAgent agent : connected) {
+                    agent.close();
+                }
+            }
+            long tasks = (long) agents * batches * tasksPerBatch;
+            assertThat(brain.count("SELECT count(*) FROM events")).isEqualTo(3 * tasks);
+            assertThat(brain.count("SELECT count(*) FROM tasks WHERE state = 'success'")).isEqualTo(tasks);
+            assertThat(brain.count("SELECT tasks FROM task_state_counts WHERE state = 'success'")).isEqualTo(tasks);
+            assertThat(brain.count("SELECT coalesce(sum(tasks), 0) FROM task_state_counts WHERE state <> 'success'"))
+                    .as("no task counted in a state it left").isZero();
+            assertThat(brain.metric("z4j_pipeline_store_retries_total")).as("writes retried").isZero();
+        }
+    }
+
+    @Test
+    void ingestWritersDefaultToTwoOnPostgresAndMustBeOneOnSqlite() {
+        assertThat(BrainConfig.fromEnv(BrainFixture.baseEnv(BrainFixture.Db.POSTGRES, home)).ingestWriters())
+                .isEqualTo(2);
+        Map<String, String> sqlite = BrainFixture.baseEnv(BrainFixture.Db.SQLITE, home);
+        assertThat(BrainConfig.fromEnv(sqlite).ingestWriters()).isEqualTo(1);
+        sqlite.put("Z4J_INGEST_WRITERS", "2");
+        assertThatThrownBy(() -> BrainConfig.fromEnv(sqlite)).isInstanceOf(ConfigException.class)
+                .hasMessage("Z4J_INGEST_WRITERS must be 1 with the embedded SQLite database (it takes one writer at "
+                        + "a time), was 2");
+        Map<String, String> postgres = BrainFixture.baseEnv(BrainFixture.Db.POSTGRES, home);
+        postgres.put("Z4J_INGEST_WRITERS", "9");
+        assertThatThrownBy(() -> BrainConfig.fromEnv(postgres)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Z4J_INGEST_WRITERS must be between 1 and 8");
     }
 
     /**
