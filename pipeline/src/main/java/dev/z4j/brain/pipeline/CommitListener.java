@@ -5,8 +5,8 @@ import java.util.UUID;
 
 /**
  * Told after a commit how many new events each project got (the dashboard publisher listens here).
- * Called on the persister thread: implementations must not block. Not called when a commit
- * inserted nothing.
+ * Called on the writer's persister thread, by several writers at once when there are several:
+ * implementations must be thread-safe and must not block. Not called when a commit inserted nothing.
  */
 public interface CommitListener {
 

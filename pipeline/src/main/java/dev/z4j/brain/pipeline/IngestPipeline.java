@@ -36,9 +36,9 @@ public final class IngestPipeline implements AutoCloseable {
     private IngestPipeline(Builder b) {
         this.lanes = new PersisterLane[b.writers];
         this.metrics = new PipelineMetrics(b.meterRegistry, this::remainingCapacity, b.maxBatchEvents);
-        Backoff backoff = new Backoff(b.retryMin, b.retryMax);
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new PersisterLane(i, b.ringSize, b.storeOfWriter.apply(i), b.maxBatchEvents, b.linger, backoff,
+            lanes[i] = new PersisterLane(i, b.ringSize, b.storeOfWriter.apply(i), b.maxBatchEvents, b.linger,
+                    new Backoff(b.retryMin, b.retryMax), // per writer: it counts that writer's failed tries
                     admission, halt, this::halt, metrics, b.commitListener, b.insertedRows);
         }
         for (PersisterLane lane : lanes) {
