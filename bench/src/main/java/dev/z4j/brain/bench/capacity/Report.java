@@ -360,6 +360,8 @@ final class Report {
         String ring = System.getenv().getOrDefault("Z4J_RING_SIZE", "8192 (default)");
         String batch = System.getenv().getOrDefault("Z4J_BATCH_MAX_EVENTS", "2000 (default)");
         String linger = System.getenv().getOrDefault("Z4J_BATCH_LINGER_MS", "10 (default)");
-        return "Z4J_RING_SIZE=" + ring + ", Z4J_BATCH_MAX_EVENTS=" + batch + ", Z4J_BATCH_LINGER_MS=" + linger;
+        String writers = System.getenv().getOrDefault("Z4J_INGEST_WRITERS", "2 (default)");
+        return "Z4J_INGEST_WRITERS=" + writers + ", Z4J_RING_SIZE=" + ring + ", Z4J_BATCH_MAX_EVENTS=" + batch
+                + ", Z4J_BATCH_LINGER_MS=" + linger;
     }
 }
