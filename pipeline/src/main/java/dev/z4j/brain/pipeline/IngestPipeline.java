@@ -8,7 +8,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -37,7 +36,7 @@ public final class IngestPipeline implements AutoCloseable {
         this.lanes = new PersisterLane[b.writers];
         this.metrics = new PipelineMetrics(b.meterRegistry, this::remainingCapacity, b.maxBatchEvents);
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new PersisterLane(i, b.ringSize, b.storeOfWriter.apply(i), b.maxBatchEvents, b.linger,
+            lanes[i] = new PersisterLane(i, b.ringSize, b.stores.get(), b.maxBatchEvents, b.linger,
                     new Backoff(b.retryMin, b.retryMax), // per writer: it counts that writer's failed tries
                     admission, halt, this::halt, metrics, b.commitListener, b.insertedRows);
         }
@@ -194,7 +193,7 @@ public final class IngestPipeline implements AutoCloseable {
 
     /** Settings, validated by {@link #build()} with messages naming the setting. */
     public static final class Builder {
-        private IntFunction<EventStore> storeOfWriter;
+        private Supplier<? extends EventStore> stores;
         private boolean oneStoreForAll;
         private int writers = 1;
         private int ringSize = 8192;
@@ -211,7 +210,7 @@ public final class IngestPipeline implements AutoCloseable {
 
         /** The store of a single writer. */
         public Builder eventStore(EventStore eventStore) {
-            this.storeOfWriter = eventStore == null ? null : writer -> eventStore;
+            this.stores = eventStore == null ? null : () -> eventStore;
             this.oneStoreForAll = true;
             return this;
         }
@@ -221,7 +220,7 @@ public final class IngestPipeline implements AutoCloseable {
          * connection's buffers); needed when {@link #writers(int)} is more than one.
          */
         public Builder eventStores(Supplier<? extends EventStore> stores) {
-            this.storeOfWriter = stores == null ? null : writer -> stores.get();
+            this.stores = stores;
             this.oneStoreForAll = false;
             return this;
         }
@@ -279,7 +278,7 @@ public final class IngestPipeline implements AutoCloseable {
 
         /** Validates the settings and starts the persister. */
         public IngestPipeline build() {
-            if (storeOfWriter == null) {
+            if (stores == null) {
                 throw new IllegalArgumentException("eventStore is required");
             }
             if (writers < 1 || writers > MAX_WRITERS) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Task metrics an operator alerts on, counted from the events each commit stored (a resent
@@ -42,6 +43,7 @@ public final class TaskMetrics implements InsertedRowListener {
     private final ConcurrentHashMap<UUID, Set<String>> namesOf = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<CounterKey, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+    private final ReentrantLock admitting = new ReentrantLock(); // taken only for a name not seen yet
 
     public TaskMetrics(MeterRegistry registry, int namesPerProject) {
         if (namesPerProject < 0) {
@@ -78,11 +80,14 @@ public final class TaskMetrics implements InsertedRowListener {
         if (known.contains(name)) {
             return name;
         }
-        synchronized (known) { // several writers: size-then-add one at a time, or they overshoot the bound
+        admitting.lock(); // several writers: size-then-add one at a time, or they overshoot the bound
+        try {
             if (known.contains(name) || known.size() < namesPerProject) {
                 known.add(name);
                 return name;
             }
+        } finally {
+            admitting.unlock();
         }
         return OTHER;
     }

@@ -8,6 +8,7 @@ import dev.z4j.brain.store.TaskFold;
 import dev.z4j.brain.store.TaskMerge;
 import dev.z4j.brain.store.TaskUpdate;
 import java.io.IOException;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -234,15 +235,24 @@ public final class PgEventStore implements EventStore {
         }
         // A resent batch (nothing new) only touches its agents, with the short statements alone.
         Map<UUID, Instant> agents = ActivityFold.agents(events);
+        String[] agentIds = new String[agents.size()];
+        String[] agentsSeen = new String[agents.size()];
+        int a = 0;
+        for (Map.Entry<UUID, Instant> agent : agents.entrySet()) {
+            agentIds[a] = agent.getKey().toString();
+            agentsSeen[a++] = agent.getValue().toString();
+        }
         try (PreparedStatement ps = c.prepareStatement(fresh.isEmpty() ? TOUCH_AGENTS_LOCKED : PROJECT)) {
-            ps.setArray(1, c.createArrayOf("text", agents.keySet().stream().map(UUID::toString).toArray()));
+            Array ids = c.createArrayOf("text", agentIds); // the lock's and the touch's
+            ps.setArray(1, ids);
             int next = 2;
             if (!fresh.isEmpty()) {
                 next = bindTasks(c, ps, next, TaskFold.fold(fresh));
                 next = bindWorkers(c, ps, next, ActivityFold.workers(fresh));
                 next = bindNamed(c, ps, next, ActivityFold.queues(fresh));
             }
-            bindAgents(c, ps, next, agents);
+            ps.setArray(next, ids);
+            ps.setArray(next + 1, c.createArrayOf("text", agentsSeen));
             ps.execute(); // the lock's rows are not read: execute, as executeUpdate refuses a result set
         }
         return inserted;
@@ -508,20 +518,6 @@ public final class PgEventStore implements EventStore {
         ps.setArray(index + 2, c.createArrayOf("text", names));
         ps.setArray(index + 3, c.createArrayOf("text", seen));
         return index + 4;
-    }
-
-    /** TOUCH_AGENTS' two arrays at {@code index}. */
-    private static void bindAgents(Connection c, PreparedStatement ps, int index, Map<UUID, Instant> agents)
-            throws SQLException {
-        String[] ids = new String[agents.size()];
-        String[] seen = new String[agents.size()];
-        int i = 0;
-        for (Map.Entry<UUID, Instant> a : agents.entrySet()) {
-            ids[i] = a.getKey().toString();
-            seen[i++] = a.getValue().toString();
-        }
-        ps.setArray(index, c.createArrayOf("text", ids));
-        ps.setArray(index + 1, c.createArrayOf("text", seen));
     }
 
     private static void copy(Connection c, String sql, CopyBuffer buffer) throws SQLException {
