@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,13 +87,14 @@ class ReadsPhaseTest {
         // closed loop, which would only send the next after the answer) all would look like 100 ms.
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newSingleThreadExecutor());
-        // the server's capacity: one answer per 100 ms tick, handed out by a scheduler
-        Semaphore ticks = new Semaphore(0);
-        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-        clock.scheduleAtFixedRate(() -> ticks.release(), 100, 100, TimeUnit.MILLISECONDS);
+        // the server's capacity: one request at a time, 100 ms each (a sleep lasts at least that
+        // long, so every answer is over 50 ms whatever the phase of the client's schedule)
         server.createContext("/api/v1/slow", exchange -> {
-            ticks.acquireUninterruptibly();
-            ticks.drainPermits(); // an idle server does not bank ticks: each answer costs a full 100 ms
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             byte[] body = "{}".getBytes();
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -131,7 +129,6 @@ class ReadsPhaseTest {
             assertThat(load.takeSlowSeconds()).isEqualTo("none over 50 ms");
         } finally {
             server.stop(0);
-            clock.shutdownNow();
         }
     }
 
