@@ -30,6 +30,11 @@
 #                                # a seeded history, the reads above paced at --read-rate under ingest, on a brain
 #                                # without the read URL, with it, and with it while the standby is stopped mid-read;
 #                                # CPU of each server, who answered, fallbacks; replaces its own section.
+#   bench/capacity.sh --only latency [--ingest-rate 4500] [--writers 1,2] [--rounds 2]
+#                                # the cross-replica command and notice latency probes alone (section 3 of the
+#                                # full run), on a fresh pair of brains per writers setting (Z4J_INGEST_WRITERS)
+#                                # and round, settings alternated, background ingest at one fixed rate; about
+#                                # 80 s a pair; replaces its own section.
 #
 # Everything runs on this machine: one embedded PostgreSQL 17, brains and load generators in their own
 # JVMs, on loopback. As root, the asyncio-agent ladders also run over a veth pair with MTU 1500 whose
@@ -42,9 +47,10 @@ source scripts/select-jdk.sh
 rebuild=0
 veth=1
 pass=()
-usage="usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth] [--only memory,storm | --only reads [--tasks N] [--events N] [--readers N] [--read-seconds N] [--ingest-rate N] [--read-rate N] | --only replica [--tasks N] [--events N] [--read-seconds N] [--ingest-rate N] [--read-rate N]]"
+usage="usage: bench/capacity.sh [--rebuild] [--keep] [--no-veth] [--only memory,storm | --only reads [--tasks N] [--events N] [--readers N] [--read-seconds N] [--ingest-rate N] [--read-rate N] | --only replica [--tasks N] [--events N] [--read-seconds N] [--ingest-rate N] [--read-rate N] | --only latency [--ingest-rate N] [--writers 1,2] [--rounds N]]"
 reads=0
 replica=0
+latency=0
 command="bench/capacity.sh $*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -53,13 +59,17 @@ while [ $# -gt 0 ]; do
     --no-veth) veth=0 ;;
     --only)
       [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
-      [[ "$2" =~ ^(memory|storm)(,(memory|storm))*$ || "$2" == reads || "$2" == replica ]] \
-        || { echo "--only: a comma-separated list of memory, storm; or reads; or replica (was '$2')" >&2; exit 2; }
+      [[ "$2" =~ ^(memory|storm)(,(memory|storm))*$ || "$2" == reads || "$2" == replica || "$2" == latency ]] \
+        || { echo "--only: a comma-separated list of memory, storm; or reads; or replica; or latency (was '$2')" >&2; exit 2; }
       [ "$2" = reads ] && reads=1
       [ "$2" = replica ] && replica=1
+      [ "$2" = latency ] && latency=1
       pass+=(--only "$2"); shift ;;
-    --tasks|--events|--readers|--read-seconds|--ingest-rate|--read-rate)
+    --tasks|--events|--readers|--read-seconds|--ingest-rate|--read-rate|--rounds)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1: a whole number (was '${2:-}')" >&2; exit 2; }
+      pass+=("$1" "$2"); shift ;;
+    --writers)
+      [ $# -ge 2 ] && [[ "$2" =~ ^[1-8](,[1-8])*$ ]] || { echo "$1: a comma-separated list of 1 to 8 (was '${2:-}')" >&2; exit 2; }
       pass+=("$1" "$2"); shift ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
@@ -75,13 +85,19 @@ if [ "$rebuild" = 1 ] || [ ! -f ops/target/z4j-brain.jar ] || [ ! -f loadgen/tar
     || { echo "capacity: the build failed (./mvnw -B -DskipTests package); nothing was measured" >&2; exit 1; }
 fi
 
-if [ "$reads" = 0 ] && [ "$replica" = 0 ] && printf '%s\n' "${pass[@]}" | grep -qxE -- '--(tasks|events|readers|read-seconds|ingest-rate|read-rate)'; then
-  echo "--tasks, --events, --readers, --read-seconds, --ingest-rate, --read-rate: only with --only reads or replica" >&2; exit 2
+if [ "$reads" = 0 ] && [ "$replica" = 0 ] && [ "$latency" = 0 ] && printf '%s\n' "${pass[@]}" | grep -qxE -- '--(tasks|events|readers|read-seconds|ingest-rate|read-rate)'; then
+  echo "--tasks, --events, --readers, --read-seconds, --ingest-rate, --read-rate: only with --only reads or replica (--ingest-rate also with latency)" >&2; exit 2
+fi
+if [ "$latency" = 1 ] && printf '%s\n' "${pass[@]}" | grep -qxE -- '--(tasks|events|readers|read-seconds|read-rate)'; then
+  echo "--only latency takes --ingest-rate, --writers and --rounds only" >&2; exit 2
+fi
+if [ "$latency" = 0 ] && printf '%s\n' "${pass[@]}" | grep -qxE -- '--(writers|rounds)'; then
+  echo "--writers, --rounds: only with --only latency" >&2; exit 2
 fi
 if [ "$replica" = 1 ] && printf '%s\n' "${pass[@]}" | grep -qx -- '--readers'; then
   echo "--readers: only with --only reads (the replica rounds are paced, see --read-rate)" >&2; exit 2
 fi
-[ "$reads" = 1 ] || [ "$replica" = 1 ] && veth=0 # the read phases run on loopback only
+[ "$reads" = 1 ] || [ "$replica" = 1 ] || [ "$latency" = 1 ] && veth=0 # these phases run on loopback only
 
 if [ "$veth" = 1 ]; then
   # One name per run (this shell's pid), so runs by different people never share a link. The Java side

@@ -33,7 +33,8 @@ import javax.sql.DataSource;
  * <p>Usage: {@code Capacity --root REPO --out docs/CAPACITY.md --command "bench/capacity.sh" [--keep]
  * [--veth-name z4jcNNN]}, or {@code --only memory,storm} (SocketPhases) or {@code --only reads [--tasks N]
  * [--events N] [--readers N] [--read-seconds N] [--ingest-rate EV_PER_S] [--read-rate REQ_PER_S]} (ReadsPhase), or
- * {@code --only replica} with the same options but --readers (ReplicaReadsPhase). With {@code --veth-name} (and root), the asyncio-agent ladders also run
+ * {@code --only replica} with the same options but --readers (ReplicaReadsPhase), or {@code --only latency
+ * [--ingest-rate EV_PER_S] [--writers 1,2] [--rounds N]} (LatencyPhase). With {@code --veth-name} (and root), the asyncio-agent ladders also run
  * over a 1500-MTU veth link of that name ({@link VethLink}). Exit status 1 when a ladder found no
  * passing step at all (a tool failure, not a figure of 0); the report is written anyway.
  */
@@ -73,6 +74,10 @@ public final class Capacity {
                         ReplicaReadsPhase.EVENTS, ReplicaReadsPhase.INGEST_RATE), out, command, console);
                 return;
             }
+            if ("latency".equals(only)) {
+                LatencyPhase.run(root, work, children, LatencyPhase.Options.parse(args), out, command, console);
+                return;
+            }
             if (only != null) {
                 SocketPhases.run(root, work, children, java.util.Set.of(only.split(",")), out, command, console);
                 return;
@@ -81,15 +86,19 @@ public final class Capacity {
             console.println();
             console.print(Report.table(r));
             Files.createDirectories(out.getParent());
-            // written by --only reads and --only replica alone; a full run keeps them
+            // written by --only reads, --only replica and --only latency alone; a full run keeps them
             String reads = ReadsPhase.section(out);
             String replica = ReplicaReadsPhase.section(out);
+            String latency = LatencyPhase.section(out);
             Files.writeString(out, Report.markdown(r), StandardCharsets.UTF_8);
             if (reads != null) {
                 SocketPhases.write(out, reads, ReadsPhase.BEGIN, ReadsPhase.END);
             }
             if (replica != null) {
                 SocketPhases.write(out, replica, ReplicaReadsPhase.BEGIN, ReplicaReadsPhase.END);
+            }
+            if (latency != null) {
+                SocketPhases.write(out, latency, LatencyPhase.BEGIN, LatencyPhase.END);
             }
             SocketPhases.run(root, work, children, SocketPhases.PHASES, out, command, console);
             console.println("\nwrote " + out + " (run took " + r.elapsed().toSeconds() + " s)");
@@ -178,7 +187,7 @@ public final class Capacity {
                 try (BrainNode b = BrainNode.start(children, setup, "brain-b", BRAIN_JVM_FLAGS, setup.brainEnv())) {
                     // half the batched capacity; 500 ev/s if that search found nothing (the report flags it)
                     latency = ReplicaLatency.run(loadgen, a, b, adminKey, batchedCreds, BATCHED.options(),
-                            batched.found() ? Math.max(500, batched.sustained() / 2) : 500);
+                            batched.found() ? Math.max(500, batched.sustained() / 2) : 500, "");
                 }
                 out.println("  command " + latency.commands() + "; notice " + latency.notices());
                 load.add("latency " + Machine.loadNow());
@@ -226,7 +235,7 @@ public final class Capacity {
         return HexFormat.of().formatHex(b);
     }
 
-    private static String option(String[] args, String name, String def) {
+    static String option(String[] args, String name, String def) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];

@@ -27,16 +27,19 @@ final class ReplicaLatency {
 
     private ReplicaLatency() {}
 
+    /** {@code tag} names this run's probe agent and background loadgen log (unique per run of one database). */
     static Result run(LoadGen loadgen, BrainNode a, BrainNode b, String adminKey, Path credentials,
-                      List<String> backgroundShape, double backgroundRate) throws Exception {
+                      List<String> backgroundShape, double backgroundRate, String tag) throws Exception {
         Rest restA = new Rest(a.port, adminKey);
-        JsonNode creds = restA.post("/projects/" + PROBE_PROJECT + "/agents", "{\"name\":\"capacity-probe\"}", 201);
+        JsonNode creds = restA.post("/projects/" + PROBE_PROJECT + "/agents", "{\"name\":\"capacity-probe" + tag + "\"}",
+                201);
+        String label = "latency-background" + tag;
 
         List<String> args = new ArrayList<>(LoadGen.args(b.wsUrl(), adminKey, credentials, 20, 2, "steady"));
         args.addAll(backgroundShape);
         args.addAll(List.of("--rate", Long.toString(Math.round(backgroundRate)), "--duration", "45s", "--drain", "15s"));
-        Process background = loadgen.startRun("latency-background", args);
-        LoadGen.awaitConnections(background, loadgen.logOf("latency-background"), 40, Duration.ofSeconds(30));
+        Process background = loadgen.startRun(label, args);
+        LoadGen.awaitConnections(background, loadgen.logOf(label), 40, Duration.ofSeconds(30));
         Thread.sleep(3000); // let the background rate settle before probing
 
         Latencies commands;
@@ -51,7 +54,7 @@ final class ReplicaLatency {
                 throw new IllegalStateException("probe agent failed: " + agent.error());
             }
         }
-        LoadGen.Result bg = loadgen.await("latency-background", background, backgroundRate, Duration.ofSeconds(90));
+        LoadGen.Result bg = loadgen.await(label, background, backgroundRate, Duration.ofSeconds(90));
         return new Result(commands, notices, bg);
     }
 
