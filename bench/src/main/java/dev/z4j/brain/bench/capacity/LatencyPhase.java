@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The full run's cross-replica latency probes ({@link ReplicaLatency}) alone, on pairs of brains
  * that differ only in their number of ingest writers ({@code Z4J_INGEST_WRITERS}), the settings
- * alternated round by round in one run so a shared machine's drift falls on each of them alike.
+ * alternated in one run (reversed every other round) so a shared machine's drift and the growing
+ * database fall on each of them alike.
  * Background ingest into brain B runs at one fixed rate for every pair. Run by
  * {@code bench/capacity.sh --only latency [--ingest-rate 4500] [--writers 1,2] [--rounds 2]}; its
  * section of docs/CAPACITY.md (between the markers below) is replaced, the rest left as it is.
@@ -72,7 +73,7 @@ final class LatencyPhase {
             Path credentials = work.resolve("agents-latency.json"); // minted on the first run, reused after
             String adminKey = null; // printed by the first brain only
             for (int round = 1; round <= o.rounds(); round++) {
-                for (int writers : o.writers()) {
+                for (int writers : order(o.writers(), round)) {
                     Map<String, String> env = new HashMap<>(setup.brainEnv());
                     env.put("Z4J_INGEST_WRITERS", Integer.toString(writers));
                     String tag = "-w" + writers + "-r" + round;
@@ -105,7 +106,8 @@ final class LatencyPhase {
         t.append(Report.writtenBy(command, started, took)).append(", on its own embedded PostgreSQL. ")
                 .append("Each row is a fresh pair of brains (`").append(String.join(" ", Capacity.BRAIN_JVM_FLAGS))
                 .append("`, `Z4J_REGISTRY_BACKEND=postgres_notify`) that differ only in `Z4J_INGEST_WRITERS`, ")
-                .append("the settings alternated round by round; the same probes as section 3 of the full run (")
+                .append("the settings alternated, their order reversed every other round (each pair adds its background's ")
+                .append("rows to the one database); the same probes as section 3 of the full run (")
                 .append(ReplicaLatency.COMMANDS).append(" commands issued over REST on A until they reach an agent on B, ")
                 .append(ReplicaLatency.BATCHES).append(" batches sent on B until a dashboard on A gets the notice), ")
                 .append("with background ingest into B at ").append(Report.f0(o.ingestRate()))
@@ -126,6 +128,15 @@ final class LatencyPhase {
     private static String triple(Latencies l) {
         String s = Report.f1(l.p50()) + " / " + Report.f1(l.p99()) + " / " + Report.f1(l.max());
         return l.lost() == 0 ? s : s + " (" + l.lost() + " lost)";
+    }
+
+    /**
+     * The settings in the given order on odd rounds and reversed on even ones (1,2 then 2,1): every
+     * pair adds its background's tasks and events to the one database, so a fixed order would
+     * always give the later setting the larger tables.
+     */
+    static List<Integer> order(List<Integer> writers, int round) {
+        return round % 2 == 1 ? writers : writers.reversed();
     }
 
     /** The body of this section of {@code report}, or null when it has none (a full run keeps it). */

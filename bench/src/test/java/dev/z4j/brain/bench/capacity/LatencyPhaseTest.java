@@ -18,6 +18,10 @@ class LatencyPhaseTest {
         assertThat(d.writers()).containsExactly(1, 2);
         assertThat(d.rounds()).isEqualTo(2);
         assertThat(d.ingestRate()).isEqualTo(4500);
+        // ABBA: the later pairs of a round meet a larger database, so the order turns every round
+        assertThat(LatencyPhase.order(d.writers(), 1)).containsExactly(1, 2);
+        assertThat(LatencyPhase.order(d.writers(), 2)).containsExactly(2, 1);
+        assertThat(LatencyPhase.order(d.writers(), 3)).containsExactly(1, 2);
 
         LatencyPhase.Options o = LatencyPhase.Options.parse(
                 new String[] {"--only", "latency", "--writers", "2,4", "--rounds", "3", "--ingest-rate", "9000"});
