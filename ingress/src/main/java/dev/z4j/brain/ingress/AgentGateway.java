@@ -131,20 +131,23 @@ public final class AgentGateway implements LocalAgents, AutoCloseable {
      * (the caller then tells the other replicas; the reconcile retries in any case).
      */
     @Override
-    public boolean deliver(CommandStore.Command command) {
+    public boolean deliver(UUID commandId, UUID agentId) {
         for (int attempt = 0; attempt < MAX_PUSH_ATTEMPTS; attempt++) {
-            Optional<ConnectionRegistry.Slot> slot = registry.any(command.agentId());
+            Optional<ConnectionRegistry.Slot> slot = registry.any(agentId);
             if (slot.isEmpty()) {
                 return false;
             }
             String socket = slot.get().socketId().wire();
+            CommandStore.Command command;
             try {
-                if (!commands.claim(command.id(), socket, Instant.now())) { // only the winner pushes
+                Optional<CommandStore.Command> claimed = commands.claim(commandId, socket, Instant.now());
+                if (claimed.isEmpty()) { // only the winner pushes
                     return true;
                 }
+                command = claimed.get();
             } catch (StoreException e) {
                 metrics.commandDelivery("claim_failed");
-                LOG.log(Level.WARNING, "could not claim command " + command.id() + ": " + e.getMessage());
+                LOG.log(Level.WARNING, "could not claim command " + commandId + ": " + e.getMessage());
                 return false;
             }
             if (slot.get().push(command)) {

@@ -239,7 +239,7 @@ class CommandDeliveryTest {
         }
 
         @Override
-        public boolean claim(UUID id, String socket, Instant now) throws StoreException {
+        public Optional<Command> claim(UUID id, String socket, Instant now) throws StoreException {
             if (down.get()) {
                 throw new StoreException("connection refused", true, null);
             }

@@ -10,11 +10,17 @@ import java.util.UUID;
 public interface LocalAgents {
 
     /**
-     * If this replica holds a socket of the command's agent: claim the command (pending ->
-     * dispatched, only one replica can win) and push it. Returns true if it was pushed here or is
-     * no longer pending; false if this replica holds no socket of the agent or could not claim.
+     * If this replica holds a socket of the agent: claim the command (pending -> dispatched, only
+     * one replica can win) and push it. Returns true if it was pushed here or is no longer pending;
+     * false if this replica holds no socket of the agent or could not claim. Ids are enough (a
+     * NOTIFY carries no more): the claim returns the row it claimed, so nothing is read before it.
      */
-    boolean deliver(CommandStore.Command command);
+    boolean deliver(UUID commandId, UUID agentId);
+
+    /** {@link #deliver(UUID, UUID)} for a command at hand. */
+    default boolean deliver(CommandStore.Command command) {
+        return deliver(command.id(), command.agentId());
+    }
 
     /**
      * For these agents (held here): release unacknowledged commands whose socket is gone and push

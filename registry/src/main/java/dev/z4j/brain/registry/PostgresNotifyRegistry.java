@@ -272,8 +272,9 @@ public final class PostgresNotifyRegistry implements Registry {
                 case COMMANDS -> {
                     int bar = payload.indexOf('|');
                     UUID id = UUID.fromString(payload.substring(0, bar));
-                    if (agents.holds(UUID.fromString(payload.substring(bar + 1)))) {
-                        work.execute(() -> deliverIfHeld(id));
+                    UUID agent = UUID.fromString(payload.substring(bar + 1));
+                    if (agents.holds(agent)) {
+                        work.execute(() -> agents.deliver(id, agent));
                     }
                 }
                 case SOCKETS -> {
@@ -302,18 +303,6 @@ public final class PostgresNotifyRegistry implements Registry {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "ignored malformed notification on " + channel + ": " + e.getMessage());
-        }
-    }
-
-    private void deliverIfHeld(UUID commandId) {
-        try {
-            db.commands().get(commandId).ifPresent(cmd -> {
-                if (CommandStore.PENDING.equals(cmd.status()) && agents.holds(cmd.agentId())) {
-                    agents.deliver(cmd);
-                }
-            });
-        } catch (StoreException e) {
-            LOG.log(Level.WARNING, "could not load command " + commandId + ": " + e.getMessage());
         }
     }
 

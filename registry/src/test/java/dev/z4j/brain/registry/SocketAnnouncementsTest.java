@@ -3,7 +3,6 @@ package dev.z4j.brain.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.DatabaseConfig;
 import dev.z4j.brain.store.postgres.PostgresDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,7 +29,7 @@ class SocketAnnouncementsTest {
         final Map<String, Instant> displaced = new ConcurrentHashMap<>();
 
         @Override
-        public boolean deliver(CommandStore.Command command) {
+        public boolean deliver(UUID commandId, UUID agentId) {
             return false;
         }
 

@@ -48,10 +48,12 @@ public interface CommandStore {
     List<Command> list(UUID projectId, String status, int limit) throws StoreException;
 
     /**
-     * pending -> dispatched to {@code socket} if still pending and not expired; true only for the
-     * one caller that won.
+     * pending -> dispatched to {@code socket} if still pending and not expired: the command as
+     * claimed for the one caller that won, empty for every other (also for an unknown id). One
+     * statement that also reads the row, so a replica told only the command's id pushes it after
+     * one round trip.
      */
-    boolean claim(UUID id, String socket, Instant now) throws StoreException;
+    Optional<Command> claim(UUID id, String socket, Instant now) throws StoreException;
 
     /**
      * dispatched -> pending again, only while it is still dispatched to {@code socket} and the agent

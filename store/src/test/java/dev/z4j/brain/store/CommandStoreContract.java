@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -118,9 +119,9 @@ public abstract class CommandStoreContract {
         Command c = commands().insert(command(agent, 60, null), now);
         int threads = 8;
         CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
+        List<Future<Optional<Command>>> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            Callable<Boolean> claim = () -> {
+            Callable<Optional<Command>> claim = () -> {
                 start.await();
                 return commands().claim(c.id(), "socket-1", now.plusMillis(10));
             };
@@ -128,27 +129,33 @@ public abstract class CommandStoreContract {
                 results.add(pool.submit(claim));
             }
             start.countDown();
-            int winners = 0;
-            for (Future<Boolean> r : results) {
-                winners += r.get() ? 1 : 0;
+            List<Command> won = new ArrayList<>();
+            for (Future<Optional<Command>> r : results) {
+                r.get().ifPresent(won::add);
             }
-            assertThat(winners).isEqualTo(1);
+            assertThat(won).hasSize(1);
+            // the winner gets the row as claimed, to push without reading it again
+            assertThat(won.getFirst().id()).isEqualTo(c.id());
+            assertThat(won.getFirst().action()).isEqualTo(c.action());
+            assertThat(json(won.getFirst().parametersJson())).isEqualTo(json(c.parametersJson()));
+            assertThat(won.getFirst().status()).isEqualTo(CommandStore.DISPATCHED);
+            assertThat(won.getFirst().dispatchedTo()).isEqualTo("socket-1");
         }
         Command claimed = commands().get(c.id()).orElseThrow();
         assertThat(claimed.status()).isEqualTo(CommandStore.DISPATCHED);
         assertThat(claimed.dispatchedAt()).isEqualTo(now.plusMillis(10).truncatedTo(ChronoUnit.MICROS));
         assertThat(claimed.dispatchedTo()).isEqualTo("socket-1");
-        assertThat(commands().claim(c.id(), "socket-1", now.plusSeconds(1))).isFalse();
-        assertThat(commands().claim(UUID.randomUUID(), "socket-1", now)).isFalse();
+        assertThat(commands().claim(c.id(), "socket-1", now.plusSeconds(1))).isEmpty();
+        assertThat(commands().claim(UUID.randomUUID(), "socket-1", now)).isEmpty();
     }
 
     @Test
     void anExpiredPendingCommandCannotBeClaimed() throws Exception {
         Instant issued = Instant.now().minusSeconds(120);
         Command c = commands().insert(command(agent, 60, null), issued);
-        assertThat(commands().claim(c.id(), "socket-1", issued.plusSeconds(60))).isFalse(); // timeout_at itself is too late
+        assertThat(commands().claim(c.id(), "socket-1", issued.plusSeconds(60))).isEmpty(); // timeout_at itself is too late
         assertThat(commands().get(c.id()).orElseThrow().status()).isEqualTo(CommandStore.PENDING);
-        assertThat(commands().claim(c.id(), "socket-1", issued.plusSeconds(59))).isTrue();
+        assertThat(commands().claim(c.id(), "socket-1", issued.plusSeconds(59))).isPresent();
     }
 
     @Test
@@ -159,7 +166,7 @@ public abstract class CommandStoreContract {
         assertThat(commands().finish(c.id(), project, otherAgent, true, "{}", null, now)).isFalse();
         assertThat(commands().get(c.id()).orElseThrow().status()).isEqualTo(CommandStore.PENDING);
 
-        assertThat(commands().claim(c.id(), "socket-1", now)).isTrue();
+        assertThat(commands().claim(c.id(), "socket-1", now)).isPresent();
         Instant done = now.plusSeconds(3);
         assertThat(commands().finish(c.id(), project, agent, true, "{\"revoked\":true,\"n\":3}", null, done)).isTrue();
         Command completed = commands().get(c.id()).orElseThrow();
@@ -184,7 +191,7 @@ public abstract class CommandStoreContract {
     void aLateResultAfterTheTimeoutIsIgnored() throws Exception {
         Instant base = Instant.parse("2002-02-02T00:00:00.000001Z");
         Command c = commands().insert(command(agent, 60, null), base);
-        assertThat(commands().claim(c.id(), "socket-1", base.plusSeconds(1))).isTrue();
+        assertThat(commands().claim(c.id(), "socket-1", base.plusSeconds(1))).isPresent();
         assertThat(commands().expire(base.plusSeconds(61))).extracting(Command::id).contains(c.id());
 
         assertThat(commands().finish(c.id(), project, agent, true, "{\"ok\":true}", null, base.plusSeconds(62))).isFalse();
@@ -200,7 +207,7 @@ public abstract class CommandStoreContract {
         Instant base = Instant.parse("2001-01-01T00:00:00.000001Z");
         Command pending = commands().insert(command(agent, 10, null), base);
         Command dispatched = commands().insert(command(otherAgent, 29, null), base.plusNanos(1_000));
-        assertThat(commands().claim(dispatched.id(), "socket-1", base.plusSeconds(1))).isTrue();
+        assertThat(commands().claim(dispatched.id(), "socket-1", base.plusSeconds(1))).isPresent();
         Command notYet = commands().insert(command(agent, 31, null), base);
         Command finished = commands().insert(command(agent, 10, null), base);
         assertThat(commands().finish(finished.id(), project, agent, true, "{}", null, base.plusSeconds(2))).isTrue();
@@ -227,7 +234,7 @@ public abstract class CommandStoreContract {
         Command first = commands().insert(command(agent, 600, null), now.minusSeconds(3));
         Command third = commands().insert(command(agent, 600, null), now.minusSeconds(1));
         Command claimed = commands().insert(command(agent, 600, null), now.minusSeconds(4));
-        assertThat(commands().claim(claimed.id(), "socket-1", now)).isTrue();
+        assertThat(commands().claim(claimed.id(), "socket-1", now)).isPresent();
         commands().insert(command(agent, 60, null), now.minusSeconds(200)); // expired, not yet swept
         Command others = commands().insert(command(otherAgent, 600, null), now.minusMillis(2_500));
 
@@ -246,7 +253,7 @@ public abstract class CommandStoreContract {
         Instant now = Instant.now();
         Command c = commands().insert(command(agent, 60, null), now);
         assertThat(commands().release(c.id(), "socket-1")).isFalse(); // still pending: nothing to release
-        assertThat(commands().claim(c.id(), "socket-1", now)).isTrue();
+        assertThat(commands().claim(c.id(), "socket-1", now)).isPresent();
 
         assertThat(commands().release(c.id(), "socket-2")).isFalse(); // another socket's release changes nothing
         assertThat(commands().get(c.id()).orElseThrow().dispatchedTo()).isEqualTo("socket-1");
@@ -260,7 +267,7 @@ public abstract class CommandStoreContract {
         assertThat(commands().release(c.id(), "socket-1")).isFalse(); // once
 
         // it follows the agent: another socket claims it
-        assertThat(commands().claim(c.id(), "socket-2", now.plusSeconds(1))).isTrue();
+        assertThat(commands().claim(c.id(), "socket-2", now.plusSeconds(1))).isPresent();
         assertThat(commands().get(c.id()).orElseThrow().dispatchedTo()).isEqualTo("socket-2");
     }
 
@@ -268,7 +275,7 @@ public abstract class CommandStoreContract {
     void afterTheAgentsAckACommandIsNeverReleased() throws Exception {
         Instant now = Instant.now();
         Command c = commands().insert(command(agent, 60, null), now);
-        assertThat(commands().claim(c.id(), "socket-1", now)).isTrue();
+        assertThat(commands().claim(c.id(), "socket-1", now)).isPresent();
         assertThat(commands().acknowledge(c.id(), UUID.randomUUID(), agent, now)).isFalse();
         assertThat(commands().acknowledge(c.id(), project, otherAgent, now)).isFalse();
 
@@ -289,7 +296,7 @@ public abstract class CommandStoreContract {
     void anAckThatOvertakesAReleaseStillMakesTheCommandTheAgents() throws Exception {
         Instant now = Instant.now();
         Command c = commands().insert(command(agent, 60, null), now);
-        assertThat(commands().claim(c.id(), "socket-1", now)).isTrue();
+        assertThat(commands().claim(c.id(), "socket-1", now)).isPresent();
         assertThat(commands().release(c.id(), "socket-1")).isTrue();
 
         assertThat(commands().acknowledge(c.id(), project, agent, now.plusSeconds(1))).isTrue();
@@ -303,17 +310,17 @@ public abstract class CommandStoreContract {
     void unackedForAgentsListsOnlyDispatchedUnacknowledgedUnexpiredOlderThanTheCut() throws Exception {
         Instant now = Instant.now();
         Command old = commands().insert(command(agent, 600, null), now.minusSeconds(30));
-        assertThat(commands().claim(old.id(), "socket-1", now.minusSeconds(20))).isTrue();
+        assertThat(commands().claim(old.id(), "socket-1", now.minusSeconds(20))).isPresent();
         Command older = commands().insert(command(otherAgent, 600, null), now.minusSeconds(40));
-        assertThat(commands().claim(older.id(), "socket-9", now.minusSeconds(25))).isTrue();
+        assertThat(commands().claim(older.id(), "socket-9", now.minusSeconds(25))).isPresent();
         Command recent = commands().insert(command(agent, 600, null), now.minusSeconds(30));
-        assertThat(commands().claim(recent.id(), "socket-1", now.minusSeconds(1))).isTrue();
+        assertThat(commands().claim(recent.id(), "socket-1", now.minusSeconds(1))).isPresent();
         Command acked = commands().insert(command(agent, 600, null), now.minusSeconds(30));
-        assertThat(commands().claim(acked.id(), "socket-1", now.minusSeconds(20))).isTrue();
+        assertThat(commands().claim(acked.id(), "socket-1", now.minusSeconds(20))).isPresent();
         assertThat(commands().acknowledge(acked.id(), project, agent, now.minusSeconds(19))).isTrue();
         commands().insert(command(agent, 600, null), now.minusSeconds(30)); // pending
         Command expired = commands().insert(command(agent, 25, null), now.minusSeconds(30));
-        assertThat(commands().claim(expired.id(), "socket-1", now.minusSeconds(20))).isTrue(); // timeout_at passed
+        assertThat(commands().claim(expired.id(), "socket-1", now.minusSeconds(20))).isPresent(); // timeout_at passed
 
         Instant cut = now.minusSeconds(10);
         assertThat(commands().unackedForAgents(Set.of(agent, otherAgent), cut, 10)).extracting(Command::id)

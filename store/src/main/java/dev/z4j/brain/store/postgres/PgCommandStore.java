@@ -39,7 +39,8 @@ final class PgCommandStore implements CommandStore {
 
     private static final String CLAIM = """
             UPDATE commands SET status = 'dispatched', dispatched_at = ?, dispatched_to = ?
-             WHERE id = ? AND status = 'pending' AND timeout_at > ?""";
+             WHERE id = ? AND status = 'pending' AND timeout_at > ?
+            RETURNING\s""" + COLUMNS;
 
     private static final String RELEASE = """
             UPDATE commands SET status = 'pending', dispatched_at = NULL, dispatched_to = NULL
@@ -85,7 +86,7 @@ final class PgCommandStore implements CommandStore {
     @Override
     public Command insert(NewCommand command, Instant now) throws StoreException {
         Instant issuedAt = micros(now);
-        return transactions.inTransaction("insert command " + command.action(), c -> {
+        return transactions.autoCommitted("insert command " + command.action(), c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 ps.setObject(1, UUID.randomUUID());
                 ps.setObject(2, command.projectId());
@@ -113,7 +114,7 @@ final class PgCommandStore implements CommandStore {
 
     @Override
     public Optional<Command> get(UUID id) throws StoreException {
-        return transactions.inTransaction("get command", c -> {
+        return transactions.autoCommitted("get command", c -> {
             try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE id = ?")) {
                 ps.setObject(1, id);
                 return rows(ps).stream().findFirst();
@@ -124,7 +125,7 @@ final class PgCommandStore implements CommandStore {
     @Override
     public List<Command> list(UUID projectId, String status, int limit) throws StoreException {
         requirePositive(limit);
-        return transactions.inTransaction("list commands", c -> {
+        return transactions.autoCommitted("list commands", c -> {
             try (PreparedStatement ps = c.prepareStatement(LIST)) {
                 ps.setObject(1, projectId);
                 ps.setString(2, status);
@@ -136,22 +137,22 @@ final class PgCommandStore implements CommandStore {
     }
 
     @Override
-    public boolean claim(UUID id, String socket, Instant now) throws StoreException {
+    public Optional<Command> claim(UUID id, String socket, Instant now) throws StoreException {
         OffsetDateTime at = ts(micros(now));
-        return transactions.inTransaction("claim command", c -> {
+        return transactions.autoCommitted("claim command", c -> {
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                 ps.setObject(1, at);
                 ps.setString(2, socket);
                 ps.setObject(3, id);
                 ps.setObject(4, at);
-                return ps.executeUpdate() == 1;
+                return rows(ps).stream().findFirst();
             }
         });
     }
 
     @Override
     public boolean release(UUID id, String socket) throws StoreException {
-        return transactions.inTransaction("release command", c -> {
+        return transactions.autoCommitted("release command", c -> {
             try (PreparedStatement ps = c.prepareStatement(RELEASE)) {
                 ps.setObject(1, id);
                 ps.setString(2, socket);
@@ -163,7 +164,7 @@ final class PgCommandStore implements CommandStore {
     @Override
     public boolean acknowledge(UUID id, UUID projectId, UUID agentId, Instant now) throws StoreException {
         OffsetDateTime at = ts(micros(now));
-        return transactions.inTransaction("acknowledge command", c -> {
+        return transactions.autoCommitted("acknowledge command", c -> {
             try (PreparedStatement ps = c.prepareStatement(ACKNOWLEDGE)) {
                 ps.setObject(1, at);
                 ps.setObject(2, at);
@@ -185,7 +186,7 @@ final class PgCommandStore implements CommandStore {
         String[] ids = agentIds.stream().map(UUID::toString).toArray(String[]::new);
         OffsetDateTime before = ts(micros(dispatchedBefore));
         OffsetDateTime now = ts(micros(Instant.now()));
-        return transactions.inTransaction("unacked commands", c -> {
+        return transactions.autoCommitted("unacked commands", c -> {
             try (PreparedStatement ps = c.prepareStatement(UNACKED_FOR_AGENTS)) {
                 ps.setArray(1, c.createArrayOf("text", ids));
                 ps.setObject(2, before);
@@ -209,7 +210,7 @@ final class PgCommandStore implements CommandStore {
         }
         String[] ids = agentIds.stream().map(UUID::toString).toArray(String[]::new);
         OffsetDateTime now = ts(micros(Instant.now()));
-        return transactions.inTransaction("pending commands", c -> {
+        return transactions.autoCommitted("pending commands", c -> {
             try (PreparedStatement ps = c.prepareStatement(PENDING_FOR_AGENTS)) {
                 ps.setArray(1, c.createArrayOf("text", ids));
                 ps.setObject(2, now);
@@ -222,7 +223,7 @@ final class PgCommandStore implements CommandStore {
     @Override
     public boolean finish(UUID id, UUID projectId, UUID agentId, boolean success, String resultJson, String error,
                           Instant now) throws StoreException {
-        return transactions.inTransaction("finish command", c -> {
+        return transactions.autoCommitted("finish command", c -> {
             try (PreparedStatement ps = c.prepareStatement(FINISH)) {
                 ps.setString(1, success ? COMPLETED : FAILED);
                 ps.setObject(2, ts(micros(now)));
@@ -239,7 +240,7 @@ final class PgCommandStore implements CommandStore {
     @Override
     public List<Command> expire(Instant now) throws StoreException {
         OffsetDateTime at = ts(micros(now));
-        return transactions.inTransaction("expire commands", c -> {
+        return transactions.autoCommitted("expire commands", c -> {
             try (PreparedStatement ps = c.prepareStatement(EXPIRE)) {
                 ps.setObject(1, at);
                 ps.setString(2, TIMED_OUT);

@@ -88,13 +88,13 @@ public final class PgDirectory implements Directory {
 
     @Override
     public Optional<Project> projectBySlug(String slug) throws StoreException {
-        return transactions.inTransaction("project by slug", c ->
+        return transactions.autoCommitted("project by slug", c ->
                 one(c, "SELECT id, slug, name, created_at FROM projects WHERE slug = ?", slug, PgDirectory::project));
     }
 
     @Override
     public Optional<Project> projectById(UUID id) throws StoreException {
-        return transactions.inTransaction("project by id", c ->
+        return transactions.autoCommitted("project by id", c ->
                 one(c, "SELECT id, slug, name, created_at FROM projects WHERE id = ?", id, PgDirectory::project));
     }
 
@@ -118,13 +118,13 @@ public final class PgDirectory implements Directory {
 
     @Override
     public Optional<Agent> agentByTokenHash(String tokenHash) throws StoreException {
-        return transactions.inTransaction("agent by token", c ->
+        return transactions.autoCommitted("agent by token", c ->
                 one(c, "SELECT id, project_id, name, revoked FROM agents WHERE token_hash = ?", tokenHash, PgDirectory::agent));
     }
 
     @Override
     public Optional<Agent> agentById(UUID agentId) throws StoreException {
-        return transactions.inTransaction("agent by id", c ->
+        return transactions.autoCommitted("agent by id", c ->
                 one(c, "SELECT id, project_id, name, revoked FROM agents WHERE id = ?", agentId, PgDirectory::agent));
     }
 

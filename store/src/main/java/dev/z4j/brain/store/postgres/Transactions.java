@@ -42,11 +42,13 @@ final class Transactions {
     }
 
     /**
-     * Runs read-only work with each statement committed on its own (the pool's auto-commit): one
-     * round trip per statement, where a transaction adds a COMMIT to every read, which with the
-     * operator API's key and project lookups before each request was three of its six round trips.
-     * Statements under READ COMMITTED each see their own snapshot either way; work that needs a
-     * transaction (SET LOCAL, a write) goes through {@link #inTransaction}.
+     * Runs work with each statement committed on its own (the pool's auto-commit): one round trip
+     * per statement, where a transaction adds a COMMIT to each, which with the operator API's key
+     * and project lookups before each request was three of its six round trips, and one more on
+     * each of a command's insert, read and claim on its way to the agent. For reads, and for writes that are one statement each (a
+     * statement is atomic alone); statements under READ COMMITTED each see their own snapshot
+     * either way. Work whose statements must commit together, or that needs SET LOCAL, goes through
+     * {@link #inTransaction}.
      */
     <T> T autoCommitted(String action, Work<T> work) throws StoreException {
         try (Connection c = dataSource.getConnection()) {

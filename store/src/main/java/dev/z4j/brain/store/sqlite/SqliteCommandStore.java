@@ -35,7 +35,8 @@ final class SqliteCommandStore implements CommandStore {
 
     private static final String CLAIM = """
             UPDATE commands SET status = 'dispatched', dispatched_at = ?1, dispatched_to = ?3
-             WHERE id = ?2 AND status = 'pending' AND timeout_at > ?1""";
+             WHERE id = ?2 AND status = 'pending' AND timeout_at > ?1
+            RETURNING\s""" + COLUMNS;
 
     private static final String RELEASE = """
             UPDATE commands SET status = 'pending', dispatched_at = NULL, dispatched_to = NULL
@@ -132,14 +133,14 @@ final class SqliteCommandStore implements CommandStore {
     }
 
     @Override
-    public boolean claim(UUID id, String socket, Instant now) throws StoreException {
+    public Optional<Command> claim(UUID id, String socket, Instant now) throws StoreException {
         long at = Micros.of(now);
         return writer.inTransaction("claiming command", connection -> {
             try (PreparedStatement update = connection.prepareStatement(CLAIM)) {
                 update.setLong(1, at);
                 update.setString(2, id.toString());
                 update.setString(3, socket);
-                return update.executeUpdate() == 1;
+                return rows(update).stream().findFirst();
             }
         });
     }
