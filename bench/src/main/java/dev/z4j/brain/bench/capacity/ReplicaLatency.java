@@ -23,7 +23,12 @@ final class ReplicaLatency {
     static final int BATCHES = 100;
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    record Result(Latencies commands, Latencies notices, LoadGen.Result background) {}
+    /**
+     * {@code commandRest}: of each command, the REST call on A alone (until its 202), which runs
+     * every step on A's side (lookups, insert, NOTIFY); what {@code commands} adds is PostgreSQL's
+     * delivery of the NOTIFY and B's claim and push.
+     */
+    record Result(Latencies commands, Latencies commandRest, Latencies notices, LoadGen.Result background) {}
 
     private ReplicaLatency() {}
 
@@ -42,7 +47,7 @@ final class ReplicaLatency {
         LoadGen.awaitConnections(background, loadgen.logOf(label), 40, Duration.ofSeconds(30));
         Thread.sleep(3000); // let the background rate settle before probing
 
-        Latencies commands;
+        Latencies[] commands;
         Latencies notices;
         try (DashboardProbe dashboard = new DashboardProbe(a.wsUrl(), adminKey, PROBE_PROJECT);
              ProbeAgent agent = ProbeAgent.connect(b.wsUrl(), creds.path("token").asText(),
@@ -55,18 +60,21 @@ final class ReplicaLatency {
             }
         }
         LoadGen.Result bg = loadgen.await(label, background, backgroundRate, Duration.ofSeconds(90));
-        return new Result(commands, notices, bg);
+        return new Result(commands[0], commands[1], notices, bg);
     }
 
 
-    private static Latencies commands(Rest restA, ProbeAgent agent, String agentId) throws Exception {
+    /** Until the agent has it, and the REST call alone. */
+    private static Latencies[] commands(Rest restA, ProbeAgent agent, String agentId) throws Exception {
         List<Double> ms = new ArrayList<>();
+        List<Double> rest = new ArrayList<>();
         int lost = 0;
         for (int i = 0; i < COMMANDS; i++) {
             String body = "{\"agent_id\":\"" + agentId + "\",\"action\":\"cancel_task\",\"target\":{\"type\":\"task\","
                     + "\"id\":\"celery:probe-" + i + "\"},\"parameters\":{\"engine\":\"celery\"}}";
             long t0 = System.nanoTime();
             restA.post("/projects/" + PROBE_PROJECT + "/commands", body, 202);
+            rest.add((System.nanoTime() - t0) / 1e6);
             Long arrived = agent.nextCommandArrival(WAIT);
             if (arrived == null) {
                 lost++;
@@ -75,7 +83,7 @@ final class ReplicaLatency {
             }
             Thread.sleep(10);
         }
-        return Latencies.of(ms, lost);
+        return new Latencies[] {Latencies.of(ms, lost), Latencies.of(rest, 0)};
     }
 
     private static Latencies notices(DashboardProbe dashboard, ProbeAgent agent) throws Exception {

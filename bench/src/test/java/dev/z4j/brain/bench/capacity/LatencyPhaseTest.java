@@ -42,15 +42,17 @@ class LatencyPhaseTest {
         LoadGen.Result bg = new LoadGen.Result("bg", 4500, 0, 45, 202_500, 201_000, 0, 80, 640.5, "");
         List<LatencyPhase.Probe> probes = List.of(
                 new LatencyPhase.Probe(1, 1, new ReplicaLatency.Result(
-                        Latencies.of(List.of(10.0, 12.0, 40.0), 0), Latencies.of(List.of(60.0, 70.0), 1), bg), "1.50"),
+                        Latencies.of(List.of(10.0, 12.0, 40.0), 0), Latencies.of(List.of(4.0, 5.0, 9.0), 0),
+                        Latencies.of(List.of(60.0, 70.0), 1), bg), "1.50"),
                 new LatencyPhase.Probe(2, 1, new ReplicaLatency.Result(
-                        Latencies.of(List.of(20.0, 30.0, 90.0), 0), Latencies.of(List.of(80.0, 300.0), 0), bg), "2.10"));
+                        Latencies.of(List.of(20.0, 30.0, 90.0), 0), Latencies.of(List.of(6.0, 7.0, 8.0), 0),
+                        Latencies.of(List.of(80.0, 300.0), 0), bg), "2.10"));
         String section = LatencyPhase.markdown(probes, new LatencyPhase.Options(4500, List.of(1, 2), 1),
                 "bench/capacity.sh --only latency", Instant.parse("2026-12-03T18:00:00Z"), Duration.ofSeconds(170));
 
         assertThat(section).contains("background ingest into B at 4500 ev/s")
-                .contains("| 1 | 1 | 12.0 / 40.0 / 40.0 | 60.0 / 70.0 / 70.0 (1 lost) | 4467 | 640.5 | 1.50 |")
-                .contains("| 2 | 1 | 30.0 / 90.0 / 90.0 | 80.0 / 300.0 / 300.0 | 4467 | 640.5 | 2.10 |");
+                .contains("| 1 | 1 | 12.0 / 40.0 / 40.0 | 5.0 / 9.0 / 9.0 | 60.0 / 70.0 / 70.0 (1 lost) | 4467 | 640.5 | 1.50 |")
+                .contains("| 2 | 1 | 30.0 / 90.0 / 90.0 | 7.0 / 8.0 / 8.0 | 80.0 / 300.0 / 300.0 | 4467 | 640.5 | 2.10 |");
 
         Path report = dir.resolve("CAPACITY.md");
         Files.writeString(report, "# Capacity\n\nfigures\n");

@@ -87,8 +87,8 @@ class ReportTest {
                 new RawCeiling.Result("EventStore.write", 329110, 10, 165),
                 new RawCeiling.Result("staging + merge only", 453950, 10, 227),
                 new EndToEnd.Search(Capacity.BATCHED, none), new EndToEnd.Search(Capacity.AGENT, agentFound),
-                new ReplicaLatency.Result(Latencies.of(List.of(10.0, 20.0), 0), Latencies.of(List.of(30.0), 0),
-                        justMissed(500)),
+                new ReplicaLatency.Result(Latencies.of(List.of(10.0, 20.0), 0), Latencies.of(List.of(4.0, 6.0), 0),
+                        Latencies.of(List.of(30.0), 0), justMissed(500)),
                 asyncio, List.of("raw 1.0"));
 
         String md = Report.markdown(r);
