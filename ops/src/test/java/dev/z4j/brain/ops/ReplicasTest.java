@@ -213,14 +213,31 @@ class ReplicasTest {
         TestAgent agent = b.newAgent("forgotten").connect(b.port()).handshake();
         String first = issue(a, agent.agentId, "cancel_task", 120).get("id").asText();
         await().atMost(Duration.ofSeconds(10)).until(() -> status(a, first).equals("completed")); // connect is long done
-        // Stored without commandIssued or NOTIFY, as if both were lost: only the reconcile can find it.
-        var stored = b.brain().database().commands().insert(new dev.z4j.brain.store.CommandStore.NewCommand(
-                b.brain().database().directory().projectBySlug("default").orElseThrow().id(),
-                java.util.UUID.fromString(agent.agentId), "cancel_task", "{\"type\":\"task\",\"id\":\"celery:t9\"}",
-                "{\"task_id\":\"t9\"}", 120, null, null), Instant.now());
-
-        await().atMost(Duration.ofSeconds(15)).until(() -> status(a, stored.id().toString()).equals("completed"));
-        assertThat(agent.commands()).extracting(Frame::id).containsExactly(first, stored.id().toString());
+        // Stored with the database's announcement switched off (replica mode fires no ordinary
+        // trigger) and no registry call, as if the NOTIFY were lost: only the reconcile can find it.
+        String stored;
+        try (java.sql.Connection c = BrainFixture.jdbc(b.env)) {
+            c.setAutoCommit(false);
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("SET LOCAL session_replication_role = replica");
+            }
+            try (java.sql.PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO commands (id, project_id, agent_id, action, target, parameters, timeout_seconds,
+                                          status, issued_at, timeout_at)
+                    SELECT gen_random_uuid(), p.id, ?::uuid, 'cancel_task', '{"type":"task","id":"celery:t9"}',
+                           '{"task_id":"t9"}', 120, 'pending', now(), now() + interval '120 seconds'
+                      FROM projects p WHERE p.slug = 'default'
+                    RETURNING id""")) {
+                ps.setString(1, agent.agentId);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    stored = rs.getString(1);
+                }
+            }
+            c.commit();
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> status(a, stored).equals("completed"));
+        assertThat(agent.commands()).extracting(Frame::id).containsExactly(first, stored);
         agent.close();
     }
 

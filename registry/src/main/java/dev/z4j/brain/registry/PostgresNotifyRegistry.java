@@ -38,7 +38,7 @@ import org.postgresql.PGNotification;
 public final class PostgresNotifyRegistry implements Registry {
     private static final Logger LOG = Logger.getLogger(PostgresNotifyRegistry.class.getName());
 
-    static final String COMMANDS = "z4j_commands";
+    static final String COMMANDS = CommandStore.ANNOUNCEMENTS;
     static final String SOCKETS = "z4j_sockets";
     static final String DASHBOARD = "z4j_dashboard";
     static final String WATCHDOG = "z4j_watchdog";
@@ -93,6 +93,12 @@ public final class PostgresNotifyRegistry implements Registry {
         listener = Thread.ofPlatform().name("z4j-listen").daemon().start(this::listenLoop);
         noticeSender = Thread.ofVirtual().name("z4j-notice-sender").start(this::sendNotices);
         socketAnnouncer = Thread.ofVirtual().name("z4j-socket-announcer").start(this::announceSockets);
+    }
+
+    /** PostgreSQL announced the insert at its commit (V021): nothing to send, only a local push to try. */
+    @Override
+    public void commandInserted(CommandStore.Command command) {
+        agents.deliver(command);
     }
 
     @Override

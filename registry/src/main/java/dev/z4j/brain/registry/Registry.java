@@ -14,8 +14,17 @@ public interface Registry extends AutoCloseable {
     /** Starts listening (no-op for local). Call after the local sockets and hub exist. */
     void start();
 
-    /** A new command is stored as pending: push it here if we hold the agent, else tell the others. */
+    /** A command is pending (again, after a release): push it here if we hold the agent, else tell the others. */
     void commandIssued(CommandStore.Command command);
+
+    /**
+     * A command was just inserted as pending: push it here if we hold the agent. The other
+     * replicas are told by the database itself where it can ({@link CommandStore#ANNOUNCEMENTS}),
+     * so this sends nothing more; elsewhere it is {@link #commandIssued}.
+     */
+    default void commandInserted(CommandStore.Command command) {
+        commandIssued(command);
+    }
 
     /** A socket of (agent, worker) was accepted here at {@code connectedAt}. */
     void socketAccepted(UUID agentId, String workerId, Instant connectedAt);

@@ -30,6 +30,12 @@ public interface CommandStore {
                    Instant finishedAt, Instant timeoutAt, String resultJson, String error, String dispatchedTo,
                    Instant ackedAt) {}
 
+    /**
+     * PostgreSQL: every command inserted as pending is NOTIFYed on this channel by the database at
+     * the insert's commit (migration V021), payload {@code commandId|agentId}.
+     */
+    String ANNOUNCEMENTS = "z4j_commands";
+
     String PENDING = "pending";
     String DISPATCHED = "dispatched";
     String COMPLETED = "completed";

@@ -75,7 +75,7 @@ public final class CommandIssuer {
                 target.toString(), intent.payload().toString(), timeoutSeconds,
                 caller.userId() == null ? null : caller.userId().toString(), intent.idempotencyKey()), clock.instant());
         if (CommandStore.PENDING.equals(c.status())) {
-            registry.commandIssued(c); // the replica holding the agent claims and pushes it
+            registry.commandInserted(c); // the replica holding the agent claims and pushes it
             registry.publish(new Notice(project, Notice.COMMAND_CHANGED, 1, c.id().toString()));
         }
         Map<String, Object> metadata = new LinkedHashMap<>();

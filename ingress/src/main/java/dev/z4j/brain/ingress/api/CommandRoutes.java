@@ -92,7 +92,7 @@ public final class CommandRoutes {
         CommandStore.Command c = commands.insert(new CommandStore.NewCommand(project.id(), agent.id(), action,
                 target.toString(), parameters.toString(), timeout, issuedBy, idempotencyKey), Instant.now());
         if (CommandStore.PENDING.equals(c.status())) {
-            registry.commandIssued(c); // first: the replica holding the agent claims and pushes it
+            registry.commandInserted(c); // first: the replica holding the agent claims and pushes it
             registry.publish(new Notice(project.id(), Notice.COMMAND_CHANGED, 1, c.id().toString()));
         }
         return toJson(c);

@@ -2,11 +2,15 @@ package dev.z4j.brain.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.z4j.brain.store.CommandStore;
 import dev.z4j.brain.store.CommandStoreContract;
 import dev.z4j.brain.store.Database;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +47,30 @@ class PgCommandStoreTest extends CommandStoreContract {
             assertThat(received).hasSize(1);
             assertThat(received[0].getName()).isEqualTo("z4j_test_channel");
             assertThat(received[0].getParameter()).isEqualTo("{\"agent\":\"a-1\"}");
+        }
+    }
+
+    @Test
+    void theDatabaseAnnouncesEachNewCommandAtCommitAndAReplayedKeyNotAgain() throws Exception {
+        try (Connection listener = db.dedicatedConnection(); Statement s = listener.createStatement()) {
+            s.execute("LISTEN " + CommandStore.ANNOUNCEMENTS);
+            Instant now = Instant.now();
+            CommandStore.Command c = commands().insert(command(agent, 60, "announce-once"), now);
+            CommandStore.Command replay = commands().insert(command(agent, 60, "announce-once"), now.plusSeconds(1));
+            assertThat(replay.id()).isEqualTo(c.id());
+            CommandStore.Command other = commands().insert(command(agent, 60, null), now);
+
+            // the registry routes on "command id|agent id" without reading the row
+            List<String> heard = new ArrayList<>();
+            long until = System.nanoTime() + 2_000_000_000L; // past both commits, to catch a second announcement
+            while (System.nanoTime() < until) {
+                PGNotification[] batch = listener.unwrap(PGConnection.class).getNotifications(200);
+                for (PGNotification n : batch == null ? new PGNotification[0] : batch) {
+                    assertThat(n.getName()).isEqualTo(CommandStore.ANNOUNCEMENTS);
+                    heard.add(n.getParameter());
+                }
+            }
+            assertThat(heard).containsExactly(c.id() + "|" + agent, other.id() + "|" + agent);
         }
     }
 
