@@ -28,6 +28,56 @@ class CanonicalJsonPropertiesTest {
         assertThat(JsonWriter.canonical(Json.parse(JsonWriter.wire(value)))).isEqualTo(once);
     }
 
+    /**
+     * Strings against the plain rule, independent of the writer's fast path for a leading ASCII
+     * run: Python's escapes (ensure_ascii=False), every other character raw UTF-8, a lone
+     * surrogate an error; escapes, '?' and other characters amid ASCII, at any position.
+     */
+    @Property(tries = 5000)
+    void stringsAreWrittenAsPythonWritesThem(@ForAll("mostlyAsciiStrings") String s) {
+        if (hasLoneSurrogate(s)) {
+            assertThatThrownBy(() -> JsonWriter.canonical(s)).isInstanceOf(ProtocolException.class);
+            return;
+        }
+        assertThat(new String(JsonWriter.canonical(s), StandardCharsets.UTF_8)).isEqualTo(pythonDumps(s));
+    }
+
+    @Provide
+    Arbitrary<String> mostlyAsciiStrings() {
+        return Arbitraries.strings().withCharRange(' ', '~')
+                .withChars('"', '\\', '?', '\n', '\t', '\u0001', '\u001f', '\u007f', 'é', '中', '\ud83d', '\ude80')
+                .ofMaxLength(40);
+    }
+
+    private static String pythonDumps(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                default -> b.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Property(tries = 5000)
     void floatsRoundTripThroughTheirPythonRepr(@ForAll double x) {
         if (!Double.isFinite(x)) {
