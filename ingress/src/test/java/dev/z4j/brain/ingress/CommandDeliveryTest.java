@@ -252,6 +252,12 @@ class CommandDeliveryTest {
         }
 
         @Override
+        public Optional<Command> insertForAgent(NewCommand command, boolean evenIfOffline, Instant now)
+                throws StoreException {
+            return store.insertForAgent(command, evenIfOffline, now);
+        }
+
+        @Override
         public Optional<Command> get(UUID id) throws StoreException {
             return store.get(id);
         }

@@ -39,6 +39,23 @@ class CommandListFilterTest {
     }
 
     @Test
+    void aCommandForNoAgentOfTheProjectIs404AndStoresNothingWhileABadBodyIs422First() throws Exception {
+        String unknown = java.util.UUID.randomUUID().toString();
+        var missing = brain.post("/api/v1/projects/default/commands", "{\"agent_id\":\"" + unknown
+                + "\",\"action\":\"retry_task\",\"target\":{\"type\":\"task\",\"id\":\"celery:t9\"}}", brain.adminKey());
+        assertThat(missing.statusCode()).as(missing.body()).isEqualTo(404);
+        assertThat(JSON.readTree(missing.body()).get("message").asText()).isEqualTo("agent not found in this project");
+        // The agent is checked by the insert, after the body: an invalid body is named first, as
+        // the original's request validation does before its handler runs.
+        var invalid = brain.post("/api/v1/projects/default/commands", "{\"agent_id\":\"" + unknown
+                + "\",\"action\":\"no_such_action\",\"target\":{\"type\":\"task\",\"id\":\"celery:t9\"}}", brain.adminKey());
+        assertThat(invalid.statusCode()).as(invalid.body()).isEqualTo(422);
+        assertThat(JSON.readTree(invalid.body()).get("details").get("field").asText()).isEqualTo("action");
+        JsonNode all = JSON.readTree(brain.get("/api/v1/projects/default/commands", brain.adminKey()).body());
+        assertThat(all.get("items")).noneMatch(c -> c.get("agent_id").asText().equals(unknown));
+    }
+
+    @Test
     void everyStatusACommandCanHaveFiltersAndAnyOtherIsRefusedByName() throws Exception {
         TestAgent agent = brain.newAgent("filter");
         var issued = brain.post("/api/v1/projects/default/commands", "{\"agent_id\":\"" + agent.agentId

@@ -48,6 +48,16 @@ public interface CommandStore {
      */
     Command insert(NewCommand command, Instant now) throws StoreException;
 
+    /**
+     * {@link #insert}, but only if {@code command.agentId()} is an agent of the command's project, not
+     * revoked, and online by the agents table unless {@code evenIfOffline}: the check and the insert
+     * are one statement, so a request that issues a command needs no read of the agent before it
+     * (one round trip fewer on the way to the agent). Empty, with nothing stored, when the agent
+     * does not qualify, unless the idempotency key is already used in the project: that command is
+     * returned, as by {@link #insert}.
+     */
+    Optional<Command> insertForAgent(NewCommand command, boolean evenIfOffline, Instant now) throws StoreException;
+
     Optional<Command> get(UUID id) throws StoreException;
 
     /** Newest first; {@code status} null means any. */

@@ -114,6 +114,38 @@ public abstract class CommandStoreContract {
     }
 
     @Test
+    void aCommandForAnAgentIsStoredOnlyIfTheAgentQualifiesInTheSameStatement() throws Exception {
+        Instant now = Instant.now();
+        UUID otherProject = db().directory().createProject("far-" + UUID.randomUUID().toString().substring(0, 8), "F").id();
+        UUID stranger = db().directory().createAgent(otherProject, "far", "hash-far-" + UUID.randomUUID()).id();
+
+        assertThat(commands().insertForAgent(command(UUID.randomUUID(), 60, null), true, now)).isEmpty();
+        assertThat(commands().insertForAgent(command(stranger, 60, null), true, now)).isEmpty();
+        assertThat(commands().insertForAgent(command(agent, 60, null), false, now)).as("offline agent").isEmpty();
+        assertThat(commands().list(project, null, 10)).isEmpty();
+        assertThat(commands().list(otherProject, null, 10)).isEmpty();
+
+        Command anyState = commands().insertForAgent(command(agent, 60, null), true, now).orElseThrow();
+        assertThat(anyState.agentId()).isEqualTo(agent);
+        assertThat(anyState.status()).isEqualTo(CommandStore.PENDING);
+        db().directory().workerConnected(new Directory.WorkerHello(otherAgent, project, "w0", "task", "celery", 1, now,
+                "2", "1.0.0", "[\"celery\"]", "[]", "{}", "{}"), now);
+        Command online = commands().insertForAgent(command(otherAgent, 60, null), false, now).orElseThrow();
+        assertThat(online.agentId()).isEqualTo(otherAgent);
+        assertThat(commands().list(project, null, 10)).extracting(Command::id)
+                .containsExactlyInAnyOrder(anyState.id(), online.id());
+    }
+
+    @Test
+    void anIdempotencyKeyAlreadyUsedReturnsItsCommandWhateverTheAgent() throws Exception {
+        Instant now = Instant.now();
+        Command first = commands().insertForAgent(command(agent, 60, "once"), true, now).orElseThrow();
+        assertThat(commands().insertForAgent(command(UUID.randomUUID(), 60, "once"), false, now)).contains(first);
+        assertThat(commands().insertForAgent(command(UUID.randomUUID(), 60, "twice"), true, now)).isEmpty();
+        assertThat(commands().list(project, null, 10)).containsExactly(first);
+    }
+
+    @Test
     void concurrentClaimsHaveExactlyOneWinner() throws Exception {
         Instant now = Instant.now();
         Command c = commands().insert(command(agent, 60, null), now);

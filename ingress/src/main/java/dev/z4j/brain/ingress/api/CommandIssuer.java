@@ -17,8 +17,9 @@ import java.util.function.Predicate;
 /**
  * Issues a typed command: role, idempotency key (a key already used in the project returns that
  * command, untouched), agent (the one asked for, which must belong to the project; else the
- * project's newest online agent), then stores it pending and hands it to the registry, which
- * delivers it at least once to whichever replica holds the agent (until its command_ack).
+ * project's newest online agent; checked by the insert itself, in the same statement), then stores
+ * it pending and hands it to the registry, which delivers it at least once to whichever replica
+ * holds the agent (until its command_ack).
  *
  * <p>An agent that is not online anywhere is a 503 {@code agent_offline} and nothing is stored: the
  * original stores the row and answers 503 anyway, so the caller is told it failed while the command
@@ -61,37 +62,40 @@ public final class CommandIssuer {
                 return earlier.get();
             }
         }
-        AgentRef agent = agent(project, intent.agentId());
-        if (!agent.online() && !(connectedHere.test(agent.id()) && !agent.revoked())) {
-            throw ApiProblem.agentOffline(agent.id().toString());
-        }
+        UUID agentId = intent.agentId() != null ? intent.agentId()
+                : reads.newestOnlineAgent(project).orElseThrow(() -> ApiProblem.agentOffline(null)).id();
         ObjectNode target = Json.MAPPER.createObjectNode();
         target.put("type", intent.targetType());
         target.put("id", intent.targetId());
         if (intent.targetEngine() != null) {
             target.put("engine", intent.targetEngine());
         }
-        CommandStore.Command c = commands.insert(new CommandStore.NewCommand(project, agent.id(), intent.action(),
-                target.toString(), intent.payload().toString(), timeoutSeconds,
-                caller.userId() == null ? null : caller.userId().toString(), intent.idempotencyKey()), clock.instant());
+        // The agent's checks are part of the insert (one round trip fewer); only a refusal reads the
+        // agent, to say which check failed.
+        Optional<CommandStore.Command> stored = commands.insertForAgent(new CommandStore.NewCommand(project, agentId,
+                        intent.action(), target.toString(), intent.payload().toString(), timeoutSeconds,
+                        caller.userId() == null ? null : caller.userId().toString(), intent.idempotencyKey()),
+                connectedHere.test(agentId), clock.instant());
+        if (stored.isEmpty()) {
+            throw refusal(project, agentId);
+        }
+        CommandStore.Command c = stored.get();
         if (CommandStore.PENDING.equals(c.status())) {
             registry.commandInserted(c); // the replica holding the agent claims and pushes it
             registry.publish(new Notice(project, Notice.COMMAND_CHANGED, 1, c.id().toString()));
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("command_id", c.id().toString());
-        metadata.put("agent_id", agent.id().toString());
+        metadata.put("agent_id", agentId.toString());
         metadata.put("idempotency_key", intent.idempotencyKey());
         audit.record(caller, "command.issue." + intent.action(), intent.targetType(), intent.targetId(), metadata);
         return c;
     }
 
-    private AgentRef agent(UUID project, UUID asked) throws ApiProblem, StoreException {
-        if (asked == null) {
-            return reads.newestOnlineAgent(project).orElseThrow(() -> ApiProblem.agentOffline(null));
-        }
-        return reads.agent(asked).filter(a -> a.projectId().equals(project) && !a.revoked())
-                .orElseThrow(() -> ApiProblem.notFound("agent not found in this project",
-                        Map.of("agent_id", asked.toString())));
+    /** Why the insert refused {@code agentId}: not an agent of the project (or revoked), or offline. */
+    private ApiProblem refusal(UUID project, UUID agentId) throws StoreException {
+        boolean ours = reads.agent(agentId).filter(a -> a.projectId().equals(project) && !a.revoked()).isPresent();
+        return ours ? ApiProblem.agentOffline(agentId.toString())
+                : ApiProblem.notFound("agent not found in this project", Map.of("agent_id", agentId.toString()));
     }
 }

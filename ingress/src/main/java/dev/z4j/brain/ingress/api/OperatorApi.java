@@ -87,7 +87,7 @@ public final class OperatorApi {
         table.add(new MembershipRoutes(access, audit).routes().toArray(Route[]::new));
         table.add(new ApiKeyRoutes(access, tokens, audit).routes().toArray(Route[]::new));
         table.add(new AuditRoutes(access).routes().toArray(Route[]::new));
-        table.add(new CommandRoutes(deps.directory(), deps.commands(), registry, deps.commandTimeoutSeconds(), access)
+        table.add(new CommandRoutes(deps.commands(), registry, deps.commandTimeoutSeconds(), access)
                 .routes().toArray(Route[]::new));
         table.add(new ReadRoutes(access, deps.reads(), deps.commands(), registry, deps.commandTimeoutSeconds(),
                 deps.clock(), connectedHere, audit, new SlidingWindow(10, Duration.ofMinutes(1), deps.clock()))

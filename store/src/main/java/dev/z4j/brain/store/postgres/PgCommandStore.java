@@ -35,6 +35,17 @@ final class PgCommandStore implements CommandStore {
             ON CONFLICT (project_id, idempotency_key) DO NOTHING
             RETURNING\s""" + COLUMNS;
 
+    // INSERT's row, stored only if the agent qualifies (insertForAgent): the same parameters, then
+    // the agent's id, its project and whether an offline agent will do.
+    private static final String INSERT_FOR_AGENT = """
+            INSERT INTO commands (id, project_id, agent_id, action, target, parameters, timeout_seconds, issued_by,
+                                  status, issued_at, timeout_at, idempotency_key)
+            SELECT ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, 'pending', ?, ?, ?
+             WHERE EXISTS (SELECT 1 FROM agents a
+                            WHERE a.id = ? AND a.project_id = ? AND NOT a.revoked AND (? OR a.state = 'online'))
+            ON CONFLICT (project_id, idempotency_key) DO NOTHING
+            RETURNING\s""" + COLUMNS;
+
     private static final String BY_KEY = SELECT + "WHERE project_id = ? AND idempotency_key = ?";
 
     private static final String CLAIM = """
@@ -85,9 +96,20 @@ final class PgCommandStore implements CommandStore {
 
     @Override
     public Command insert(NewCommand command, Instant now) throws StoreException {
+        return store(command, now, null).orElseThrow(); // without a guard, a row or the key's holder
+    }
+
+    @Override
+    public Optional<Command> insertForAgent(NewCommand command, boolean evenIfOffline, Instant now)
+            throws StoreException {
+        return store(command, now, evenIfOffline);
+    }
+
+    /** INSERT, or INSERT_FOR_AGENT when {@code evenIfOffline} is given; then the key's holder if nothing was stored. */
+    private Optional<Command> store(NewCommand command, Instant now, Boolean evenIfOffline) throws StoreException {
         Instant issuedAt = micros(now);
         return transactions.autoCommitted("insert command " + command.action(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            try (PreparedStatement ps = c.prepareStatement(evenIfOffline == null ? INSERT : INSERT_FOR_AGENT)) {
                 ps.setObject(1, UUID.randomUUID());
                 ps.setObject(2, command.projectId());
                 ps.setObject(3, command.agentId());
@@ -99,15 +121,23 @@ final class PgCommandStore implements CommandStore {
                 ps.setObject(9, ts(issuedAt));
                 ps.setObject(10, ts(issuedAt.plusSeconds(command.timeoutSeconds())));
                 ps.setString(11, command.idempotencyKey());
+                if (evenIfOffline != null) {
+                    ps.setObject(12, command.agentId());
+                    ps.setObject(13, command.projectId());
+                    ps.setBoolean(14, evenIfOffline);
+                }
                 List<Command> inserted = rows(ps);
                 if (!inserted.isEmpty()) {
-                    return inserted.getFirst();
+                    return Optional.of(inserted.getFirst());
                 }
+            }
+            if (command.idempotencyKey() == null) {
+                return Optional.empty(); // the agent did not qualify
             }
             try (PreparedStatement ps = c.prepareStatement(BY_KEY)) {
                 ps.setObject(1, command.projectId());
                 ps.setString(2, command.idempotencyKey());
-                return rows(ps).getFirst();
+                return rows(ps).stream().findFirst();
             }
         });
     }

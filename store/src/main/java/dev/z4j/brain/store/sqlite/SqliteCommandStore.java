@@ -33,6 +33,18 @@ final class SqliteCommandStore implements CommandStore {
             ON CONFLICT (project_id, idempotency_key) DO NOTHING
             RETURNING\s""" + COLUMNS;
 
+    // INSERT's row, stored only if the agent qualifies (insertForAgent): the same parameters, then
+    // the agent's id, its project and whether an offline agent will do. The WHERE also keeps
+    // SQLite from reading ON CONFLICT as a join constraint of the SELECT.
+    private static final String INSERT_FOR_AGENT = """
+            INSERT INTO commands (id, project_id, agent_id, action, target, parameters, timeout_seconds, issued_by,
+                                  status, issued_at, timeout_at, idempotency_key)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?
+             WHERE EXISTS (SELECT 1 FROM agents a
+                            WHERE a.id = ? AND a.project_id = ? AND a.revoked = 0 AND (? OR a.state = 'online'))
+            ON CONFLICT (project_id, idempotency_key) DO NOTHING
+            RETURNING\s""" + COLUMNS;
+
     private static final String CLAIM = """
             UPDATE commands SET status = 'dispatched', dispatched_at = ?1, dispatched_to = ?3
              WHERE id = ?2 AND status = 'pending' AND timeout_at > ?1
@@ -81,9 +93,20 @@ final class SqliteCommandStore implements CommandStore {
 
     @Override
     public Command insert(NewCommand command, Instant now) throws StoreException {
+        return store(command, now, null).orElseThrow(); // without a guard, a row or the key's holder
+    }
+
+    @Override
+    public Optional<Command> insertForAgent(NewCommand command, boolean evenIfOffline, Instant now)
+            throws StoreException {
+        return store(command, now, evenIfOffline);
+    }
+
+    /** INSERT, or INSERT_FOR_AGENT when {@code evenIfOffline} is given; then the key's holder if nothing was stored. */
+    private Optional<Command> store(NewCommand command, Instant now, Boolean evenIfOffline) throws StoreException {
         long issuedAt = Micros.of(now);
         return writer.inTransaction("inserting command " + command.action(), connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            try (PreparedStatement insert = connection.prepareStatement(evenIfOffline == null ? INSERT : INSERT_FOR_AGENT)) {
                 insert.setString(1, UUID.randomUUID().toString());
                 insert.setString(2, command.projectId().toString());
                 insert.setString(3, command.agentId().toString());
@@ -95,16 +118,24 @@ final class SqliteCommandStore implements CommandStore {
                 insert.setLong(9, issuedAt);
                 insert.setLong(10, Math.addExact(issuedAt, command.timeoutSeconds() * 1_000_000L));
                 insert.setString(11, command.idempotencyKey());
+                if (evenIfOffline != null) {
+                    insert.setString(12, command.agentId().toString());
+                    insert.setString(13, command.projectId().toString());
+                    insert.setBoolean(14, evenIfOffline);
+                }
                 List<Command> inserted = rows(insert);
                 if (!inserted.isEmpty()) {
-                    return inserted.getFirst();
+                    return Optional.of(inserted.getFirst());
                 }
+            }
+            if (command.idempotencyKey() == null) {
+                return Optional.empty(); // the agent did not qualify
             }
             try (PreparedStatement existing = connection.prepareStatement(
                     SELECT + "WHERE project_id = ? AND idempotency_key = ?")) {
                 existing.setString(1, command.projectId().toString());
                 existing.setString(2, command.idempotencyKey());
-                return rows(existing).getFirst();
+                return rows(existing).stream().findFirst();
             }
         });
     }
